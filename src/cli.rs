@@ -1,0 +1,128 @@
+//! The command line: `build`, `check` (and later `serve`), their flags,
+//! and how results become messages on standard error and an exit status.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::diagnostic::plural;
+use crate::pipeline::{self, Failure, Options};
+
+/// roadbook: build roadmap handbooks (skills, job roles, learning phases)
+/// into a cross-linked static site.
+#[derive(Debug, Parser)]
+#[command(name = "roadbook", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the handbook into a folder of HTML pages.
+    Build {
+        /// The handbook folder (the one with handbook.toml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site [default: public/ under the root].
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Publish under this address instead of handbook.toml's base_url.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Include pages marked `draft = true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Print how long each stage took.
+        #[arg(long)]
+        timings: bool,
+    },
+    /// Check the handbook for errors without writing anything.
+    Check {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long)]
+        drafts: bool,
+    },
+}
+
+/// Exit statuses of the contract.
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_HANDBOOK: u8 = 1;
+
+fn report_failure(f: &Failure, timings: bool) -> ExitCode {
+    eprint!("{}", f.diagnostics.render());
+    if timings {
+        eprint!("{}", f.timings.report());
+    }
+    ExitCode::from(EXIT_HANDBOOK)
+}
+
+/// Runs one command; everything the user sees goes to standard error.
+pub fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Build {
+            root,
+            output,
+            base_url,
+            drafts,
+            timings,
+        } => {
+            let output = output.unwrap_or_else(|| root.join("public"));
+            let opts = Options {
+                root,
+                base_url,
+                drafts,
+            };
+            match pipeline::build_to(&opts, &output) {
+                Ok(built) => {
+                    if !built.warnings.is_empty() {
+                        eprint!("{}", built.warnings.render());
+                    }
+                    eprintln!(
+                        "built {} {} ({} files) into {} in {:.0} ms",
+                        built.pages,
+                        plural(built.pages, "page"),
+                        built.files.len(),
+                        output.display(),
+                        built.timings.total().as_secs_f64() * 1000.0
+                    );
+                    if timings {
+                        eprint!("{}", built.timings.report());
+                    }
+                    ExitCode::from(EXIT_OK)
+                }
+                Err(f) => report_failure(&f, timings),
+            }
+        }
+        Command::Check { root, drafts } => {
+            let opts = Options {
+                root,
+                base_url: None,
+                drafts,
+            };
+            match pipeline::check(&opts) {
+                Ok(checked) => {
+                    if !checked.warnings.is_empty() {
+                        eprint!("{}", checked.warnings.render());
+                    }
+                    let s = &checked.site;
+                    eprintln!(
+                        "no errors: {} {}, {} {}, {} {}, {} {}",
+                        s.skills.len(),
+                        plural(s.skills.len(), "skill"),
+                        s.roles.len(),
+                        plural(s.roles.len(), "role"),
+                        s.phases.len(),
+                        plural(s.phases.len(), "phase"),
+                        s.pages.len(),
+                        plural(s.pages.len(), "page"),
+                    );
+                    ExitCode::from(EXIT_OK)
+                }
+                Err(f) => report_failure(&f, false),
+            }
+        }
+    }
+}

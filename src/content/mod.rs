@@ -1,0 +1,323 @@
+//! The authoring contract as types: what a handbook's `content/` holds once
+//! it has been read and its front matter validated.
+//!
+//! [`load`] reads the files; [`parse`] turns each into a [`Skill`], [`Role`],
+//! [`Phase`], [`Page`] or the home page, checking everything that can be
+//! checked one file at a time (keys, types, enums, ids from
+//! `handbook.toml`). Checks that need every file (references, cycles,
+//! duplicate orders) belong to `resolve`.
+
+mod body;
+mod entities;
+mod frontmatter;
+mod slug;
+
+pub use body::{
+    Heading, IdDeduper, Link, Target, classify as body_target, heading_id,
+    options as markdown_options,
+};
+pub use entities::*;
+pub use slug::Slug;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
+use crate::fs::{self, SourceFile};
+
+/// The four kinds of entity a cross-reference can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Skill,
+    Role,
+    Phase,
+    Page,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [Kind::Skill, Kind::Role, Kind::Phase, Kind::Page];
+
+    /// `skill:` in a link.
+    pub fn from_prefix(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.name() == s)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Skill => "skill",
+            Kind::Role => "role",
+            Kind::Phase => "phase",
+            Kind::Page => "page",
+        }
+    }
+
+    /// The folder under `content/` that holds this kind.
+    pub fn folder(self) -> &'static str {
+        match self {
+            Kind::Skill => "skills",
+            Kind::Role => "roles",
+            Kind::Phase => "phases",
+            Kind::Page => "pages",
+        }
+    }
+
+    /// The URL path of an entity, relative to the site root.
+    pub fn path(self, slug: &str) -> String {
+        match self {
+            Kind::Page => format!("{slug}/"),
+            k => format!("{}/{slug}/", k.folder()),
+        }
+    }
+}
+
+/// What every Markdown file has: where it came from, its slug and title,
+/// and its body with the headings and links found in it.
+#[derive(Debug, Clone)]
+pub struct Doc {
+    /// Relative to the handbook root: `content/skills/03-apis.md`.
+    pub file: PathBuf,
+    /// The whole file, shared so diagnostics and rendering can borrow it.
+    pub text: Arc<str>,
+    pub slug: Slug,
+    pub title: String,
+    pub summary: Option<String>,
+    pub draft: bool,
+    /// Byte range of the Markdown body in `text`.
+    pub body: std::ops::Range<usize>,
+    pub headings: Vec<Heading>,
+    pub links: Vec<Link>,
+}
+
+impl Doc {
+    pub fn body_text(&self) -> &str {
+        &self.text[self.body.clone()]
+    }
+
+    /// The folder of the source file relative to `content/`, which is where
+    /// its co-located files live (`skills`, `pages`, or empty for home).
+    pub fn content_folder(&self) -> PathBuf {
+        let parent = self.file.parent().unwrap_or(Path::new(""));
+        parent
+            .strip_prefix("content")
+            .unwrap_or(parent)
+            .to_path_buf()
+    }
+
+    pub fn has_heading(&self, id: &str) -> bool {
+        self.headings.iter().any(|h| h.id == id)
+    }
+}
+
+/// A file under `content/` that is not Markdown: copied to the output
+/// folder that corresponds to its folder.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    pub file: PathBuf,
+    /// Output path relative to the site root.
+    pub out: String,
+    pub bytes: Arc<[u8]>,
+}
+
+/// Every file of a handbook, parsed and individually valid.
+#[derive(Debug, Default)]
+pub struct Handbook {
+    pub home: Option<Doc>,
+    pub skills: Vec<Skill>,
+    pub roles: Vec<Role>,
+    pub phases: Vec<Phase>,
+    pub pages: Vec<Page>,
+    pub assets: Vec<Asset>,
+    /// Entities that exist but were left out: drafts (without `--drafts`)
+    /// and files with errors. References to them are judged accordingly
+    /// instead of reported as missing.
+    pub drafts: HashSet<(Kind, String)>,
+    pub broken: HashSet<(Kind, String)>,
+}
+
+/// Reads every file under `content/`.
+pub fn load(root: &Path) -> Result<Vec<SourceFile>, Diagnostics> {
+    if !root.join("content").is_dir() {
+        let mut d = Diagnostics::new();
+        d.push(
+            Diagnostic::general(format!("`{}` has no `content` folder", root.join("content").parent().map_or_else(String::new, |p| p.display().to_string())))
+                .with_help("a handbook keeps its Markdown in content/ (skills/, roles/, phases/, pages/); `roadbook init` creates one"),
+        );
+        return Err(d);
+    }
+    fs::read_tree(root, "content").map_err(|e| {
+        let mut d = Diagnostics::new();
+        d.push(Diagnostic::general(e.to_string()));
+        d
+    })
+}
+
+/// One parsed file, before drafts are filtered out.
+enum Parsed {
+    Home(Doc),
+    Entity(Entity),
+    Asset(Asset),
+    /// A file with errors: its kind and slug, when known.
+    Failed(Option<(Kind, String)>),
+}
+
+/// Parses every file in parallel; the result keeps file order, so output
+/// does not depend on thread timing.
+pub fn parse(config: &Config, files: Vec<SourceFile>, drafts: bool) -> (Handbook, Diagnostics) {
+    let results: Vec<(Parsed, Diagnostics)> = files
+        .into_par_iter()
+        .map(|f| parse_file(config, f))
+        .collect();
+    let mut hb = Handbook::default();
+    let mut diags = Diagnostics::new();
+    let mut seen: std::collections::HashMap<(Kind, String), PathBuf> = Default::default();
+    for (parsed, d) in results {
+        diags.extend(d);
+        let entity = match parsed {
+            Parsed::Home(doc) => {
+                if doc.draft && !drafts {
+                    continue;
+                }
+                hb.home = Some(doc);
+                continue;
+            }
+            Parsed::Asset(a) => {
+                hb.assets.push(a);
+                continue;
+            }
+            Parsed::Failed(key) => {
+                if let Some(key) = key {
+                    hb.broken.insert(key);
+                }
+                continue;
+            }
+            Parsed::Entity(e) => e,
+        };
+        let doc = entity.doc();
+        let key = (entity.kind(), doc.slug.to_string());
+        if let Some(first) = seen.get(&key) {
+            diags.push(
+                Diagnostic::file_error(
+                    &doc.file,
+                    format!(
+                        "two {} files have the slug `{}`",
+                        entity.kind().name(),
+                        doc.slug
+                    ),
+                )
+                .with_help(format!(
+                    "`{}` has it too; rename one of them (a `NN-` prefix is not part of the slug)",
+                    display_path(first)
+                )),
+            );
+            continue;
+        }
+        seen.insert(key.clone(), doc.file.clone());
+        if doc.draft && !drafts {
+            hb.drafts.insert(key);
+            continue;
+        }
+        match entity {
+            Entity::Skill(s) => hb.skills.push(s),
+            Entity::Role(r) => hb.roles.push(r),
+            Entity::Phase(p) => hb.phases.push(p),
+            Entity::Page(p) => hb.pages.push(p),
+        }
+    }
+    (hb, diags)
+}
+
+fn parse_file(config: &Config, f: SourceFile) -> (Parsed, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let rel = f.rel;
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let name = parts.last().cloned().unwrap_or_default();
+    if !name.ends_with(".md") {
+        let out = asset_path(&parts);
+        return (
+            Parsed::Asset(Asset {
+                file: rel,
+                out,
+                bytes: f.bytes.into(),
+            }),
+            diags,
+        );
+    }
+    let kind = match parts.as_slice() {
+        [_, n] if n == "_index.md" => None,
+        [_, folder, _] => match Kind::ALL.into_iter().find(|k| k.folder() == folder) {
+            Some(k) => Some(k),
+            None => {
+                diags.push(Diagnostic::file_error(&rel, format!("Markdown files in `content/{folder}/` are not part of the handbook")).with_help("put skills, roles, phases and pages in content/skills/, content/roles/, content/phases/ and content/pages/"));
+                return (Parsed::Failed(None), diags);
+            }
+        },
+        _ => {
+            diags.push(Diagnostic::file_error(&rel, "this Markdown file is not in a content folder roadbook reads").with_help("the home page is content/_index.md; other files go directly in content/skills/, content/roles/, content/phases/ or content/pages/"));
+            return (Parsed::Failed(None), diags);
+        }
+    };
+    let slug = match kind {
+        None => Slug::parse("index").ok(),
+        Some(_) => match Slug::from_file_name(&name) {
+            Ok(s) => Some(s),
+            Err(why) => {
+                let stem = name.strip_suffix(".md").unwrap_or(&name);
+                let stem = slug::strip_order_prefix(stem);
+                diags.push(
+                    Diagnostic::file_error(&rel, format!("the file name gives the slug `{stem}`, which {why}"))
+                        .with_help(format!("slugs use lowercase ASCII letters, digits and `-`; rename the file to `{}.md`", slug::suggest(stem))),
+                );
+                None
+            }
+        },
+    };
+    let failed_key = kind.zip(slug.as_ref().map(|s| s.to_string()));
+    let text: Arc<str> = match String::from_utf8(f.bytes) {
+        Ok(t) => t.into(),
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let prefix = String::from_utf8_lossy(&bytes[..valid]);
+            let line = prefix.matches('\n').count() + 1;
+            diags.push(
+                Diagnostic::file_error(
+                    &rel,
+                    format!(
+                        "the file is not UTF-8 text: invalid byte 0x{:02x} on line {line}",
+                        bytes.get(valid).copied().unwrap_or(0)
+                    ),
+                )
+                .with_help("save the file with UTF-8 encoding"),
+            );
+            return (Parsed::Failed(failed_key), diags);
+        }
+    };
+    let Some(slug) = slug else {
+        return (Parsed::Failed(None), diags);
+    };
+    let parsed = entities::read(config, kind, &rel, text, slug, &mut diags);
+    match parsed {
+        Some(ReadResult::Home(doc)) => (Parsed::Home(doc), diags),
+        Some(ReadResult::Entity(e)) if !diags.has_errors() => (Parsed::Entity(e), diags),
+        _ => (Parsed::Failed(failed_key), diags),
+    }
+}
+
+/// Where a co-located file lands: `content/skills/a.png` → `skills/a.png`,
+/// `content/pages/a.png` → `a.png` (free pages live at the root).
+fn asset_path(parts: &[String]) -> String {
+    let inner = parts.get(1..).unwrap_or(&[]);
+    let inner: Vec<&str> = match inner.first().map(String::as_str) {
+        Some("pages") => inner[1..].iter().map(String::as_str).collect(),
+        _ => inner.iter().map(String::as_str).collect(),
+    };
+    inner.join("/")
+}

@@ -1,0 +1,326 @@
+//! Diagnostics: what went wrong, where, and how to fix it.
+//!
+//! Every stage reports problems as [`Diagnostic`]s into a [`Diagnostics`]
+//! collector instead of returning early, so one build shows every error at
+//! once. Byte offsets become line and column here and nowhere else
+//! ([`Location::of`]), and this module renders diagnostics for the terminal.
+
+mod suggest;
+
+pub use suggest::did_you_mean;
+
+use std::fmt::{self, Write as _};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// How bad a diagnostic is. Errors fail the build; warnings are printed but
+/// do not change the exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A resolved position in a file, computed once when the diagnostic is made
+/// so that rendering and sorting never need the file's text again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// 1-based line number.
+    pub line: usize,
+    /// 1-based column, counted in characters (what editors show).
+    pub column: usize,
+    /// The full text of the line, without its line break.
+    pub line_text: String,
+    /// How many characters of `line_text` the caret underlines (at least 1).
+    pub width: usize,
+}
+
+impl Location {
+    /// Turns a byte range of `text` into line, column and the line's text.
+    /// Out-of-range or mid-character offsets are clamped rather than
+    /// trusted, because spans come from several parsers.
+    pub fn of(text: &str, span: Range<usize>) -> Location {
+        let mut start = span.start.min(text.len());
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let line_text = text[line_start..line_end].trim_end_matches('\r');
+        let line = text[..line_start].matches('\n').count() + 1;
+        let column = text[line_start..start].chars().count() + 1;
+        let mut end = span.end.clamp(start, line_end);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let width = text[start..end].chars().count().max(1);
+        Location {
+            line,
+            column,
+            line_text: line_text.to_string(),
+            width,
+        }
+    }
+}
+
+/// One problem found in the handbook, pointing at the file and place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Path relative to the handbook root, or `None` for problems that
+    /// belong to no file (a missing `content/` folder).
+    pub file: Option<PathBuf>,
+    pub location: Option<Location>,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error at a byte range of a file whose text is at hand.
+    pub fn error(file: &Path, text: &str, span: Range<usize>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            file: Some(file.to_path_buf()),
+            location: Some(Location::of(text, span)),
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    /// An error about a whole file (unreadable, not UTF-8, misplaced).
+    pub fn file_error(file: &Path, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            file: Some(file.to_path_buf()),
+            location: None,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    /// An error that belongs to no file.
+    pub fn general(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            file: None,
+            location: None,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
+    }
+
+    /// `file:line:col`, the form editors and terminals turn into links.
+    pub fn position(&self) -> String {
+        let file = self.file.as_deref().map(display_path).unwrap_or_default();
+        match &self.location {
+            Some(loc) => format!("{file}:{}:{}", loc.line, loc.column),
+            None => file,
+        }
+    }
+
+    fn sort_key(&self) -> (Option<&PathBuf>, usize, usize, Severity, &str) {
+        let (line, col) = self
+            .location
+            .as_ref()
+            .map_or((0, 0), |l| (l.line, l.column));
+        (self.file.as_ref(), line, col, self.severity, &self.message)
+    }
+}
+
+/// Paths are shown with `/` on every platform so that snapshots and
+/// messages read the same everywhere.
+pub fn display_path(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        writeln!(f, "{label}: {}", self.message)?;
+        if self.file.is_some() {
+            let gutter = self
+                .location
+                .as_ref()
+                .map_or(1, |l| l.line.to_string().len());
+            let pad = " ".repeat(gutter);
+            writeln!(f, "{pad}--> {}", self.position())?;
+            if let Some(loc) = &self.location {
+                let before: String = loc.line_text.chars().take(loc.column - 1).collect();
+                // Tabs keep their width under the caret so it lines up.
+                let indent: String = before
+                    .chars()
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
+                writeln!(f, "{pad} |")?;
+                writeln!(f, "{} | {}", loc.line, loc.line_text)?;
+                writeln!(f, "{pad} | {indent}{}", "^".repeat(loc.width))?;
+            }
+            if let Some(help) = &self.help {
+                writeln!(f, "{pad} = help: {help}")?;
+            }
+        } else if let Some(help) = &self.help {
+            writeln!(f, "  = help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The collector every stage reports into. Kept sorted on output so the
+/// order of parallel work never shows in what the author reads.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.items.push(diagnostic);
+    }
+
+    /// The most recent diagnostic, to attach a help line after the fact.
+    pub fn last_mut(&mut self) -> Option<&mut Diagnostic> {
+        self.items.last_mut()
+    }
+
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.items.len() - self.error_count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Sorted by file, line and column, duplicates removed.
+    pub fn sorted(&self) -> Vec<&Diagnostic> {
+        let mut items: Vec<&Diagnostic> = self.items.iter().collect();
+        items.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        items.dedup();
+        items
+    }
+
+    /// The full report as the terminal shows it, ending with a count.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let sorted = self.sorted();
+        for d in &sorted {
+            let _ = writeln!(out, "{d}");
+        }
+        let errors = sorted
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        let warnings = sorted.len() - errors;
+        match (errors, warnings) {
+            (0, 0) => {}
+            (0, w) => {
+                let _ = writeln!(out, "{w} {}", plural(w, "warning"));
+            }
+            (e, 0) => {
+                let _ = writeln!(out, "error: the handbook has {e} {}", plural(e, "error"));
+            }
+            (e, w) => {
+                let _ = writeln!(
+                    out,
+                    "error: the handbook has {e} {} and {w} {}",
+                    plural(e, "error"),
+                    plural(w, "warning")
+                );
+            }
+        }
+        out
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}
+
+/// English plural for counts in messages ("1 error", "2 errors").
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        word.to_string()
+    } else {
+        format!("{word}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn location_counts_lines_and_characters() {
+        let text = "a = 1\nbé = \"x\"\n";
+        let loc = Location::of(text, 9..12);
+        assert_eq!((loc.line, loc.column), (2, 4));
+        assert_eq!(loc.line_text, "bé = \"x\"");
+        assert_eq!(loc.width, 3);
+    }
+
+    #[test]
+    fn location_clamps_bad_offsets() {
+        let text = "é";
+        let loc = Location::of(text, 1..99);
+        assert_eq!((loc.line, loc.column), (1, 1));
+        let loc = Location::of("", 5..6);
+        assert_eq!((loc.line, loc.column, loc.width), (1, 1, 1));
+    }
+
+    #[test]
+    fn render_shows_caret_help_and_count() {
+        let mut d = Diagnostics::new();
+        d.push(
+            Diagnostic::error(
+                Path::new("content/skills/x.md"),
+                "+++\ntitel = 1\n",
+                4..9,
+                "unknown key `titel`",
+            )
+            .with_help("did you mean `title`?"),
+        );
+        let text = d.render();
+        assert_eq!(
+            text,
+            "error: unknown key `titel`\n --> content/skills/x.md:2:1\n  |\n2 | titel = 1\n  | ^^^^^\n  = help: did you mean `title`?\n\nerror: the handbook has 1 error\n"
+        );
+    }
+}

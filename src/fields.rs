@@ -1,0 +1,462 @@
+//! Typed reading of TOML tables with every error collected and placed.
+//!
+//! `handbook.toml` and front matter are both read through [`Reader`]: the
+//! document is parsed once into toml's spanned tree, then each field is
+//! taken with the type it must have. Unlike serde derive, which stops at a
+//! file's first problem, this reports every unknown key (with a "did you
+//! mean"), every wrong type and every missing key of a file in one run,
+//! each pointing at the exact value.
+
+use std::ops::Range;
+use std::path::Path;
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
+
+/// A TOML table with the span of the whole table (used to point at where a
+/// missing key belongs).
+pub struct Table<'d, 'i> {
+    pub inner: &'d DeTable<'i>,
+    pub span: Range<usize>,
+}
+
+/// Reads fields from one document and collects its problems.
+pub struct Reader<'a> {
+    file: &'a Path,
+    text: &'a str,
+    /// Offset of the TOML inside `text` (front matter follows `+++`).
+    base: usize,
+    pub diags: Diagnostics,
+}
+
+/// A value with its byte range in the file.
+pub type At<T> = Spanned<T>;
+
+impl<'a> Reader<'a> {
+    pub fn new(file: &'a Path, text: &'a str, base: usize) -> Self {
+        Reader {
+            file,
+            text,
+            base,
+            diags: Diagnostics::new(),
+        }
+    }
+
+    /// Parses `toml` (which starts at `base` in the file). Syntax errors are
+    /// recorded; `None` means nothing can be read from it.
+    pub fn parse<'i>(&mut self, toml: &'i str) -> Option<Spanned<DeTable<'i>>> {
+        let (table, errors) = DeTable::parse_recoverable(toml);
+        if errors.is_empty() {
+            return Some(table);
+        }
+        for e in errors {
+            let span = e.span().unwrap_or(0..0);
+            let message = e.message().trim_end().trim_end_matches('.').to_string();
+            self.at_toml(span, format!("invalid TOML: {message}"))
+                .with_help("front matter is TOML: `key = \"text\"`, `key = 3`, `key = [\"a\", \"b\"]`; strings need double quotes");
+        }
+        None
+    }
+
+    /// Span of a byte range of the TOML, shifted to a range of the file.
+    pub fn file_span(&self, span: Range<usize>) -> Range<usize> {
+        span.start + self.base..span.end + self.base
+    }
+
+    /// Records an error at a span of the TOML text.
+    fn at_toml(&mut self, span: Range<usize>, message: impl Into<String>) -> HelpSlot<'_> {
+        let span = self.file_span(span);
+        self.error(span, message)
+    }
+
+    /// Records an error at a span of the file (as carried by [`At`] values)
+    /// and returns a slot for its help line.
+    pub fn error(&mut self, span: Range<usize>, message: impl Into<String>) -> HelpSlot<'_> {
+        self.diags
+            .push(Diagnostic::error(self.file, self.text, span, message));
+        HelpSlot(&mut self.diags)
+    }
+
+    /// Reports every key of `table` that is not in `known`, with the
+    /// closest known key as a hint. `what` names the table in messages.
+    pub fn check_keys(&mut self, table: &Table<'_, '_>, known: &[&str], what: &str) {
+        for (key, _) in table.inner.iter() {
+            let name: &str = key.get_ref();
+            if known.contains(&name) {
+                continue;
+            }
+            let help = match did_you_mean(name, known.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("the keys of {what} are: {}", list(known)),
+            };
+            self.at_toml(key.span(), format!("unknown key `{name}` in {what}"))
+                .with_help(help);
+        }
+    }
+
+    fn get<'d, 'i>(&self, table: &Table<'d, 'i>, key: &str) -> Option<&'d Spanned<DeValue<'i>>> {
+        table.inner.get(key)
+    }
+
+    fn missing(&mut self, table: &Table<'_, '_>, key: &str, what: &str, example: &str) {
+        let start = table.span.start;
+        self.at_toml(
+            start..start + 3,
+            format!("missing required key `{key}` in {what}"),
+        )
+        .with_help(format!("add `{key} = {example}`"));
+    }
+
+    fn wrong_type(&mut self, value: &Spanned<DeValue<'_>>, key: &str, expected: &str) {
+        let found = value.get_ref().type_str();
+        self.at_toml(
+            value.span(),
+            format!("`{key}` must be {expected}, found {}", article(found)),
+        );
+    }
+
+    /// A string; `required` records a missing-key error when absent.
+    pub fn string(
+        &mut self,
+        t: &Table<'_, '_>,
+        key: &str,
+        required: Option<&str>,
+    ) -> Option<At<String>> {
+        let Some(v) = self.get(t, key) else {
+            if let Some(what) = required {
+                self.missing(t, key, what, "\"...\"");
+            }
+            return None;
+        };
+        match v.get_ref().as_str() {
+            Some(s) => {
+                if required.is_some() && s.trim().is_empty() {
+                    self.at_toml(v.span(), format!("`{key}` must not be empty"));
+                    return None;
+                }
+                Some(Spanned::new(self.file_span(v.span()), s.to_string()))
+            }
+            None => {
+                self.wrong_type(v, key, "a string");
+                None
+            }
+        }
+    }
+
+    /// A string that must be one of `allowed`; returns its index.
+    pub fn choice(
+        &mut self,
+        t: &Table<'_, '_>,
+        key: &str,
+        allowed: &[&str],
+        required: Option<&str>,
+    ) -> Option<At<usize>> {
+        let s = self.string(t, key, required)?;
+        self.check_choice(s, key, allowed)
+    }
+
+    /// Every entry of a table whose keys are data (a role's `skills`), with
+    /// each value read as one of `allowed`.
+    pub fn choice_map(
+        &mut self,
+        t: &Table<'_, '_>,
+        what: &str,
+        allowed: &[&str],
+    ) -> Vec<(At<String>, usize)> {
+        let mut out = Vec::new();
+        for (key, value) in t.inner.iter() {
+            let name = Spanned::new(self.file_span(key.span()), key.get_ref().to_string());
+            match value.get_ref().as_str() {
+                Some(s) => {
+                    let v = Spanned::new(self.file_span(value.span()), s.to_string());
+                    if let Some(i) = self.check_choice(v, what, allowed) {
+                        out.push((name, *i.get_ref()));
+                    }
+                }
+                None => self.wrong_type(value, what, "a string"),
+            }
+        }
+        out
+    }
+
+    fn check_choice(&mut self, s: At<String>, key: &str, allowed: &[&str]) -> Option<At<usize>> {
+        match allowed.iter().position(|a| *a == s.get_ref()) {
+            Some(i) => Some(Spanned::new(s.span(), i)),
+            None => {
+                let help = match did_you_mean(s.get_ref(), allowed.iter().copied()) {
+                    Some(close) => format!(
+                        "did you mean \"{close}\"? The allowed values are {}",
+                        quoted(allowed)
+                    ),
+                    None => format!("the allowed values are {}", quoted(allowed)),
+                };
+                self.error(s.span(), format!("`{key}` cannot be \"{}\"", s.get_ref()))
+                    .with_help(help);
+                None
+            }
+        }
+    }
+
+    /// An integer within `range` (inclusive).
+    pub fn int(
+        &mut self,
+        t: &Table<'_, '_>,
+        key: &str,
+        range: (i64, i64),
+        required: Option<&str>,
+    ) -> Option<At<i64>> {
+        let Some(v) = self.get(t, key) else {
+            if let Some(what) = required {
+                self.missing(t, key, what, &range.0.max(1).to_string());
+            }
+            return None;
+        };
+        let parsed = v
+            .get_ref()
+            .as_integer()
+            .and_then(|i| i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok());
+        match parsed {
+            Some(n) if n >= range.0 && n <= range.1 => {
+                Some(Spanned::new(self.file_span(v.span()), n))
+            }
+            Some(n) => {
+                self.at_toml(
+                    v.span(),
+                    format!(
+                        "`{key}` must be between {} and {}, found {n}",
+                        range.0, range.1
+                    ),
+                );
+                None
+            }
+            None => {
+                self.wrong_type(v, key, "a whole number");
+                None
+            }
+        }
+    }
+
+    /// A non-negative number, integer or fractional (durations like 1.5).
+    pub fn number(
+        &mut self,
+        t: &Table<'_, '_>,
+        key: &str,
+        required: Option<&str>,
+    ) -> Option<At<f64>> {
+        let Some(v) = self.get(t, key) else {
+            if let Some(what) = required {
+                self.missing(t, key, what, "1");
+            }
+            return None;
+        };
+        let value = v.get_ref();
+        let parsed = if let Some(i) = value.as_integer() {
+            i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
+                .ok()
+                .map(|n| n as f64)
+        } else if let Some(f) = value.as_float() {
+            f.as_str().replace('_', "").parse::<f64>().ok()
+        } else {
+            None
+        };
+        match parsed {
+            Some(n) if n.is_finite() && n >= 0.0 => Some(Spanned::new(self.file_span(v.span()), n)),
+            Some(_) => {
+                self.at_toml(
+                    v.span(),
+                    format!("`{key}` must be a number of zero or more"),
+                );
+                None
+            }
+            None => {
+                self.wrong_type(v, key, "a number");
+                None
+            }
+        }
+    }
+
+    pub fn bool(&mut self, t: &Table<'_, '_>, key: &str) -> Option<At<bool>> {
+        let v = self.get(t, key)?;
+        match v.get_ref().as_bool() {
+            Some(b) => Some(Spanned::new(self.file_span(v.span()), b)),
+            None => {
+                self.wrong_type(v, key, "`true` or `false`");
+                None
+            }
+        }
+    }
+
+    /// A list of strings; items of the wrong type are reported one by one.
+    pub fn strings(
+        &mut self,
+        t: &Table<'_, '_>,
+        key: &str,
+        required: Option<&str>,
+    ) -> Option<Vec<At<String>>> {
+        let Some(v) = self.get(t, key) else {
+            if let Some(what) = required {
+                self.missing(t, key, what, "[\"...\"]");
+            }
+            return None;
+        };
+        let Some(items) = v.get_ref().as_array() else {
+            self.wrong_type(v, key, "a list of strings");
+            return None;
+        };
+        let mut out = Vec::new();
+        for item in items.iter() {
+            match item.get_ref().as_str() {
+                Some(s) => out.push(Spanned::new(self.file_span(item.span()), s.to_string())),
+                None => {
+                    let found = item.get_ref().type_str();
+                    self.at_toml(
+                        item.span(),
+                        format!("items of `{key}` must be strings, found {}", article(found)),
+                    );
+                }
+            }
+        }
+        Some(out)
+    }
+
+    /// An inline or standard sub-table.
+    pub fn table<'d, 'i>(&mut self, t: &Table<'d, 'i>, key: &str) -> Option<Table<'d, 'i>> {
+        let v = self.get(t, key)?;
+        match v.get_ref().as_table() {
+            Some(inner) => Some(Table {
+                inner,
+                span: v.span(),
+            }),
+            None => {
+                self.wrong_type(v, key, "a table");
+                None
+            }
+        }
+    }
+
+    /// An array of tables (`[[key]]` or `key = [{...}, {...}]`).
+    pub fn tables<'d, 'i>(&mut self, t: &Table<'d, 'i>, key: &str) -> Vec<Table<'d, 'i>> {
+        let Some(v) = self.get(t, key) else {
+            return Vec::new();
+        };
+        let Some(items) = v.get_ref().as_array() else {
+            self.wrong_type(v, key, "an array of tables");
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for item in items.iter() {
+            match item.get_ref().as_table() {
+                Some(inner) => out.push(Table {
+                    inner,
+                    span: item.span(),
+                }),
+                None => {
+                    let found = item.get_ref().type_str();
+                    self.at_toml(
+                        item.span(),
+                        format!("items of `{key}` must be tables, found {}", article(found)),
+                    );
+                }
+            }
+        }
+        out
+    }
+
+    /// The file span of a key's value, for errors found after reading.
+    pub fn span_of(&self, t: &Table<'_, '_>, key: &str) -> Option<Range<usize>> {
+        self.get(t, key).map(|v| self.file_span(v.span()))
+    }
+
+    /// The file span where a table starts, for errors about the table.
+    pub fn table_span(&self, t: &Table<'_, '_>) -> Range<usize> {
+        self.file_span(t.span.start..t.span.start + 1)
+    }
+}
+
+/// Lets a caller add a help line to the error just recorded.
+pub struct HelpSlot<'d>(&'d mut Diagnostics);
+
+impl HelpSlot<'_> {
+    pub fn with_help(self, help: impl Into<String>) {
+        self.0.set_last_help(help.into());
+    }
+}
+
+impl Diagnostics {
+    fn set_last_help(&mut self, help: String) {
+        if let Some(last) = self.last_mut() {
+            last.help = Some(help);
+        }
+    }
+}
+
+fn article(type_name: &str) -> String {
+    match type_name.chars().next() {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => format!("an {type_name}"),
+        _ => format!("a {type_name}"),
+    }
+}
+
+fn list(items: &[&str]) -> String {
+    items
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn quoted(items: &[&str]) -> String {
+    items
+        .iter()
+        .map(|k| format!("\"{k}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(toml: &str) -> Diagnostics {
+        let path = Path::new("t.toml");
+        let mut r = Reader::new(path, toml, 0);
+        if let Some(doc) = r.parse(toml) {
+            let t = Table {
+                inner: doc.get_ref(),
+                span: 0..0,
+            };
+            r.check_keys(&t, &["title", "level", "tags"], "a test");
+            r.string(&t, "title", Some("a test"));
+            r.int(&t, "level", (1, 9), Some("a test"));
+            r.strings(&t, "tags", None);
+        }
+        r.diags
+    }
+
+    #[test]
+    fn every_problem_of_a_document_is_reported() {
+        let d = read("titel = \"x\"\nlevel = 12\ntags = [\"a\", 3]\n");
+        let text = d.render();
+        assert!(text.contains("unknown key `titel`"), "{text}");
+        assert!(text.contains("did you mean `title`?"), "{text}");
+        assert!(text.contains("missing required key `title`"), "{text}");
+        assert!(
+            text.contains("`level` must be between 1 and 9, found 12"),
+            "{text}"
+        );
+        assert!(
+            text.contains("items of `tags` must be strings, found an integer"),
+            "{text}"
+        );
+        assert_eq!(d.error_count(), 4);
+    }
+
+    #[test]
+    fn syntax_errors_point_into_the_document() {
+        let d = read("title = \"x\nlevel = 1\n");
+        assert!(d.has_errors());
+        assert!(d.render().contains("invalid TOML"));
+    }
+}

@@ -1,0 +1,244 @@
+//! Markdown bodies → HTML, as small passes over pulldown-cmark events:
+//! cross-references become relative links (empty text takes the target's
+//! title), co-located files are linked where they are copied, headings get
+//! their ids, anchor links and a table of contents, tables get a scrolling
+//! wrapper and fenced code is highlighted.
+//!
+//! References were checked by `resolve`, so this stage cannot fail.
+
+pub mod highlight;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Parser, Tag, TagEnd, html};
+use serde::Serialize;
+
+use crate::content::{Doc, IdDeduper, Target, heading_id, markdown_options};
+use crate::resolve::{Site, percent_decode};
+use crate::urls;
+
+/// One entry of a page's table of contents.
+#[derive(Debug, Clone, Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// A rendered body.
+#[derive(Debug, Clone, Default)]
+pub struct Body {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+}
+
+/// Renders `doc`'s body for the page at `page_path`.
+pub fn render(site: &Site, doc: &Doc, page_path: &str) -> Body {
+    let source = doc.body_text();
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut toc = Vec::new();
+    let mut ids = IdDeduper::new();
+    let mut heading: Option<(
+        pulldown_cmark::HeadingLevel,
+        Option<String>,
+        Vec<Event<'_>>,
+        String,
+    )> = None;
+    let mut code: Option<(String, String)> = None;
+
+    let parsed: Vec<Event<'_>> = Parser::new_ext(source, markdown_options()).collect();
+    let mut iter = parsed.into_iter().peekable();
+    while let Some(event) = iter.next() {
+        let next_ends_link = matches!(iter.peek(), Some(Event::End(TagEnd::Link)));
+        // Code blocks: gather the text, emit highlighted HTML at the end.
+        if let Some((_, buf)) = code.as_mut() {
+            match event {
+                Event::Text(t) => buf.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    if let Some((lang, buf)) = code.take() {
+                        events.push(Event::Html(highlight::code_block(&lang, &buf).into()));
+                    }
+                }
+                _ => {}
+            }
+            continue;
+        }
+        // Headings: collect inner events to know the text, then wrap.
+        if let Some((level, custom, inner, text)) = heading.as_mut() {
+            match event {
+                Event::End(TagEnd::Heading(_)) => {
+                    let level = *level;
+                    let plain = text.trim().to_string();
+                    let id = ids.unique(custom.take().unwrap_or_else(|| heading_id(&plain)));
+                    let inner = std::mem::take(inner);
+                    heading = None;
+                    let n = level as u8;
+                    let mut open = format!("<h{n} id=\"");
+                    highlight::escape(&mut open, &id);
+                    open.push_str("\">");
+                    events.push(Event::Html(open.into()));
+                    events.extend(inner);
+                    let mut close = format!(
+                        " <a class=\"anchor\" href=\"#{}\" aria-label=\"Link to this section: ",
+                        escape_attr(&id)
+                    );
+                    highlight::escape(&mut close, &plain);
+                    close.push_str(&format!("\">#</a></h{n}>\n"));
+                    events.push(Event::Html(close.into()));
+                    toc.push(TocEntry {
+                        level: n,
+                        id,
+                        text: plain,
+                    });
+                }
+                Event::Text(ref t) | Event::Code(ref t) => {
+                    text.push_str(t);
+                    inner.extend(rewrite(site, doc, page_path, event.clone(), false));
+                }
+                other => inner.extend(rewrite(site, doc, page_path, other, next_ends_link)),
+            }
+            continue;
+        }
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                heading = Some((level, id.map(|s| s.to_string()), Vec::new(), String::new()));
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(l) => l.to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((lang, String::new()));
+            }
+            Event::Start(Tag::Table(_)) => {
+                events.push(Event::Html("<div class=\"table-scroll\">".into()));
+                events.push(event);
+            }
+            Event::End(TagEnd::Table) => {
+                events.push(event);
+                events.push(Event::Html("</div>\n".into()));
+            }
+            other => events.extend(rewrite(site, doc, page_path, other, next_ends_link)),
+        }
+    }
+    let mut out = String::with_capacity(source.len() * 3 / 2);
+    html::push_html(&mut out, events.into_iter());
+    Body { html: out, toc }
+}
+
+fn escape_attr(s: &str) -> String {
+    let mut out = String::new();
+    highlight::escape(&mut out, s);
+    out
+}
+
+/// Rewrites link and image destinations; other events pass through. An
+/// entity link with no text (`empty`) gets the target's title as its text.
+fn rewrite<'a>(
+    site: &Site,
+    doc: &Doc,
+    page_path: &str,
+    event: Event<'a>,
+    empty: bool,
+) -> Vec<Event<'a>> {
+    match event {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
+            let fill = if empty {
+                entity_title(site, &dest_url)
+            } else {
+                None
+            };
+            let dest = destination(site, doc, page_path, &dest_url).map_or(dest_url, CowStr::from);
+            let mut out = vec![Event::Start(Tag::Link {
+                link_type,
+                dest_url: dest,
+                title,
+                id,
+            })];
+            if let Some(t) = fill {
+                out.push(Event::Text(t.into()));
+            }
+            out
+        }
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
+            let dest = destination(site, doc, page_path, &dest_url).map_or(dest_url, CowStr::from);
+            vec![Event::Start(Tag::Image {
+                link_type,
+                dest_url: dest,
+                title,
+                id,
+            })]
+        }
+        other => vec![other],
+    }
+}
+
+/// The URL a body link points at from this page, or `None` to keep it.
+fn destination(site: &Site, doc: &Doc, page_path: &str, dest: &str) -> Option<String> {
+    match crate::content::body_target(dest) {
+        Target::Entity {
+            kind,
+            slug,
+            fragment,
+        } => {
+            let i = site.find(kind, &slug)?;
+            let target = crate::resolve::PageRef::Entity(kind, i);
+            let mut url = urls::relative(page_path, &site.path(target));
+            if let Some(f) = fragment {
+                url.push('#');
+                url.push_str(&f);
+            }
+            Some(url)
+        }
+        Target::Local(path) => {
+            let (file, rest) = match path.find(['#', '?']) {
+                Some(i) => (&path[..i], &path[i..]),
+                None => (path.as_str(), ""),
+            };
+            let folder = doc.content_folder();
+            let mut out_dir = crate::diagnostic::display_path(&folder);
+            if out_dir == "pages" {
+                out_dir.clear();
+            }
+            let joined = if out_dir.is_empty() {
+                percent_decode(file)
+            } else {
+                format!("{out_dir}/{}", percent_decode(file))
+            };
+            let normal = normalize_url(&joined)?;
+            Some(format!("{}{}", urls::relative(page_path, &normal), rest))
+        }
+        _ => None,
+    }
+}
+
+fn normalize_url(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn entity_title(site: &Site, dest: &str) -> Option<String> {
+    let Target::Entity { kind, slug, .. } = crate::content::body_target(dest) else {
+        return None;
+    };
+    let i = site.find(kind, &slug)?;
+    site.doc(crate::resolve::PageRef::Entity(kind, i))
+        .map(|d| d.title.clone())
+}

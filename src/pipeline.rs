@@ -1,0 +1,232 @@
+//! The stage sequence every command shares, with per-stage timings:
+//! load → parse → resolve → markdown → templates → assemble (→ write).
+//!
+//! `check` stops after resolve; `build` runs everything and writes; `serve`
+//! (later) keeps the assembled files in memory. There is one code path, so
+//! what `check` accepts `build` renders.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::config::{self, Config};
+use crate::content;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::fs::{self, SourceFile};
+use crate::markdown::{self, Body};
+use crate::output::{self, Files};
+use crate::render;
+use crate::resolve::{self, PageRef, Site};
+
+/// What the commands ask of the pipeline.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub root: PathBuf,
+    /// Replaces `base_url` from handbook.toml (for CI previews).
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+/// How long each stage took, in order.
+#[derive(Debug, Default, Clone)]
+pub struct Timings {
+    pub stages: Vec<(&'static str, Duration)>,
+}
+
+impl Timings {
+    fn time<T>(&mut self, stage: &'static str, f: impl FnOnce() -> T) -> T {
+        let start = Instant::now();
+        let out = f();
+        self.stages.push((stage, start.elapsed()));
+        out
+    }
+
+    pub fn total(&self) -> Duration {
+        self.stages.iter().map(|(_, d)| *d).sum()
+    }
+
+    /// The `--timings` report.
+    pub fn report(&self) -> String {
+        let mut out = String::from("timings:\n");
+        for (stage, d) in &self.stages {
+            out.push_str(&format!(
+                "  {stage:<10} {:>8.2} ms\n",
+                d.as_secs_f64() * 1000.0
+            ));
+        }
+        out.push_str(&format!(
+            "  {:<10} {:>8.2} ms\n",
+            "total",
+            self.total().as_secs_f64() * 1000.0
+        ));
+        out
+    }
+}
+
+/// A run that stopped on problems in the handbook (or the disk).
+#[derive(Debug)]
+pub struct Failure {
+    pub diagnostics: Diagnostics,
+    pub timings: Timings,
+}
+
+/// Everything read from disk in the load stage.
+struct Loaded {
+    config: Config,
+    content: Vec<SourceFile>,
+    templates: Vec<SourceFile>,
+    statics: Vec<SourceFile>,
+    static_names: Vec<String>,
+}
+
+/// The result of `check`: the resolved site and any warnings.
+pub struct Checked {
+    pub site: Site,
+    pub statics: Vec<SourceFile>,
+    pub templates: Vec<SourceFile>,
+    pub warnings: Diagnostics,
+    pub timings: Timings,
+}
+
+/// The result of `build`: every file of the site, in memory.
+pub struct Built {
+    pub files: Files,
+    pub pages: usize,
+    pub warnings: Diagnostics,
+    pub timings: Timings,
+}
+
+fn fail(diagnostics: Diagnostics, timings: Timings) -> Failure {
+    Failure {
+        diagnostics,
+        timings,
+    }
+}
+
+fn load(opts: &Options) -> Result<Loaded, Diagnostics> {
+    let mut config = config::load(&opts.root)?;
+    if let Some(url) = &opts.base_url
+        && let Err(why) = config.set_base_url(url)
+    {
+        let mut d = Diagnostics::new();
+        d.push(
+            Diagnostic::general(format!("--base-url {why}"))
+                .with_help("pass the absolute address the site is published at"),
+        );
+        return Err(d);
+    }
+    let content = content::load(&opts.root)?;
+    let read = |dir: &str| {
+        fs::read_tree(&opts.root, dir).map_err(|e| {
+            let mut d = Diagnostics::new();
+            d.push(Diagnostic::general(e.to_string()));
+            d
+        })
+    };
+    let templates = read("templates")?;
+    let statics = read("static")?;
+    let static_names = fs::top_level_names(&opts.root.join("static"));
+    Ok(Loaded {
+        config,
+        content,
+        templates,
+        statics,
+        static_names,
+    })
+}
+
+/// load → parse → resolve. Writes nothing.
+pub fn check(opts: &Options) -> Result<Checked, Failure> {
+    let mut t = Timings::default();
+    let loaded = match t.time("load", || load(opts)) {
+        Ok(l) => l,
+        Err(d) => return Err(fail(d, t)),
+    };
+    let Loaded {
+        config,
+        content,
+        templates,
+        statics,
+        static_names,
+    } = loaded;
+    let (handbook, mut diags) = t.time("parse", || content::parse(&config, content, opts.drafts));
+    let (site, resolve_diags) = t.time("resolve", || {
+        resolve::resolve(config, handbook, &static_names)
+    });
+    diags.extend(resolve_diags);
+    if diags.has_errors() {
+        return Err(fail(diags, t));
+    }
+    Ok(Checked {
+        site,
+        statics,
+        templates,
+        warnings: diags,
+        timings: t,
+    })
+}
+
+/// Every stage up to the finished files in memory.
+pub fn build(opts: &Options) -> Result<Built, Failure> {
+    let Checked {
+        site,
+        statics,
+        templates,
+        warnings,
+        mut timings,
+    } = check(opts)?;
+    let bodies = timings.time("markdown", || render_bodies(&site));
+    let mut tpl = match timings.time("templates", || render::templates(&templates)) {
+        Ok(t) => t,
+        Err(d) => return Err(fail(d, timings)),
+    };
+    let pages = match timings.time("render", || render::pages(&site, &bodies, &mut tpl)) {
+        Ok(p) => p,
+        Err(d) => return Err(fail(d, timings)),
+    };
+    let page_count = pages.iter().filter(|p| p.path.ends_with(".html")).count();
+    let files = timings.time("assemble", || output::assemble(&site, pages, &statics));
+    Ok(Built {
+        files,
+        pages: page_count,
+        warnings,
+        timings,
+    })
+}
+
+/// Markdown bodies of every page, in parallel.
+fn render_bodies(site: &Site) -> HashMap<PageRef, Body> {
+    let mut docs: Vec<(PageRef, &content::Doc)> = site.entities().collect();
+    if let Some(home) = &site.home {
+        docs.push((PageRef::Home, home));
+    }
+    docs.into_par_iter()
+        .map(|(r, doc)| (r, markdown::render(site, doc, &site.path(r))))
+        .collect()
+}
+
+/// `build` and write into `output`, replacing the previous site whole.
+pub fn build_to(opts: &Options, output_dir: &Path) -> Result<Built, Failure> {
+    if let Err(refusal) = fs::check_output(&opts.root, output_dir) {
+        let mut d = Diagnostics::new();
+        d.push(Diagnostic::general(refusal.to_string()).with_help(
+            "pass another folder with --output (the default is public/ under the handbook root)",
+        ));
+        return Err(fail(d, Timings::default()));
+    }
+    let mut built = build(opts)?;
+    let written = built
+        .timings
+        .time("write", || output::write(output_dir, &built.files));
+    if let Err(e) = written {
+        let mut d = Diagnostics::new();
+        d.push(
+            Diagnostic::general(e.to_string())
+                .with_help("the previous site, if any, was left as it was"),
+        );
+        return Err(fail(d, built.timings));
+    }
+    Ok(built)
+}

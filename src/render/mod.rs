@@ -1,0 +1,428 @@
+//! Render: pages through Tera templates, plus the machine-readable export.
+//!
+//! The default theme's templates are embedded in the binary ([`BUILTIN`]);
+//! a handbook's own `templates/` overrides any of them by file name and may
+//! add more (for `{% include %}`). Templates see one documented view model
+//! per page kind ([`views`]) and never read files. A template error names
+//! the template file and line and the page that was being rendered.
+
+pub mod export;
+pub mod format;
+pub mod views;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::content::Kind;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::fs::SourceFile;
+use crate::markdown::Body;
+use crate::resolve::{PageRef, Site};
+use crate::urls;
+use views::{Cards, PageMeta};
+
+macro_rules! builtin {
+    ($($name:literal),+ $(,)?) => {
+        &[$(($name, include_str!(concat!("../../templates/", $name)))),+]
+    };
+}
+
+/// The default theme's templates, by the name a handbook overrides them with.
+pub const BUILTIN: &[(&str, &str)] = builtin!(
+    "base.html",
+    "macros.html",
+    "index.html",
+    "skill.html",
+    "role.html",
+    "phase.html",
+    "page.html",
+    "skills.html",
+    "roles.html",
+    "phases.html",
+    "track.html",
+    "matrix.html",
+    "redirect.html",
+    "404.html",
+);
+
+/// The default theme's static files, written under the output root before
+/// the handbook's own `static/` (which can replace them).
+pub const THEME_ASSETS: &[(&str, &[u8])] = &[
+    (
+        "assets/roadbook.css",
+        include_bytes!("../../static/assets/roadbook.css"),
+    ),
+    (
+        "assets/roadbook.js",
+        include_bytes!("../../static/assets/roadbook.js"),
+    ),
+];
+
+/// A rendered page: its output path and HTML.
+pub struct Page {
+    pub path: String,
+    pub html: String,
+}
+
+/// Where a template's text came from, for error messages.
+struct TemplateSource {
+    file: PathBuf,
+    text: String,
+}
+
+/// The template set, ready to render pages.
+pub struct Templates {
+    tera: Tera,
+    sources: HashMap<String, TemplateSource>,
+}
+
+/// Builds the template set from the built-ins and the handbook's overrides
+/// (files read from `templates/` by the load stage).
+pub fn templates(overrides: &[SourceFile]) -> Result<Templates, Diagnostics> {
+    let mut diags = Diagnostics::new();
+    let mut sources: HashMap<String, TemplateSource> = BUILTIN
+        .iter()
+        .map(|(name, text)| {
+            let src = TemplateSource {
+                file: PathBuf::from(format!("(built-in) templates/{name}")),
+                text: (*text).to_string(),
+            };
+            (name.to_string(), src)
+        })
+        .collect();
+    for f in overrides {
+        let name = f.rel.strip_prefix("templates").unwrap_or(&f.rel);
+        let name = crate::diagnostic::display_path(name);
+        match String::from_utf8(f.bytes.clone()) {
+            Ok(text) => {
+                sources.insert(
+                    name,
+                    TemplateSource {
+                        file: f.rel.clone(),
+                        text,
+                    },
+                );
+            }
+            Err(_) => diags.push(
+                Diagnostic::file_error(&f.rel, "the template is not UTF-8 text")
+                    .with_help("save it with UTF-8 encoding"),
+            ),
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    let mut tera = Tera::new();
+    tera.autoescape_on([".html", ".xml"]);
+    let mut names: Vec<&String> = sources.keys().collect();
+    names.sort();
+    // Add one at a time so a syntax error names its own template; Tera
+    // re-checks inheritance when the last one arrives.
+    let all: Vec<(&str, &str)> = names
+        .iter()
+        .map(|n| (n.as_str(), sources[*n].text.as_str()))
+        .collect();
+    if let Err(e) = tera.add_raw_templates(all) {
+        diags.push(tera_diagnostic(&e, &sources, None));
+        return Err(diags);
+    }
+    Ok(Templates { tera, sources })
+}
+
+fn tera_diagnostic(
+    e: &tera::Error,
+    sources: &HashMap<String, TemplateSource>,
+    page: Option<&str>,
+) -> Diagnostic {
+    let during = page
+        .map(|p| format!(" while rendering `/{p}`"))
+        .unwrap_or_default();
+    match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+            let what = if matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) { "template syntax error" } else { "template error" };
+            let message = format!("{what}{during}: {}", r.message());
+            match sources.get(r.filename()) {
+                Some(src) => Diagnostic::error(&src.file, &src.text, r.span().range.clone(), message),
+                None => Diagnostic::general(format!("{message} (in template `{}`)", r.filename())),
+            }
+            .with_help("templates see the variables listed in docs/templates.md; `{{ x | safe }}` only for HTML roadbook made")
+        }
+        other => Diagnostic::general(format!("template error{during}: {other}"))
+            .with_help("a handbook's templates/ folder overrides built-in templates by file name; see docs/templates.md"),
+    }
+}
+
+/// What one output page is.
+#[derive(Debug, Clone, Copy)]
+enum Job {
+    Home,
+    Entity(Kind, usize),
+    Section(Kind),
+    Track(usize),
+    Matrix,
+    Alias(usize),
+    NotFound,
+}
+
+/// Renders every page of the site in parallel. `bodies` holds each
+/// entity's rendered Markdown (home included).
+pub fn pages(
+    site: &Site,
+    bodies: &HashMap<PageRef, Body>,
+    templates: &mut Templates,
+) -> Result<Vec<Page>, Diagnostics> {
+    let cards = views::cards(site);
+    let json = export::handbook_json(site, &cards);
+    let site_view = views::site_view(site, &cards);
+    templates.tera.global_context().insert("site", &site_view);
+
+    let mut jobs = vec![Job::Home, Job::Matrix, Job::NotFound];
+    for kind in [Kind::Skill, Kind::Role, Kind::Phase] {
+        jobs.push(Job::Section(kind));
+    }
+    for (r, _) in site.entities() {
+        if let PageRef::Entity(k, i) = r {
+            jobs.push(Job::Entity(k, i));
+        }
+    }
+    jobs.extend((0..site.tracks.len()).map(Job::Track));
+    jobs.extend((0..site.aliases.len()).map(Job::Alias));
+
+    let templates = &*templates;
+    let results: Vec<Result<Page, Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| render_job(site, &cards, bodies, templates, *job))
+        .collect();
+    let mut diags = Diagnostics::new();
+    let mut out = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(p) => out.push(p),
+            Err(d) => diags.push(d),
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    out.push(Page {
+        path: "handbook.json".to_string(),
+        html: json,
+    });
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
+}
+
+fn meta(
+    site: &Site,
+    kind: &'static str,
+    section: &'static str,
+    title: String,
+    description: Option<String>,
+    url: String,
+) -> PageMeta {
+    PageMeta {
+        kind,
+        canonical: format!("{}/{url}", site.config.base_url),
+        title,
+        description: description.unwrap_or_else(|| site.config.description.clone()),
+        url,
+        body: String::new(),
+        toc: Vec::new(),
+        backlinks: Vec::new(),
+        edit_url: None,
+        section,
+    }
+}
+
+fn with_doc(site: &Site, bodies: &HashMap<PageRef, Body>, r: PageRef, mut m: PageMeta) -> PageMeta {
+    if let Some(body) = bodies.get(&r) {
+        m.body = body.html.clone();
+        m.toc = body.toc.clone();
+    }
+    m.backlinks = site
+        .backlinks
+        .get(&r)
+        .map(|v| {
+            v.iter()
+                .map(|&b| match b {
+                    PageRef::Home => views::LinkView {
+                        slug: String::new(),
+                        title: site
+                            .home
+                            .as_ref()
+                            .map_or_else(|| "Home".to_string(), |h| h.title.clone()),
+                        url: String::new(),
+                        summary: None,
+                    },
+                    other => views::link(site, other),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if let (Some(edit), Some(doc)) = (&site.config.edit_url, site.doc(r)) {
+        let rel = doc.file.strip_prefix("content").unwrap_or(&doc.file);
+        m.edit_url = Some(format!("{edit}/{}", crate::diagnostic::display_path(rel)));
+    }
+    m
+}
+
+fn render_job(
+    site: &Site,
+    cards: &Cards,
+    bodies: &HashMap<PageRef, Body>,
+    t: &Templates,
+    job: Job,
+) -> Result<Page, Diagnostic> {
+    let mut ctx = Context::new();
+    let (template, path, file) = match job {
+        Job::Home => {
+            let title = site
+                .home
+                .as_ref()
+                .map_or_else(|| site.config.title.clone(), |h| h.title.clone());
+            let summary = site.home.as_ref().and_then(|h| h.summary.clone());
+            let m = with_doc(
+                site,
+                bodies,
+                PageRef::Home,
+                meta(site, "home", "home", title, summary, String::new()),
+            );
+            ctx.insert("page", &m);
+            ("index.html", String::new(), "index.html".to_string())
+        }
+        Job::Entity(kind, i) => {
+            let r = PageRef::Entity(kind, i);
+            let card = views::link(site, r);
+            let (name, section) = match kind {
+                Kind::Skill => ("skill", "skills"),
+                Kind::Role => ("role", "roles"),
+                Kind::Phase => ("phase", "phases"),
+                Kind::Page => ("page", "pages"),
+            };
+            let m = with_doc(
+                site,
+                bodies,
+                r,
+                meta(
+                    site,
+                    name,
+                    section,
+                    card.title.clone(),
+                    card.summary.clone(),
+                    card.url.clone(),
+                ),
+            );
+            ctx.insert("page", &m);
+            match kind {
+                Kind::Skill => ctx.insert("skill", &views::skill_view(site, cards, i)),
+                Kind::Role => ctx.insert("role", &views::role_view(site, cards, i)),
+                Kind::Phase => ctx.insert("phase", &views::phase_view(site, cards, i)),
+                Kind::Page => {}
+            }
+            let template = match kind {
+                Kind::Skill => "skill.html",
+                Kind::Role => "role.html",
+                Kind::Phase => "phase.html",
+                Kind::Page => "page.html",
+            };
+            (
+                template,
+                card.url.clone(),
+                format!("{}index.html", card.url),
+            )
+        }
+        Job::Section(kind) => {
+            let (template, title, section) = match kind {
+                Kind::Skill => ("skills.html", "Skills", "skills"),
+                Kind::Role => ("roles.html", "Job roles", "roles"),
+                _ => ("phases.html", "Roadmaps", "phases"),
+            };
+            let url = format!("{}/", kind.folder());
+            let m = meta(site, section, section, title.to_string(), None, url.clone());
+            ctx.insert("page", &m);
+            (template, url.clone(), format!("{url}index.html"))
+        }
+        Job::Track(i) => {
+            let tv = views::site_view_track(site, cards, i);
+            let url = tv.url.clone();
+            let m = meta(site, "track", "phases", tv.title.clone(), None, url.clone());
+            ctx.insert("page", &m);
+            ctx.insert("track", &tv);
+            ("track.html", url.clone(), format!("{url}index.html"))
+        }
+        Job::Matrix => {
+            let url = "matrix/".to_string();
+            let m = meta(
+                site,
+                "matrix",
+                "matrix",
+                "Skills × roles".to_string(),
+                None,
+                url.clone(),
+            );
+            ctx.insert("page", &m);
+            ctx.insert("rows", &views::matrix_rows(site, cards));
+            ("matrix.html", url.clone(), format!("{url}index.html"))
+        }
+        Job::Alias(a) => {
+            let (alias, skill) = &site.aliases[a];
+            let target = cards.skills[*skill].link.clone();
+            let url = format!("skills/{alias}/");
+            let mut m = meta(
+                site,
+                "redirect",
+                "skills",
+                target.title.clone(),
+                None,
+                url.clone(),
+            );
+            m.canonical = format!("{}/{}", site.config.base_url, target.url);
+            ctx.insert("page", &m);
+            ctx.insert(
+                "target",
+                &Redirect {
+                    url: urls::relative(&url, &target.url),
+                    title: target.title,
+                    old_slug: alias.to_string(),
+                    new_slug: target.slug,
+                },
+            );
+            ("redirect.html", url.clone(), format!("{url}index.html"))
+        }
+        Job::NotFound => {
+            let m = meta(
+                site,
+                "404",
+                "404",
+                "Page not found".to_string(),
+                None,
+                "404.html".to_string(),
+            );
+            ctx.insert("page", &m);
+            ("404.html", "404.html".to_string(), "404.html".to_string())
+        }
+    };
+    // The 404 page is served at any depth, so it links from the base path.
+    let root = if matches!(job, Job::NotFound) {
+        site.config.base_path.clone()
+    } else {
+        urls::root_prefix(&path)
+    };
+    ctx.insert("root", &root);
+    match t.tera.render(template, &ctx) {
+        Ok(html) => Ok(Page { path: file, html }),
+        Err(e) => Err(tera_diagnostic(&e, &t.sources, Some(&path))),
+    }
+}
+
+#[derive(Serialize)]
+struct Redirect {
+    url: String,
+    title: String,
+    old_slug: String,
+    new_slug: String,
+}

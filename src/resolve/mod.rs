@@ -1,0 +1,698 @@
+//! Resolve: the stage that sees the whole handbook at once.
+//!
+//! It checks every reference (front matter lists, body links, `#fragments`,
+//! co-located files) against the finished index, rejects prerequisite
+//! cycles and clashing orders, and computes what authors never write by
+//! hand: backlinks, the relations between skills, roles and phases, and
+//! track timelines. The result, [`Site`], is read-only for every later
+//! stage.
+
+mod relations;
+pub mod timeline;
+
+pub use relations::{PhaseRelations, RoleRelations, SkillRelations, Track};
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+
+use crate::config::Config;
+use crate::content::{Asset, Doc, Handbook, Kind, Page, Phase, Role, Skill, Slug, Target};
+use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean, display_path};
+
+/// Page slugs that would shadow a generated section.
+pub const RESERVED: &[&str] = &["skills", "roles", "phases", "tracks", "matrix", "assets"];
+
+/// A page of the site that can link or be linked to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PageRef {
+    Home,
+    Entity(Kind, usize),
+}
+
+/// The whole handbook, cross-checked, with everything computed.
+#[derive(Debug)]
+pub struct Site {
+    pub config: Config,
+    pub home: Option<Doc>,
+    /// Sorted by category, `order`, then title.
+    pub skills: Vec<Skill>,
+    /// Sorted by level, then title.
+    pub roles: Vec<Role>,
+    /// Sorted by track, then `order`.
+    pub phases: Vec<Phase>,
+    /// Sorted by `order`, then title.
+    pub pages: Vec<Page>,
+    pub assets: Vec<Asset>,
+    pub skill_relations: Vec<SkillRelations>,
+    pub role_relations: Vec<RoleRelations>,
+    pub phase_relations: Vec<PhaseRelations>,
+    pub tracks: Vec<Track>,
+    /// Who links to each page from its body, sorted.
+    pub backlinks: HashMap<PageRef, Vec<PageRef>>,
+    /// Old skill slugs and the skill they now point at.
+    pub aliases: Vec<(Slug, usize)>,
+    index: HashMap<(Kind, String), usize>,
+}
+
+impl Site {
+    pub fn find(&self, kind: Kind, slug: &str) -> Option<usize> {
+        self.index.get(&(kind, slug.to_string())).copied()
+    }
+
+    pub fn doc(&self, r: PageRef) -> Option<&Doc> {
+        match r {
+            PageRef::Home => self.home.as_ref(),
+            PageRef::Entity(Kind::Skill, i) => self.skills.get(i).map(|s| &s.doc),
+            PageRef::Entity(Kind::Role, i) => self.roles.get(i).map(|s| &s.doc),
+            PageRef::Entity(Kind::Phase, i) => self.phases.get(i).map(|s| &s.doc),
+            PageRef::Entity(Kind::Page, i) => self.pages.get(i).map(|s| &s.doc),
+        }
+    }
+
+    /// Every entity's page with its doc, in a stable order.
+    pub fn entities(&self) -> impl Iterator<Item = (PageRef, &Doc)> {
+        let skills = self
+            .skills
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (PageRef::Entity(Kind::Skill, i), &s.doc));
+        let roles = self
+            .roles
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (PageRef::Entity(Kind::Role, i), &s.doc));
+        let phases = self
+            .phases
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (PageRef::Entity(Kind::Phase, i), &s.doc));
+        let pages = self
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (PageRef::Entity(Kind::Page, i), &s.doc));
+        skills.chain(roles).chain(phases).chain(pages)
+    }
+
+    /// Site-root-relative path of a page (`skills/databases/`, `` for home).
+    pub fn path(&self, r: PageRef) -> String {
+        match r {
+            PageRef::Home => String::new(),
+            PageRef::Entity(kind, _) => self
+                .doc(r)
+                .map(|d| kind.path(d.slug.as_str()))
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// Cross-checks the handbook and computes relations. `static_names` are the
+/// top-level names of `static/`, which free pages must not shadow.
+pub fn resolve(config: Config, mut hb: Handbook, static_names: &[String]) -> (Site, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    sort(&config, &mut hb);
+    let mut index = HashMap::new();
+    for (i, s) in hb.skills.iter().enumerate() {
+        index.insert((Kind::Skill, s.doc.slug.to_string()), i);
+    }
+    for (i, s) in hb.roles.iter().enumerate() {
+        index.insert((Kind::Role, s.doc.slug.to_string()), i);
+    }
+    for (i, s) in hb.phases.iter().enumerate() {
+        index.insert((Kind::Phase, s.doc.slug.to_string()), i);
+    }
+    for (i, s) in hb.pages.iter().enumerate() {
+        index.insert((Kind::Page, s.doc.slug.to_string()), i);
+    }
+    let checker = Checker {
+        hb: &hb,
+        index: &index,
+    };
+
+    // Front matter references.
+    for s in &hb.skills {
+        for p in &s.prerequisites {
+            checker.reference(
+                &s.doc,
+                Kind::Skill,
+                p.get_ref(),
+                p.span(),
+                "prerequisite",
+                &mut diags,
+            );
+        }
+        for p in &s.related {
+            checker.reference(
+                &s.doc,
+                Kind::Skill,
+                p.get_ref(),
+                p.span(),
+                "related skill",
+                &mut diags,
+            );
+        }
+    }
+    for r in &hb.roles {
+        for (p, _) in &r.skills {
+            checker.reference(
+                &r.doc,
+                Kind::Skill,
+                p.get_ref(),
+                p.span(),
+                "required skill",
+                &mut diags,
+            );
+        }
+    }
+    for ph in &hb.phases {
+        for p in &ph.skills {
+            checker.reference(
+                &ph.doc,
+                Kind::Skill,
+                p.get_ref(),
+                p.span(),
+                "skill",
+                &mut diags,
+            );
+        }
+    }
+    // Body links.
+    let asset_files: HashSet<PathBuf> = hb
+        .assets
+        .iter()
+        .map(|a| {
+            a.file
+                .strip_prefix("content")
+                .unwrap_or(&a.file)
+                .to_path_buf()
+        })
+        .collect();
+    let docs = hb
+        .home
+        .iter()
+        .chain(hb.skills.iter().map(|s| &s.doc))
+        .chain(hb.roles.iter().map(|s| &s.doc))
+        .chain(hb.phases.iter().map(|s| &s.doc))
+        .chain(hb.pages.iter().map(|s| &s.doc));
+    for doc in docs {
+        checker.body_links(doc, &asset_files, &mut diags);
+    }
+
+    check_phase_orders(&hb.phases, &mut diags);
+    check_cycles(&hb.skills, &index, &mut diags);
+    let aliases = check_aliases(&hb.skills, &index, &mut diags);
+    check_page_slugs(&hb.pages, static_names, &mut diags);
+
+    let rel = relations::compute(&config, &hb, &index);
+    let backlinks = backlinks(&hb, &index);
+    let site = Site {
+        config,
+        home: hb.home,
+        skills: hb.skills,
+        roles: hb.roles,
+        phases: hb.phases,
+        pages: hb.pages,
+        assets: hb.assets,
+        skill_relations: rel.skills,
+        role_relations: rel.roles,
+        phase_relations: rel.phases,
+        tracks: rel.tracks,
+        backlinks,
+        aliases,
+        index,
+    };
+    (site, diags)
+}
+
+fn sort(config: &Config, hb: &mut Handbook) {
+    let _ = config;
+    hb.skills.sort_by(|a, b| {
+        (
+            a.category,
+            a.order.unwrap_or(i64::MAX),
+            &a.doc.title,
+            &a.doc.slug,
+        )
+            .cmp(&(
+                b.category,
+                b.order.unwrap_or(i64::MAX),
+                &b.doc.title,
+                &b.doc.slug,
+            ))
+    });
+    hb.roles.sort_by(|a, b| {
+        (a.level, &a.doc.title, &a.doc.slug).cmp(&(b.level, &b.doc.title, &b.doc.slug))
+    });
+    hb.phases.sort_by(|a, b| {
+        (a.track, *a.order.get_ref(), &a.doc.slug).cmp(&(b.track, *b.order.get_ref(), &b.doc.slug))
+    });
+    hb.pages.sort_by(|a, b| {
+        (a.order.unwrap_or(i64::MAX), &a.doc.title, &a.doc.slug).cmp(&(
+            b.order.unwrap_or(i64::MAX),
+            &b.doc.title,
+            &b.doc.slug,
+        ))
+    });
+    hb.assets.sort_by(|a, b| a.out.cmp(&b.out));
+}
+
+struct Checker<'a> {
+    hb: &'a Handbook,
+    index: &'a HashMap<(Kind, String), usize>,
+}
+
+impl Checker<'_> {
+    fn slugs(&self, kind: Kind) -> Vec<&str> {
+        let mut v: Vec<&str> = self
+            .index
+            .keys()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, s)| s.as_str())
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
+    fn target_doc(&self, kind: Kind, i: usize) -> Option<&Doc> {
+        match kind {
+            Kind::Skill => self.hb.skills.get(i).map(|s| &s.doc),
+            Kind::Role => self.hb.roles.get(i).map(|s| &s.doc),
+            Kind::Phase => self.hb.phases.get(i).map(|s| &s.doc),
+            Kind::Page => self.hb.pages.get(i).map(|s| &s.doc),
+        }
+    }
+
+    /// Checks that `kind:slug` exists; returns its index.
+    fn reference(
+        &self,
+        from: &Doc,
+        kind: Kind,
+        slug: &str,
+        span: std::ops::Range<usize>,
+        what: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<usize> {
+        if let Some(&i) = self.index.get(&(kind, slug.to_string())) {
+            return Some(i);
+        }
+        let key = (kind, slug.to_string());
+        if self.hb.broken.contains(&key) {
+            return None; // its own errors are reported; don't pile on
+        }
+        if self.hb.drafts.contains(&key) {
+            diags.push(
+                Diagnostic::error(&from.file, &from.text, span, format!("{what} `{slug}` is a draft, left out of this build"))
+                    .with_help(format!("publish it (remove `draft = true` from content/{}/{slug}.md), remove this reference, or build with --drafts", kind.folder())),
+            );
+            return None;
+        }
+        let slugs = self.slugs(kind);
+        let help = match did_you_mean(slug, slugs.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None if slugs.is_empty() => format!(
+                "there are no {}s yet; add content/{}/{slug}.md",
+                kind.name(),
+                kind.folder()
+            ),
+            None => format!(
+                "create content/{}/{slug}.md, or use one of: {}",
+                kind.folder(),
+                shortlist(&slugs)
+            ),
+        };
+        diags.push(
+            Diagnostic::error(
+                &from.file,
+                &from.text,
+                span,
+                format!("{what} `{slug}` does not exist"),
+            )
+            .with_help(help),
+        );
+        None
+    }
+
+    fn fragment(
+        &self,
+        from: &Doc,
+        target: &Doc,
+        fragment: &str,
+        span: std::ops::Range<usize>,
+        diags: &mut Diagnostics,
+    ) {
+        if target.has_heading(fragment) {
+            return;
+        }
+        let ids: Vec<&str> = target.headings.iter().map(|h| h.id.as_str()).collect();
+        let whose = if std::ptr::eq(from, target) {
+            "this page".to_string()
+        } else {
+            format!("`{}`", display_path(&target.file))
+        };
+        let help = match did_you_mean(fragment, ids.iter().copied()) {
+            Some(s) => format!("did you mean `#{s}`?"),
+            None if ids.is_empty() => format!("{whose} has no headings to link to"),
+            None => format!("the headings of {whose} are: {}", shortlist(&ids)),
+        };
+        diags.push(
+            Diagnostic::error(
+                &from.file,
+                &from.text,
+                span,
+                format!("`#{fragment}` matches no heading of {whose}"),
+            )
+            .with_help(help),
+        );
+    }
+
+    fn body_links(&self, doc: &Doc, assets: &HashSet<PathBuf>, diags: &mut Diagnostics) {
+        for link in &doc.links {
+            match &link.target {
+                Target::Entity {
+                    kind,
+                    slug,
+                    fragment,
+                } => {
+                    if let Some(i) = self.reference(
+                        doc,
+                        *kind,
+                        slug,
+                        link.span.clone(),
+                        &format!("linked {}", kind.name()),
+                        diags,
+                    ) && let (Some(f), Some(target)) = (fragment, self.target_doc(*kind, i))
+                    {
+                        self.fragment(doc, target, f, link.span.clone(), diags);
+                    }
+                }
+                Target::Fragment(f) => self.fragment(doc, doc, f, link.span.clone(), diags),
+                Target::Local(path) => {
+                    let clean = path.split(['#', '?']).next().unwrap_or("");
+                    if clean.is_empty() {
+                        continue;
+                    }
+                    let joined = normalize(&doc.content_folder().join(percent_decode(clean)));
+                    let exists = joined.as_ref().is_some_and(|p| assets.contains(p));
+                    if !exists {
+                        let help = if clean.ends_with(".md") {
+                            "link to other entries with `skill:slug`, `role:slug`, `phase:slug` or `page:slug`".to_string()
+                        } else {
+                            format!(
+                                "put the file in content/{} next to this page, or fix the path",
+                                display_path(&doc.content_folder())
+                            )
+                        };
+                        diags.push(
+                            Diagnostic::error(
+                                &doc.file,
+                                &doc.text,
+                                link.span.clone(),
+                                format!("`{path}` is not a file beside this page"),
+                            )
+                            .with_help(help),
+                        );
+                    }
+                }
+                Target::UnknownKind(scheme) => {
+                    let hint = did_you_mean(
+                        &scheme.to_ascii_lowercase(),
+                        ["skill", "role", "phase", "page"],
+                    )
+                    .unwrap_or("skill");
+                    diags.push(
+                        Diagnostic::error(&doc.file, &doc.text, link.span.clone(), format!("unknown link kind `{scheme}:`"))
+                            .with_help(format!("did you mean `{hint}:`? The kinds are `skill:`, `role:`, `phase:` and `page:`")),
+                    );
+                }
+                Target::RootAbsolute(p) => {
+                    diags.push(
+                        Diagnostic::error(&doc.file, &doc.text, link.span.clone(), format!("`{p}` starts with `/`, which breaks when the site is published under a sub-path"))
+                            .with_help("link to entries with `skill:slug` (or another kind); roadbook writes the right relative URL")
+                            .warning(),
+                    );
+                }
+                Target::External => {}
+            }
+        }
+    }
+}
+
+fn shortlist(items: &[&str]) -> String {
+    let mut s: Vec<String> = items.iter().take(8).map(|i| format!("`{i}`")).collect();
+    if items.len() > 8 {
+        s.push(format!("and {} more", items.len() - 8));
+    }
+    s.join(", ")
+}
+
+/// `skills/../pages/a.png` → `pages/a.png`; `None` if it leaves `content/`.
+fn normalize(path: &Path) -> Option<PathBuf> {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::Normal(p) => out.push(p),
+            Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+/// Decodes `%20` and friends in local link paths.
+pub fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(h) = s.get(i + 1..i + 3)
+            && let Ok(v) = u8::from_str_radix(h, 16)
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn check_phase_orders(phases: &[Phase], diags: &mut Diagnostics) {
+    let mut seen: HashMap<(usize, i64), &Phase> = HashMap::new();
+    for p in phases {
+        let key = (p.track, *p.order.get_ref());
+        match seen.get(&key) {
+            Some(first) => diags.push(
+                Diagnostic::error(
+                    &p.doc.file,
+                    &p.doc.text,
+                    p.order.span(),
+                    format!(
+                        "`order = {}` is already taken in this track",
+                        p.order.get_ref()
+                    ),
+                )
+                .with_help(format!(
+                    "`{}` has the same order; give each phase of a track its own position",
+                    display_path(&first.doc.file)
+                )),
+            ),
+            None => {
+                seen.insert(key, p);
+            }
+        }
+    }
+}
+
+/// Reports each prerequisite cycle once, naming every skill in it.
+fn check_cycles(skills: &[Skill], index: &HashMap<(Kind, String), usize>, diags: &mut Diagnostics) {
+    let edges: Vec<Vec<(usize, std::ops::Range<usize>)>> = skills
+        .iter()
+        .map(|s| {
+            s.prerequisites
+                .iter()
+                .filter_map(|p| {
+                    index
+                        .get(&(Kind::Skill, p.get_ref().clone()))
+                        .map(|&i| (i, p.span()))
+                })
+                .collect()
+        })
+        .collect();
+    // 0 = unvisited, 1 = on the stack, 2 = done
+    let mut state = vec![0u8; skills.len()];
+    let mut reported: BTreeSet<Vec<usize>> = BTreeSet::new();
+    for start in 0..skills.len() {
+        if state[start] != 0 {
+            continue;
+        }
+        let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+        state[start] = 1;
+        while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+            if let Some((to, _)) = edges[node].get(*next) {
+                let to = *to;
+                *next += 1;
+                match state[to] {
+                    0 => {
+                        state[to] = 1;
+                        stack.push((to, 0));
+                    }
+                    1 => {
+                        let pos = stack.iter().position(|(n, _)| *n == to).unwrap_or(0);
+                        let cycle: Vec<usize> = stack[pos..].iter().map(|(n, _)| *n).collect();
+                        let mut key = cycle.clone();
+                        key.sort_unstable();
+                        if reported.insert(key) {
+                            report_cycle(skills, &edges, &cycle, diags);
+                        }
+                    }
+                    _ => {}
+                }
+            } else {
+                state[node] = 2;
+                stack.pop();
+            }
+        }
+    }
+}
+
+fn report_cycle(
+    skills: &[Skill],
+    edges: &[Vec<(usize, std::ops::Range<usize>)>],
+    cycle: &[usize],
+    diags: &mut Diagnostics,
+) {
+    // Start the story at the skill whose file sorts first, for stable output.
+    let first_pos = (0..cycle.len())
+        .min_by_key(|&i| &skills[cycle[i]].doc.file)
+        .unwrap_or(0);
+    let ordered: Vec<usize> = cycle[first_pos..]
+        .iter()
+        .chain(&cycle[..first_pos])
+        .copied()
+        .collect();
+    let from = ordered[0];
+    let to = ordered.get(1).copied().unwrap_or(from);
+    let span = edges[from]
+        .iter()
+        .find(|(t, _)| *t == to)
+        .map_or(0..0, |(_, s)| s.clone());
+    let mut names: Vec<&str> = ordered
+        .iter()
+        .map(|&i| skills[i].doc.slug.as_str())
+        .collect();
+    names.push(skills[from].doc.slug.as_str());
+    let doc = &skills[from].doc;
+    diags.push(
+        Diagnostic::error(&doc.file, &doc.text, span, format!("prerequisites form a cycle: {}", names.join(" → ")))
+            .with_help("a skill cannot (indirectly) be its own prerequisite; remove one link of the cycle, or use `related` for skills that go together"),
+    );
+}
+
+fn check_aliases(
+    skills: &[Skill],
+    index: &HashMap<(Kind, String), usize>,
+    diags: &mut Diagnostics,
+) -> Vec<(Slug, usize)> {
+    let mut out: Vec<(Slug, usize)> = Vec::new();
+    for (i, s) in skills.iter().enumerate() {
+        for a in &s.aliases {
+            let slug = a.get_ref();
+            if index.contains_key(&(Kind::Skill, slug.to_string())) {
+                diags.push(
+                    Diagnostic::error(&s.doc.file, &s.doc.text, a.span(), format!("alias `{slug}` is the slug of an existing skill"))
+                        .with_help("an alias keeps an old URL working; it cannot take the URL of another skill"),
+                );
+            } else if let Some((_, other)) = out.iter().find(|(x, _)| x == slug) {
+                diags.push(
+                    Diagnostic::error(
+                        &s.doc.file,
+                        &s.doc.text,
+                        a.span(),
+                        format!(
+                            "alias `{slug}` is also an alias of `{}`",
+                            skills[*other].doc.slug
+                        ),
+                    )
+                    .with_help("an old slug can redirect to only one skill"),
+                );
+            } else {
+                out.push((slug.clone(), i));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn check_page_slugs(pages: &[Page], static_names: &[String], diags: &mut Diagnostics) {
+    for p in pages {
+        let slug = p.doc.slug.as_str();
+        let clash = if RESERVED.contains(&slug) {
+            Some(format!(
+                "`/{slug}/` is where roadbook puts its own `{slug}` overview"
+            ))
+        } else if static_names
+            .iter()
+            .any(|n| n == slug || n.strip_suffix(".html") == Some(slug))
+        {
+            Some(format!("`static/{slug}` is copied to the same place"))
+        } else {
+            None
+        };
+        if let Some(why) = clash {
+            diags.push(
+                Diagnostic::file_error(
+                    &p.doc.file,
+                    format!("the page slug `{slug}` collides with another path of the site: {why}"),
+                )
+                .with_help(format!(
+                    "rename the file, e.g. to content/pages/{slug}-guide.md"
+                )),
+            );
+        }
+    }
+}
+
+fn backlinks(
+    hb: &Handbook,
+    index: &HashMap<(Kind, String), usize>,
+) -> HashMap<PageRef, Vec<PageRef>> {
+    let mut out: HashMap<PageRef, BTreeSet<PageRef>> = HashMap::new();
+    let mut add = |from: PageRef, doc: &Doc| {
+        for link in &doc.links {
+            if let Target::Entity { kind, slug, .. } = &link.target
+                && let Some(&i) = index.get(&(*kind, slug.clone()))
+            {
+                let to = PageRef::Entity(*kind, i);
+                if to != from {
+                    out.entry(to).or_default().insert(from);
+                }
+            }
+        }
+    };
+    if let Some(h) = &hb.home {
+        add(PageRef::Home, h);
+    }
+    for (i, s) in hb.skills.iter().enumerate() {
+        add(PageRef::Entity(Kind::Skill, i), &s.doc);
+    }
+    for (i, s) in hb.roles.iter().enumerate() {
+        add(PageRef::Entity(Kind::Role, i), &s.doc);
+    }
+    for (i, s) in hb.phases.iter().enumerate() {
+        add(PageRef::Entity(Kind::Phase, i), &s.doc);
+    }
+    for (i, s) in hb.pages.iter().enumerate() {
+        add(PageRef::Entity(Kind::Page, i), &s.doc);
+    }
+    out.into_iter()
+        .map(|(k, v)| (k, v.into_iter().collect()))
+        .collect()
+}

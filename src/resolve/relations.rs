@@ -1,0 +1,163 @@
+//! The relations the contract says are computed, never written by hand.
+
+use std::collections::{BTreeSet, HashMap};
+
+use serde::Serialize;
+
+use super::timeline::{self, Weeks};
+use crate::config::Config;
+use crate::content::{Handbook, Kind, Proficiency, Unit};
+
+#[derive(Debug, Clone, Default)]
+pub struct SkillRelations {
+    /// Roles that need the skill, with the level they need, by role order.
+    pub roles: Vec<(usize, Proficiency)>,
+    /// Phases that build it, in track order.
+    pub phases: Vec<usize>,
+    pub prerequisites: Vec<usize>,
+    /// Skills that list this one as a prerequisite.
+    pub unlocks: Vec<usize>,
+    /// Related both ways: listed here or listing this skill.
+    pub related: Vec<usize>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RoleRelations {
+    /// Required skills, highest level first, then in skill order.
+    pub skills: Vec<(usize, Proficiency)>,
+    /// The neighbouring roles on the ladder (by level, then title).
+    pub previous: Option<usize>,
+    pub next: Option<usize>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PhaseRelations {
+    pub previous: Option<usize>,
+    pub next: Option<usize>,
+    /// Offset from the start of the track to this phase's start and end;
+    /// `None` when an earlier phase (or this one) has no duration.
+    pub start: Option<Weeks>,
+    pub end: Option<Weeks>,
+}
+
+/// A track with its phases in order and its total length.
+#[derive(Debug, Clone, Serialize)]
+pub struct Track {
+    /// Index into `Config::tracks`.
+    pub config: usize,
+    pub phases: Vec<usize>,
+    /// `None` if any phase has no duration.
+    pub total: Option<Weeks>,
+    /// The unit the track's offsets are shown in.
+    pub unit: Unit,
+}
+
+pub struct Relations {
+    pub skills: Vec<SkillRelations>,
+    pub roles: Vec<RoleRelations>,
+    pub phases: Vec<PhaseRelations>,
+    pub tracks: Vec<Track>,
+}
+
+pub fn compute(
+    config: &Config,
+    hb: &Handbook,
+    index: &HashMap<(Kind, String), usize>,
+) -> Relations {
+    let skill = |slug: &String| index.get(&(Kind::Skill, slug.clone())).copied();
+    let n = hb.skills.len();
+    let mut skills = vec![SkillRelations::default(); n];
+    let mut related: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); n];
+    for (i, s) in hb.skills.iter().enumerate() {
+        let mut prereqs: Vec<usize> = s
+            .prerequisites
+            .iter()
+            .filter_map(|p| skill(p.get_ref()))
+            .filter(|&j| j != i)
+            .collect();
+        prereqs.sort_unstable();
+        prereqs.dedup();
+        for &p in &prereqs {
+            skills[p].unlocks.push(i);
+        }
+        skills[i].prerequisites = prereqs;
+        for r in s.related.iter().filter_map(|p| skill(p.get_ref())) {
+            if r != i {
+                related[i].insert(r);
+                related[r].insert(i);
+            }
+        }
+    }
+    for (i, set) in related.into_iter().enumerate() {
+        skills[i].related = set.into_iter().collect();
+    }
+
+    let mut roles = vec![RoleRelations::default(); hb.roles.len()];
+    for (ri, r) in hb.roles.iter().enumerate() {
+        let mut needed: Vec<(usize, Proficiency)> = r
+            .skills
+            .iter()
+            .filter_map(|(slug, p)| skill(slug.get_ref()).map(|i| (i, *p)))
+            .collect();
+        needed.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        needed.dedup_by_key(|x| x.0);
+        for &(si, p) in &needed {
+            skills[si].roles.push((ri, p));
+        }
+        roles[ri].skills = needed;
+        roles[ri].previous = ri.checked_sub(1);
+        roles[ri].next = (ri + 1 < hb.roles.len()).then_some(ri + 1);
+    }
+
+    let mut phases = vec![PhaseRelations::default(); hb.phases.len()];
+    let mut tracks = Vec::new();
+    for (ti, _) in config.tracks.iter().enumerate() {
+        let members: Vec<usize> = (0..hb.phases.len())
+            .filter(|&p| hb.phases[p].track == ti)
+            .collect();
+        if members.is_empty() {
+            continue;
+        }
+        let mut offset = Some(Weeks::default());
+        for (k, &p) in members.iter().enumerate() {
+            phases[p].previous = k.checked_sub(1).map(|j| members[j]);
+            phases[p].next = members.get(k + 1).copied();
+            phases[p].start = offset;
+            offset = match (offset, &hb.phases[p].duration) {
+                (Some(o), Some(d)) => Some(o.plus(Weeks::of(d))),
+                _ => None,
+            };
+            phases[p].end = offset;
+            for s in hb.phases[p]
+                .skills
+                .iter()
+                .filter_map(|s| skill(s.get_ref()))
+            {
+                if !skills[s].phases.contains(&p) {
+                    skills[s].phases.push(p);
+                }
+            }
+        }
+        let unit = timeline::track_unit(
+            members
+                .iter()
+                .filter_map(|&p| hb.phases[p].duration.as_ref()),
+        );
+        tracks.push(Track {
+            config: ti,
+            phases: members,
+            total: offset,
+            unit,
+        });
+    }
+    for s in &mut skills {
+        s.unlocks.sort_unstable();
+        s.roles.sort_by_key(|x| x.0);
+    }
+    Relations {
+        skills,
+        roles,
+        phases,
+        tracks,
+    }
+}
