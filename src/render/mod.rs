@@ -193,7 +193,7 @@ pub fn pages(
     jobs.extend((0..site.aliases.len()).map(Job::Alias));
 
     let templates = &*templates;
-    let results: Vec<Result<Page, Diagnostic>> = jobs
+    let results: Vec<Result<Page, Box<Diagnostic>>> = jobs
         .par_iter()
         .map(|job| render_job(site, &cards, bodies, templates, *job))
         .collect();
@@ -202,7 +202,7 @@ pub fn pages(
     for r in results {
         match r {
             Ok(p) => out.push(p),
-            Err(d) => diags.push(d),
+            Err(d) => diags.push(*d),
         }
     }
     if diags.has_errors() {
@@ -276,7 +276,7 @@ fn render_job(
     bodies: &HashMap<PageRef, Body>,
     t: &Templates,
     job: Job,
-) -> Result<Page, Diagnostic> {
+) -> Result<Page, Box<Diagnostic>> {
     let mut ctx = Context::new();
     let (template, path, file) = match job {
         Job::Home => {
@@ -415,7 +415,7 @@ fn render_job(
     ctx.insert("root", &root);
     match t.tera.render(template, &ctx) {
         Ok(html) => Ok(Page { path: file, html }),
-        Err(e) => Err(tera_diagnostic(&e, &t.sources, Some(&path))),
+        Err(e) => Err(Box::new(tera_diagnostic(&e, &t.sources, Some(&path)))),
     }
 }
 
