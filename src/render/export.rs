@@ -64,7 +64,7 @@ pub fn handbook_json(site: &Site, cards: &Cards) -> String {
     let abs = |u: &str| format!("{base}/{u}");
     let tracks = (0..site.tracks.len())
         .map(|i| {
-            let t = views::site_view_track(site, cards, i);
+            let t = views::track_view(site, cards, i, None);
             let named = &site.config.tracks[site.tracks[i].config];
             TrackOut {
                 id: &named.id,

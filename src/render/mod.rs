@@ -6,6 +6,7 @@
 //! per page kind ([`views`]) and never read files. A template error names
 //! the template file and line and the page that was being rendered.
 
+pub mod charts;
 pub mod export;
 pub mod format;
 pub mod views;
@@ -45,6 +46,7 @@ pub const BUILTIN: &[(&str, &str)] = builtin!(
     "phases.html",
     "track.html",
     "matrix.html",
+    "compare.html",
     "redirect.html",
     "404.html",
 );
@@ -164,6 +166,7 @@ enum Job {
     Section(Kind),
     Track(usize),
     Matrix,
+    Compare(usize, usize),
     Alias(usize),
     NotFound,
 }
@@ -191,6 +194,9 @@ pub fn pages(
     }
     jobs.extend((0..site.tracks.len()).map(Job::Track));
     jobs.extend((0..site.aliases.len()).map(Job::Alias));
+    for a in 0..site.roles.len() {
+        jobs.extend((a + 1..site.roles.len()).map(|b| Job::Compare(a, b)));
+    }
 
     let templates = &*templates;
     let results: Vec<Result<Page, Box<Diagnostic>>> = jobs
@@ -344,11 +350,16 @@ fn render_job(
             let url = format!("{}/", kind.folder());
             let m = meta(site, section, section, title.to_string(), None, url.clone());
             ctx.insert("page", &m);
+            if kind == Kind::Phase {
+                let root = urls::root_prefix(&url);
+                let tracks: Vec<views::TrackView> = (0..site.tracks.len()).map(|i| views::track_view(site, cards, i, Some(&root))).collect();
+                ctx.insert("tracks", &tracks);
+            }
             (template, url.clone(), format!("{url}index.html"))
         }
         Job::Track(i) => {
-            let tv = views::site_view_track(site, cards, i);
-            let url = tv.url.clone();
+            let url = format!("tracks/{}/", site.config.tracks[site.tracks[i].config].id);
+            let tv = views::track_view(site, cards, i, Some(&urls::root_prefix(&url)));
             let m = meta(site, "track", "phases", tv.title.clone(), None, url.clone());
             ctx.insert("page", &m);
             ctx.insert("track", &tv);
@@ -367,6 +378,16 @@ fn render_job(
             ctx.insert("page", &m);
             ctx.insert("rows", &views::matrix_rows(site, cards));
             ("matrix.html", url.clone(), format!("{url}index.html"))
+        }
+        Job::Compare(a, b) => {
+            let url = views::compare_url(site, a, b);
+            let cv = views::compare_view(site, cards, a, b);
+            let title = format!("{} vs {}", cv.a.link.title, cv.b.link.title);
+            let description = format!("{} and {} side by side: level, experience, salary and the skills to learn to move up.", cv.a.link.title, cv.b.link.title);
+            let m = meta(site, "compare", "roles", title, Some(description), url.clone());
+            ctx.insert("page", &m);
+            ctx.insert("compare", &cv);
+            ("compare.html", url.clone(), format!("{url}index.html"))
         }
         Job::Alias(a) => {
             let (alias, skill) = &site.aliases[a];

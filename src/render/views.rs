@@ -9,7 +9,7 @@
 
 use serde::Serialize;
 
-use super::format;
+use super::{charts, format};
 use crate::config::Source;
 use crate::content::{Kind, Resource, Salary};
 use crate::markdown::TocEntry;
@@ -35,6 +35,8 @@ pub struct SalaryView {
     pub max: Option<u64>,
     pub open_ended: bool,
     pub source: Option<Source>,
+    /// 1-based position of the source in `site.sources`, for citations.
+    pub source_number: Option<usize>,
 }
 
 /// A skill as lists, tables and its own page show it.
@@ -58,8 +60,29 @@ pub struct RoleCard {
     pub experience: Option<String>,
     pub responsibilities: Vec<String>,
     pub salaries: Vec<SalaryView>,
+    /// The role's salaries split by `site.salary_columns` (one region and
+    /// currency a column, never mixed); an empty list where it has none.
+    pub salary_cells: Vec<Vec<SalaryView>>,
+    /// The skills needed at the highest level the role asks for.
+    pub key_skills: Vec<LinkView>,
     /// Slugs of every skill the role needs, for progress counting.
     pub skill_slugs: Vec<String>,
+}
+
+/// A column of salary figures: one region in one currency.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SalaryColumn {
+    pub region: String,
+    pub currency: String,
+    /// `India (INR)`.
+    pub title: String,
+}
+
+/// An inline SVG chart with its heading.
+#[derive(Debug, Clone, Serialize)]
+pub struct Chart {
+    pub title: String,
+    pub svg: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -92,6 +115,11 @@ pub struct TrackView {
     pub phases: Vec<PhaseCard>,
     /// Slugs of every skill the track builds, for progress counting.
     pub skill_slugs: Vec<String>,
+    /// The phases as a timeline (absent when no phase has a duration, and
+    /// in the global `site.tracks`, whose links could not be relative).
+    pub timeline_svg: Option<String>,
+    /// Phases → the skills they build, every node a link.
+    pub roadmap_svg: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -112,6 +140,10 @@ pub struct SiteView {
     pub menu: Vec<MenuItem>,
     pub categories: Vec<CategoryView>,
     pub roles: Vec<RoleCard>,
+    /// The salary table's columns, in order of first appearance.
+    pub salary_columns: Vec<SalaryColumn>,
+    /// One range chart per salary column.
+    pub salary_charts: Vec<Chart>,
     pub tracks: Vec<TrackView>,
     pub pages: Vec<LinkView>,
     pub sources: Vec<Source>,
@@ -173,6 +205,33 @@ pub struct RoleView {
     pub skill_groups: Vec<SkillGroup>,
     pub previous: Option<LinkView>,
     pub next: Option<LinkView>,
+    /// This role's salary ranges, one chart per currency.
+    pub salary_charts: Vec<Chart>,
+    /// Side-by-side pages with every other role (`title` is the other role).
+    pub compare: Vec<LinkView>,
+}
+
+/// One skill in a role-vs-role comparison.
+#[derive(Debug, Clone, Serialize)]
+pub struct CompareRow {
+    pub skill: LinkView,
+    /// The level each role needs, or "".
+    pub a: &'static str,
+    pub b: &'static str,
+    /// `only-a`, `only-b`, `a-higher`, `b-higher` or `same`.
+    pub change: &'static str,
+}
+
+/// `roles/compare/<a>-vs-<b>/`: `a` is the lower role on the ladder.
+#[derive(Debug, Clone, Serialize)]
+pub struct CompareView {
+    pub a: RoleCard,
+    pub b: RoleCard,
+    pub rows: Vec<CompareRow>,
+    /// What to learn to move from `a` to `b`: skills `b` needs that `a`
+    /// does not, or needs at a higher level.
+    pub to_learn: Vec<CompareRow>,
+    pub salary_columns: Vec<SalaryColumn>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -202,6 +261,7 @@ pub struct Cards {
     pub roles: Vec<RoleCard>,
     pub phases: Vec<PhaseCard>,
     pub pages: Vec<LinkView>,
+    pub columns: Vec<SalaryColumn>,
 }
 
 pub fn link(site: &Site, r: PageRef) -> LinkView {
@@ -223,6 +283,7 @@ fn salary_view(site: &Site, s: &Salary) -> SalaryView {
         max: s.max,
         open_ended: s.open_ended,
         source: s.source.and_then(|i| site.config.sources.get(i).cloned()),
+        source_number: s.source.map(|i| i + 1),
     }
 }
 
@@ -244,21 +305,33 @@ pub fn cards(site: &Site) -> Cards {
             }
         })
         .collect();
+    let columns = salary_columns(site);
     let roles = site
         .roles
         .iter()
         .enumerate()
-        .map(|(i, r)| RoleCard {
-            link: link(site, PageRef::Entity(Kind::Role, i)),
-            level: r.level,
-            experience: r.experience.as_ref().map(format::experience),
-            responsibilities: r.responsibilities.clone(),
-            salaries: r.salary.iter().map(|s| salary_view(site, s)).collect(),
-            skill_slugs: site.role_relations[i]
-                .skills
+        .map(|(i, r)| {
+            let salaries: Vec<SalaryView> = r.salary.iter().map(|s| salary_view(site, s)).collect();
+            let salary_cells = columns
                 .iter()
-                .map(|(s, _)| site.skills[*s].doc.slug.to_string())
-                .collect(),
+                .map(|c| salaries.iter().filter(|s| s.region == c.region && s.currency == c.currency).cloned().collect())
+                .collect();
+            let needed = &site.role_relations[i].skills;
+            let top = needed.first().map(|(_, p)| *p);
+            RoleCard {
+                link: link(site, PageRef::Entity(Kind::Role, i)),
+                level: r.level,
+                experience: r.experience.as_ref().map(format::experience),
+                responsibilities: r.responsibilities.clone(),
+                salaries,
+                salary_cells,
+                key_skills: needed
+                    .iter()
+                    .filter(|(_, p)| Some(*p) == top)
+                    .map(|(s, _)| link(site, PageRef::Entity(Kind::Skill, *s)))
+                    .collect(),
+                skill_slugs: needed.iter().map(|(s, _)| site.skills[*s].doc.slug.to_string()).collect(),
+            }
         })
         .collect();
     let phases = site
@@ -299,7 +372,69 @@ pub fn cards(site: &Site) -> Cards {
         roles,
         phases,
         pages,
+        columns,
     }
+}
+
+/// Distinct (region, currency) pairs in order of first appearance down the
+/// ladder, so each salary column holds one currency.
+pub fn salary_columns(site: &Site) -> Vec<SalaryColumn> {
+    let mut out: Vec<SalaryColumn> = Vec::new();
+    for r in &site.roles {
+        for s in &r.salary {
+            if !out.iter().any(|c| c.region == s.region && c.currency == s.currency) {
+                out.push(SalaryColumn { region: s.region.clone(), currency: s.currency.clone(), title: format!("{} ({})", s.region, s.currency) });
+            }
+        }
+    }
+    out
+}
+
+/// How an axis value reads in a currency's convention.
+fn tick_label(currency: &str) -> Box<dyn Fn(f64) -> String> {
+    let (sym, div, suffix) = match currency {
+        "INR" => ("₹", 100_000.0, "L"),
+        "USD" => ("$", 1000.0, "k"),
+        "EUR" => ("€", 1000.0, "k"),
+        "GBP" => ("£", 1000.0, "k"),
+        _ => ("", 1000.0, "k"),
+    };
+    Box::new(move |v: f64| if v == 0.0 { "0".to_string() } else { format!("{sym}{}{suffix}", crate::resolve::timeline::number(v / div)) })
+}
+
+fn chart_id(text: &str) -> String {
+    crate::content::heading_id(text)
+}
+
+/// One range chart per salary column, a bar per role and figure.
+pub fn salary_charts(cards: &Cards) -> Vec<Chart> {
+    cards
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(ci, c)| {
+            let bars: Vec<charts::RangeBar> = cards
+                .roles
+                .iter()
+                .flat_map(|r| {
+                    let many = r.salary_cells[ci].len() > 1;
+                    r.salary_cells[ci].iter().map(move |s| charts::RangeBar {
+                        label: r.link.title.clone(),
+                        min: s.min as f64,
+                        max: s.max.map(|m| m as f64),
+                        open_ended: s.open_ended,
+                        value_label: match (many, s.source_number) {
+                            (true, Some(n)) => format!("{} [{n}]", s.label),
+                            _ => s.label.clone(),
+                        },
+                    })
+                })
+                .collect();
+            let title = format!("Salary ranges, {}", c.title);
+            let desc = format!("Yearly salary range of each role in {}, one bar per figure; a bar that fades out continues above its last value.", c.title);
+            Chart { svg: charts::range_chart(&format!("salaries-{}", chart_id(&c.title)), &title, &desc, &bars, &*tick_label(&c.currency)), title }
+        })
+        .collect()
 }
 
 pub fn site_view(site: &Site, cards: &Cards) -> SiteView {
@@ -321,7 +456,7 @@ pub fn site_view(site: &Site, cards: &Cards) -> SiteView {
         })
         .collect();
     let tracks = (0..site.tracks.len())
-        .map(|i| site_view_track(site, cards, i))
+        .map(|i| track_view(site, cards, i, None))
         .collect();
     let mut menu = vec![
         MenuItem {
@@ -358,6 +493,8 @@ pub fn site_view(site: &Site, cards: &Cards) -> SiteView {
         menu,
         categories,
         roles: cards.roles.clone(),
+        salary_columns: cards.columns.clone(),
+        salary_charts: salary_charts(cards),
         tracks,
         pages: cards.pages.clone(),
         sources: c.sources.clone(),
@@ -406,11 +543,47 @@ pub fn role_view(site: &Site, cards: &Cards, i: usize) -> RoleView {
             }),
         }
     }
+    let card = &cards.roles[i];
+    let salary_charts = cards
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(ci, _)| !card.salary_cells[*ci].is_empty())
+        .map(|(ci, c)| {
+            let bars: Vec<charts::RangeBar> = card.salary_cells[ci]
+                .iter()
+                .map(|s| charts::RangeBar {
+                    label: match s.source_number {
+                        Some(n) => format!("{} [{n}]", c.region),
+                        None => c.region.clone(),
+                    },
+                    min: s.min as f64,
+                    max: s.max.map(|m| m as f64),
+                    open_ended: s.open_ended,
+                    value_label: s.label.clone(),
+                })
+                .collect();
+            let title = format!("{} salary, {}", card.link.title, c.title);
+            let desc = format!("Yearly salary ranges for {} in {}, one bar per source.", card.link.title, c.title);
+            Chart { svg: charts::range_chart(&format!("salary-{}", chart_id(&c.title)), &title, &desc, &bars, &*tick_label(&c.currency)), title }
+        })
+        .collect();
+    let compare = (0..site.roles.len())
+        .filter(|&j| j != i)
+        .map(|j| LinkView {
+            slug: cards.roles[j].link.slug.clone(),
+            title: cards.roles[j].link.title.clone(),
+            url: compare_url(site, i, j),
+            summary: None,
+        })
+        .collect();
     RoleView {
-        card: cards.roles[i].clone(),
+        card: card.clone(),
         skill_groups: groups,
         previous: rel.previous.map(|r| cards.roles[r].link.clone()),
         next: rel.next.map(|r| cards.roles[r].link.clone()),
+        salary_charts,
+        compare,
     }
 }
 
@@ -456,8 +629,9 @@ pub fn matrix_rows(site: &Site, cards: &Cards) -> Vec<MatrixRow> {
         .collect()
 }
 
-/// One track as its own page shows it.
-pub fn site_view_track(site: &Site, cards: &Cards, i: usize) -> TrackView {
+/// One track. With `root` (the page's way back to the site root) the
+/// timeline and roadmap diagram are drawn too; their links are relative.
+pub fn track_view(site: &Site, cards: &Cards, i: usize, root: Option<&str>) -> TrackView {
     let t = &site.tracks[i];
     let named = &site.config.tracks[t.config];
     let mut skill_slugs: Vec<String> = t
@@ -467,12 +641,102 @@ pub fn site_view_track(site: &Site, cards: &Cards, i: usize) -> TrackView {
         .collect();
     skill_slugs.sort();
     skill_slugs.dedup();
+    let total = t.total.map(|w| w.label(t.unit));
+    let (timeline_svg, roadmap_svg) = match root {
+        Some(root) => (timeline_svg(site, cards, i, root), Some(roadmap_svg(site, cards, i, root))),
+        None => (None, None),
+    };
     TrackView {
         id: named.id.clone(),
         title: named.title.clone(),
         url: format!("tracks/{}/", named.id),
-        total: t.total.map(|w| w.label(t.unit)),
+        total,
         phases: t.phases.iter().map(|&p| cards.phases[p].clone()).collect(),
         skill_slugs,
+        timeline_svg,
+        roadmap_svg,
     }
+}
+
+fn timeline_svg(site: &Site, cards: &Cards, i: usize, root: &str) -> Option<String> {
+    let t = &site.tracks[i];
+    let named = &site.config.tracks[t.config];
+    let mut spans = Vec::new();
+    for &p in &t.phases {
+        let rel = &site.phase_relations[p];
+        let (start, end) = (rel.start?, rel.end?);
+        spans.push(charts::Span {
+            label: format!("{}. {}", cards.phases[p].order, cards.phases[p].link.title),
+            url: cards.phases[p].link.url.clone(),
+            start_min: start.min,
+            start_max: start.max,
+            end_min: end.min,
+            end_max: end.max,
+            open: end.open,
+        });
+    }
+    let (unit_weeks, unit) = match t.unit {
+        crate::content::Unit::Weeks => (1.0, "week"),
+        crate::content::Unit::Months => (crate::resolve::timeline::WEEKS_PER_MONTH, "month"),
+    };
+    let total = t.total.map(|w| w.label(t.unit)).unwrap_or_default();
+    let desc = format!("{} phases in order, {total} in total. Solid bars: time certainly spent in the phase; light bars: how far it can stretch depending on your pace.", spans.len());
+    Some(charts::timeline(&format!("timeline-{}", named.id), &format!("{} timeline", named.title), &desc, &spans, unit_weeks, unit, root))
+}
+
+fn roadmap_svg(site: &Site, cards: &Cards, i: usize, root: &str) -> String {
+    let t = &site.tracks[i];
+    let named = &site.config.tracks[t.config];
+    let phases: Vec<charts::Node> = t
+        .phases
+        .iter()
+        .map(|&p| charts::Node { label: format!("{}. {}", cards.phases[p].order, cards.phases[p].link.title), url: cards.phases[p].link.url.clone() })
+        .collect();
+    let mut skills: Vec<&LinkView> = Vec::new();
+    let mut edges = Vec::new();
+    for (pi, &p) in t.phases.iter().enumerate() {
+        for s in &cards.phases[p].skills {
+            let k = match skills.iter().position(|x| x.slug == s.slug) {
+                Some(k) => k,
+                None => {
+                    skills.push(s);
+                    skills.len() - 1
+                }
+            };
+            edges.push((pi, k));
+        }
+    }
+    let skill_nodes: Vec<charts::Node> = skills.iter().map(|s| charts::Node { label: s.title.clone(), url: s.url.clone() }).collect();
+    let desc = format!("{} phases on the left, linked to the {} skills they build on the right. The same information is listed as text beside the diagram.", phases.len(), skill_nodes.len());
+    charts::roadmap(&format!("roadmap-{}", named.id), &format!("{} roadmap", named.title), &desc, &phases, &skill_nodes, &edges, root)
+}
+
+/// The comparison page of two roles, lower role on the ladder first.
+pub fn compare_url(site: &Site, i: usize, j: usize) -> String {
+    let (a, b) = if i < j { (i, j) } else { (j, i) };
+    format!("roles/compare/{}-vs-{}/", site.roles[a].doc.slug, site.roles[b].doc.slug)
+}
+
+pub fn compare_view(site: &Site, cards: &Cards, a: usize, b: usize) -> CompareView {
+    let level = |r: usize, s: usize| site.role_relations[r].skills.iter().find(|(k, _)| *k == s).map(|(_, p)| *p);
+    let mut rows = Vec::new();
+    for s in 0..site.skills.len() {
+        let (la, lb) = (level(a, s), level(b, s));
+        let change = match (la, lb) {
+            (None, None) => continue,
+            (Some(_), None) => "only-a",
+            (None, Some(_)) => "only-b",
+            (Some(x), Some(y)) if x < y => "b-higher",
+            (Some(x), Some(y)) if x > y => "a-higher",
+            _ => "same",
+        };
+        rows.push(CompareRow {
+            skill: cards.skills[s].link.clone(),
+            a: la.map_or("", |p| p.name()),
+            b: lb.map_or("", |p| p.name()),
+            change,
+        });
+    }
+    let to_learn = rows.iter().filter(|r| r.change == "only-b" || r.change == "b-higher").cloned().collect();
+    CompareView { a: cards.roles[a].clone(), b: cards.roles[b].clone(), rows, to_learn, salary_columns: cards.columns.clone() }
 }

@@ -112,7 +112,8 @@ mod tests {
         let sum = month.plus(two_weeks);
         assert_eq!(sum.label(Unit::Months), "1.5–2.5 months");
         assert_eq!(two_weeks.label(Unit::Weeks), "2 weeks");
-        assert_eq!(two_weeks.label(Unit::Months), "0.5 month");
+        assert_eq!(two_weeks.label(Unit::Months), "0.5 months");
+        assert_eq!(Weeks::default().label(Unit::Months), "0 months");
     }
 
     #[test]

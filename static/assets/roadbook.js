@@ -79,7 +79,75 @@
     };
   }
 
+  // Tables marked data-sortable get a button in each column header. Rows
+  // sort within their own <tbody>, so category groups stay together.
+  function sortable() {
+    document.querySelectorAll("table[data-sortable]").forEach(function (table) {
+      var heads = table.querySelectorAll("thead th");
+      heads.forEach(function (th, col) {
+        if (!th.textContent.trim()) return;
+        var btn = document.createElement("button");
+        btn.type = "button";
+        btn.className = "sort";
+        while (th.firstChild) btn.appendChild(th.firstChild);
+        th.appendChild(btn);
+        btn.addEventListener("click", function () {
+          var asc = th.getAttribute("aria-sort") !== "ascending";
+          heads.forEach(function (h) { h.removeAttribute("aria-sort"); });
+          th.setAttribute("aria-sort", asc ? "ascending" : "descending");
+          table.querySelectorAll("tbody").forEach(function (body) {
+            var rows = Array.prototype.filter.call(body.rows, function (r) { return !r.classList.contains("group-row"); });
+            rows.sort(function (a, b) {
+              var x = key(a.cells[col]), y = key(b.cells[col]);
+              var c = (typeof x === "number" && typeof y === "number") ? x - y : String(x).localeCompare(String(y));
+              return asc ? c : -c;
+            });
+            rows.forEach(function (r) { body.appendChild(r); });
+          });
+        });
+      });
+    });
+  }
+  function key(cell) {
+    if (!cell) return "";
+    var v = cell.getAttribute("data-sort");
+    if (v === null) v = cell.textContent.trim();
+    var num = parseFloat(v);
+    return isNaN(num) || String(num) !== v.replace(/\.0+$/, "") ? v.toLowerCase() : num;
+  }
+
+  // Filter forms are hidden without JavaScript, so the full table shows.
+  function filters() {
+    document.querySelectorAll("form[data-filter-for]").forEach(function (form) {
+      var table = document.getElementById(form.getAttribute("data-filter-for"));
+      if (!table) return;
+      form.hidden = false;
+      var out = form.querySelector("output");
+      function apply() {
+        var cat = form.elements.category ? form.elements.category.value : "";
+        var diff = form.elements.difficulty ? form.elements.difficulty.value : "";
+        var shown = 0, total = 0;
+        table.querySelectorAll("tbody").forEach(function (body) {
+          var any = false;
+          Array.prototype.forEach.call(body.rows, function (r) {
+            if (r.classList.contains("group-row")) return;
+            total++;
+            var ok = (!cat || r.getAttribute("data-category") === cat) && (!diff || r.getAttribute("data-difficulty") === diff);
+            r.hidden = !ok;
+            if (ok) { any = true; shown++; }
+          });
+          body.hidden = !any;
+        });
+        if (out) out.textContent = shown === total ? "" : shown + " of " + total + " skills shown";
+      }
+      form.addEventListener("change", apply);
+      form.addEventListener("submit", function (e) { e.preventDefault(); });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    sortable();
+    filters();
     migrateAliases(load());
     refresh();
     theme();

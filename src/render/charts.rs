@@ -1,0 +1,341 @@
+//! Build-time SVG charts: salary ranges, track timelines and roadmap
+//! diagrams. Plain SVG inlined into the page, so they work without
+//! JavaScript, print, and take their colours from the theme's CSS
+//! variables (light and dark alike). Every chart has a `<title>` and
+//! `<desc>` for screen readers, and the page shows the same data as a
+//! table or list beside it.
+
+use std::fmt::Write as _;
+
+/// Escapes text for SVG (XML) content and attributes.
+pub fn xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A number with at most one decimal, for compact coordinates.
+fn n(x: f64) -> String {
+    let r = (x * 10.0).round() / 10.0;
+    if (r - r.round()).abs() < 1e-9 { format!("{}", r.round() as i64) } else { format!("{r:.1}") }
+}
+
+/// A "nice" axis maximum and tick step for values up to `max`.
+fn nice_scale(max: f64) -> (f64, f64) {
+    if max <= 0.0 {
+        return (1.0, 1.0);
+    }
+    let raw = max / 5.0;
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * mag);
+    ((max / step).ceil() * step, step)
+}
+
+/// One bar of a range chart.
+pub struct RangeBar {
+    pub label: String,
+    pub min: f64,
+    pub max: Option<f64>,
+    pub open_ended: bool,
+    /// The text printed after the bar (`₹15–25+ LPA`).
+    pub value_label: String,
+}
+
+/// Horizontal range bars on one axis: salary ranges of one currency.
+/// `tick` formats an axis value. An open-ended range fades out past its
+/// last known value instead of stopping, so "+" is visible.
+pub fn range_chart(id: &str, title: &str, desc: &str, bars: &[RangeBar], tick: &dyn Fn(f64) -> String) -> String {
+    const LABEL_W: f64 = 230.0;
+    const PLOT_W: f64 = 340.0;
+    const VALUE_W: f64 = 140.0;
+    const ROW: f64 = 30.0;
+    const TOP: f64 = 8.0;
+    const AXIS: f64 = 26.0;
+    let width = LABEL_W + PLOT_W + VALUE_W;
+    let height = TOP + ROW * bars.len() as f64 + AXIS;
+    let data_max = bars
+        .iter()
+        .map(|b| match (b.max, b.open_ended) {
+            (Some(m), true) => m * 1.2,
+            (Some(m), false) => m,
+            (None, _) => b.min * 1.35,
+        })
+        .fold(0.0_f64, f64::max);
+    let (axis_max, step) = nice_scale(data_max);
+    let x = |v: f64| LABEL_W + (v / axis_max).min(1.0) * PLOT_W;
+    let id = xml(id);
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        "<svg class=\"chart\" viewBox=\"0 0 {} {}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>",
+        n(width),
+        n(height),
+        xml(title),
+        xml(desc)
+    );
+    let _ = write!(
+        s,
+        "<defs><linearGradient id=\"{id}-fade\" x1=\"0\" x2=\"1\"><stop offset=\"0\" class=\"bar-stop\"/><stop offset=\"1\" class=\"bar-stop\" stop-opacity=\"0\"/></linearGradient></defs>"
+    );
+    // Grid and axis.
+    let mut v = 0.0;
+    while v <= axis_max + 1e-9 {
+        let gx = x(v);
+        let _ = write!(
+            s,
+            "<line class=\"grid\" x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\"/><text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+            n(gx),
+            n(gx),
+            n(TOP - 4.0),
+            n(height - AXIS + 4.0),
+            n(gx),
+            n(height - 8.0),
+            xml(&tick(v))
+        );
+        v += step;
+    }
+    for (i, b) in bars.iter().enumerate() {
+        let y = TOP + ROW * i as f64;
+        let cy = y + ROW / 2.0;
+        let _ = write!(s, "<text class=\"label\" x=\"{}\" y=\"{}\" text-anchor=\"end\" dominant-baseline=\"middle\">{}</text>", n(LABEL_W - 10.0), n(cy), xml(&truncate(&b.label, 34)));
+        let x0 = x(b.min);
+        let solid_end = b.max.map_or(x0, x);
+        if solid_end > x0 {
+            let _ = write!(s, "<rect class=\"bar\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\"/>", n(x0), n(y + 7.0), n(solid_end - x0), n(ROW - 14.0));
+        } else {
+            // A single known value: a short tick so it is still visible.
+            let _ = write!(s, "<rect class=\"bar\" x=\"{}\" y=\"{}\" width=\"4\" height=\"{}\" rx=\"2\"/>", n(x0 - 2.0), n(y + 7.0), n(ROW - 14.0));
+        }
+        let mut end = solid_end.max(x0 + 2.0);
+        if b.open_ended {
+            let fade_end = (end + PLOT_W * 0.22).min(LABEL_W + PLOT_W);
+            let _ = write!(s, "<rect class=\"bar-open\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"url(#{id}-fade)\"/>", n(end), n(y + 7.0), n((fade_end - end).max(1.0)), n(ROW - 14.0));
+            end = fade_end;
+        }
+        let _ = write!(s, "<text class=\"value\" x=\"{}\" y=\"{}\" dominant-baseline=\"middle\">{}</text>", n(end + 6.0), n(cy), xml(&b.value_label));
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// One phase of a timeline, in weeks from the start of the track.
+pub struct Span {
+    pub label: String,
+    pub url: String,
+    pub start_min: f64,
+    pub start_max: f64,
+    pub end_min: f64,
+    pub end_max: f64,
+    pub open: bool,
+}
+
+/// A track as a timeline: each phase drawn twice, a dark bar for the
+/// schedule at the fastest suggested pace (every phase at its minimum) and
+/// a light bar below it at the slowest (every phase at its maximum), so a
+/// reader sees both when a phase may start and how long the track can
+/// stretch. An open-ended phase fades out to the edge. `unit_weeks` is the length of one axis unit in weeks and
+/// `unit` its name ("month").
+pub fn timeline(id: &str, title: &str, desc: &str, spans: &[Span], unit_weeks: f64, unit: &str, root: &str) -> String {
+    const LABEL_W: f64 = 250.0;
+    const PLOT_W: f64 = 420.0;
+    const ROW: f64 = 32.0;
+    const TOP: f64 = 8.0;
+    const AXIS: f64 = 28.0;
+    let width = LABEL_W + PLOT_W + 40.0;
+    let height = TOP + ROW * spans.len() as f64 + AXIS;
+    let total = spans.iter().map(|s| if s.open { s.end_max * 1.15 } else { s.end_max }).fold(0.0_f64, f64::max);
+    let units = (total / unit_weeks).max(1.0);
+    let (axis_units, step) = nice_scale(units);
+    let x = |w: f64| LABEL_W + ((w / unit_weeks) / axis_units).min(1.0) * PLOT_W;
+    let id = xml(id);
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        "<svg class=\"chart timeline-chart\" viewBox=\"0 0 {} {}\" role=\"group\" aria-labelledby=\"{id}-t {id}-d\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>",
+        n(width),
+        n(height),
+        xml(title),
+        xml(desc)
+    );
+    let mut v = 0.0;
+    while v <= axis_units + 1e-9 {
+        let gx = LABEL_W + (v / axis_units) * PLOT_W;
+        let label = if v == 0.0 { "start".to_string() } else { format!("{} {unit}{}", n(v), if (v - 1.0).abs() < 1e-9 { "" } else { "s" }) };
+        let _ = write!(
+            s,
+            "<line class=\"grid\" x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\"/><text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+            n(gx),
+            n(gx),
+            n(TOP - 4.0),
+            n(height - AXIS + 4.0),
+            n(gx),
+            n(height - 8.0),
+            xml(&label)
+        );
+        v += step;
+    }
+    let _ = write!(
+        s,
+        "<defs><linearGradient id=\"{id}-fade\" x1=\"0\" x2=\"1\"><stop offset=\"0\" class=\"bar-stop\" stop-opacity=\".35\"/><stop offset=\"1\" class=\"bar-stop\" stop-opacity=\"0\"/></linearGradient></defs>"
+    );
+    for (i, sp) in spans.iter().enumerate() {
+        let y = TOP + ROW * i as f64;
+        let cy = y + ROW / 2.0;
+        let _ = write!(
+            s,
+            "<a href=\"{}{}\"><title>{}</title><text class=\"label link\" x=\"{}\" y=\"{}\" text-anchor=\"end\" dominant-baseline=\"middle\">{}</text></a>",
+            xml(root),
+            xml(&sp.url),
+            xml(&sp.label),
+            n(LABEL_W - 10.0),
+            n(cy),
+            xml(&truncate(&sp.label, 36))
+        );
+        let h = (ROW - 10.0) / 2.0;
+        let (a, b) = (x(sp.start_min), x(sp.end_min));
+        let _ = write!(s, "<rect class=\"bar\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"2\"/>", n(a), n(y + 5.0), n((b - a).max(2.0)), n(h));
+        let c = x(sp.start_max);
+        if sp.open {
+            let _ = write!(s, "<rect class=\"band-open\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"url(#{id}-fade)\"/>", n(c), n(y + 5.0 + h), n((LABEL_W + PLOT_W - c).max(2.0)), n(h));
+        } else {
+            let d = x(sp.end_max);
+            let _ = write!(s, "<rect class=\"band\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"2\"/>", n(c), n(y + 5.0 + h), n((d - c).max(2.0)), n(h));
+        }
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// A node of a roadmap diagram: a title and the page it links to.
+pub struct Node {
+    pub label: String,
+    pub url: String,
+}
+
+/// Phases on the left, the skills they build on the right, an edge for
+/// every "phase builds skill". Every node is a link.
+pub fn roadmap(id: &str, title: &str, desc: &str, phases: &[Node], skills: &[Node], edges: &[(usize, usize)], root: &str) -> String {
+    const NODE_W: f64 = 250.0;
+    const GAP: f64 = 170.0;
+    const ROW: f64 = 34.0;
+    const NODE_H: f64 = 26.0;
+    let rows = phases.len().max(skills.len()).max(1) as f64;
+    let height = ROW * rows + 8.0;
+    let width = NODE_W * 2.0 + GAP;
+    // Centre the shorter column.
+    let offset = |count: usize| (ROW * rows - ROW * count as f64) / 2.0 + 4.0;
+    let (po, so) = (offset(phases.len()), offset(skills.len()));
+    let py = |i: usize| po + ROW * i as f64 + (ROW - NODE_H) / 2.0;
+    let sy = |i: usize| so + ROW * i as f64 + (ROW - NODE_H) / 2.0;
+    let id = xml(id);
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        "<svg class=\"chart roadmap-chart\" viewBox=\"0 0 {} {}\" role=\"group\" aria-labelledby=\"{id}-t {id}-d\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>",
+        n(width),
+        n(height),
+        xml(title),
+        xml(desc)
+    );
+    for &(p, k) in edges {
+        if p >= phases.len() || k >= skills.len() {
+            continue;
+        }
+        let (x1, y1) = (NODE_W, py(p) + NODE_H / 2.0);
+        let (x2, y2) = (NODE_W + GAP, sy(k) + NODE_H / 2.0);
+        let mid = (x1 + x2) / 2.0;
+        let _ = write!(s, "<path class=\"edge\" d=\"M{} {}C{} {} {} {} {} {}\"/>", n(x1), n(y1), n(mid), n(y1), n(mid), n(y2), n(x2), n(y2));
+    }
+    let node = |s: &mut String, x0: f64, y0: f64, class: &str, nd: &Node| {
+        let _ = write!(
+            s,
+            "<a href=\"{}{}\"><rect class=\"node {class}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\"/><text class=\"node-label\" x=\"{}\" y=\"{}\" dominant-baseline=\"middle\">{}</text></a>",
+            xml(root),
+            xml(&nd.url),
+            n(x0),
+            n(y0),
+            n(NODE_W),
+            n(NODE_H),
+            n(x0 + 10.0),
+            n(y0 + NODE_H / 2.0),
+            xml(&truncate(&nd.label, 34))
+        );
+    };
+    for (i, p) in phases.iter().enumerate() {
+        node(&mut s, 0.0, py(i), "phase-node", p);
+    }
+    for (i, k) in skills.iter().enumerate() {
+        node(&mut s, NODE_W + GAP, sy(i), "skill-node", k);
+    }
+    s.push_str("</svg>");
+    s
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max - 1).collect();
+        t.push('…');
+        t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parses(svg: &str) {
+        if let Err(e) = roxmltree::Document::parse(svg) {
+            panic!("invalid SVG: {e}\n{svg}");
+        }
+    }
+
+    #[test]
+    fn range_chart_is_valid_and_draws_open_ends() {
+        let bars = [
+            RangeBar { label: "Junior & <new>".into(), min: 4.0, max: Some(8.0), open_ended: false, value_label: "₹4–8 LPA".into() },
+            RangeBar { label: "Senior".into(), min: 15.0, max: Some(25.0), open_ended: true, value_label: "₹15–25+ LPA".into() },
+            RangeBar { label: "Specialist".into(), min: 40.0, max: None, open_ended: true, value_label: "₹40+ LPA".into() },
+        ];
+        let svg = range_chart("s", "Salaries", "Ranges in lakhs", &bars, &|v| format!("{v}"));
+        parses(&svg);
+        assert_eq!(svg.matches("class=\"bar-open\"").count(), 2, "{svg}");
+        assert!(svg.contains("Junior &amp; &lt;new&gt;"));
+    }
+
+    #[test]
+    fn timeline_and_roadmap_are_valid() {
+        let spans = [
+            Span { label: "One".into(), url: "phases/one/".into(), start_min: 0.0, start_max: 0.0, end_min: 4.3, end_max: 8.7, open: false },
+            Span { label: "Two".into(), url: "phases/two/".into(), start_min: 4.3, start_max: 8.7, end_min: 6.3, end_max: 10.7, open: true },
+        ];
+        parses(&timeline("t", "Track", "Two phases", &spans, 4.35, "month", "../../"));
+        let nodes = |k: &str| (0..3).map(|i| Node { label: format!("{k} {i}"), url: format!("{k}/{i}/") }).collect::<Vec<_>>();
+        let svg = roadmap("r", "Map", "Phases to skills", &nodes("phases"), &nodes("skills"), &[(0, 0), (1, 2), (9, 9)], "../");
+        parses(&svg);
+        assert_eq!(svg.matches("<a href=").count(), 6);
+        assert_eq!(svg.matches("class=\"edge\"").count(), 2);
+    }
+
+    #[test]
+    fn nice_scales() {
+        assert_eq!(nice_scale(54.0), (60.0, 20.0));
+        assert_eq!(nice_scale(13.5), (15.0, 5.0));
+        assert_eq!(nice_scale(7.0), (8.0, 2.0));
+        assert_eq!(nice_scale(0.0), (1.0, 1.0));
+    }
+}
