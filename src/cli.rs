@@ -50,8 +50,15 @@ pub enum Command {
 /// Exit statuses of the contract.
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_HANDBOOK: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
 
 fn report_failure(f: &Failure, timings: bool) -> ExitCode {
+    if f.usage {
+        for d in f.diagnostics.sorted() {
+            eprint!("{d}");
+        }
+        return ExitCode::from(EXIT_USAGE);
+    }
     eprint!("{}", f.diagnostics.render());
     if timings {
         eprint!("{}", f.timings.report());

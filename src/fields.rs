@@ -28,6 +28,9 @@ pub struct Reader<'a> {
     text: &'a str,
     /// Offset of the TOML inside `text` (front matter follows `+++`).
     base: usize,
+    /// Where a key missing from the top-level table should point: the
+    /// opening `+++` line of front matter.
+    anchor: Option<Range<usize>>,
     pub diags: Diagnostics,
 }
 
@@ -40,8 +43,15 @@ impl<'a> Reader<'a> {
             file,
             text,
             base,
+            anchor: None,
             diags: Diagnostics::new(),
         }
+    }
+
+    /// Sets the file span that errors about the top-level table point at.
+    pub fn with_anchor(mut self, anchor: Range<usize>) -> Self {
+        self.anchor = Some(anchor);
+        self
     }
 
     /// Parses `toml` (which starts at `base` in the file). Syntax errors are
@@ -101,12 +111,19 @@ impl<'a> Reader<'a> {
     }
 
     fn missing(&mut self, table: &Table<'_, '_>, key: &str, what: &str, example: &str) {
-        let start = table.span.start;
-        self.at_toml(
-            start..start + 3,
-            format!("missing required key `{key}` in {what}"),
-        )
-        .with_help(format!("add `{key} = {example}`"));
+        let message = format!("missing required key `{key}` in {what}");
+        let help = format!("add `{key} = {example}`");
+        match (&self.anchor, table.span.is_empty()) {
+            (Some(anchor), true) => {
+                let anchor = anchor.clone();
+                self.error(anchor, message)
+                    .with_help(format!("{help} between the `+++` lines"));
+            }
+            _ => {
+                let start = table.span.start;
+                self.at_toml(start..start + 1, message).with_help(help);
+            }
+        }
     }
 
     fn wrong_type(&mut self, value: &Spanned<DeValue<'_>>, key: &str, expected: &str) {
@@ -154,11 +171,12 @@ impl<'a> Reader<'a> {
         required: Option<&str>,
     ) -> Option<At<usize>> {
         let s = self.string(t, key, required)?;
-        self.check_choice(s, key, allowed)
+        self.check_choice(s, &format!("`{key}`"), allowed)
     }
 
     /// Every entry of a table whose keys are data (a role's `skills`), with
-    /// each value read as one of `allowed`.
+    /// each value read as one of `allowed`. `what` names a value in
+    /// messages: "the {what} of `key` cannot be ...".
     pub fn choice_map(
         &mut self,
         t: &Table<'_, '_>,
@@ -171,17 +189,24 @@ impl<'a> Reader<'a> {
             match value.get_ref().as_str() {
                 Some(s) => {
                     let v = Spanned::new(self.file_span(value.span()), s.to_string());
-                    if let Some(i) = self.check_choice(v, what, allowed) {
+                    let subject = format!("the {what} of `{}`", name.get_ref());
+                    if let Some(i) = self.check_choice(v, &subject, allowed) {
                         out.push((name, *i.get_ref()));
                     }
                 }
-                None => self.wrong_type(value, what, "a string"),
+                None => self.wrong_type(value, name.get_ref(), "a string"),
             }
         }
         out
     }
 
-    fn check_choice(&mut self, s: At<String>, key: &str, allowed: &[&str]) -> Option<At<usize>> {
+    /// `subject` is how the message names the value: "`difficulty`".
+    fn check_choice(
+        &mut self,
+        s: At<String>,
+        subject: &str,
+        allowed: &[&str],
+    ) -> Option<At<usize>> {
         match allowed.iter().position(|a| *a == s.get_ref()) {
             Some(i) => Some(Spanned::new(s.span(), i)),
             None => {
@@ -192,7 +217,7 @@ impl<'a> Reader<'a> {
                     ),
                     None => format!("the allowed values are {}", quoted(allowed)),
                 };
-                self.error(s.span(), format!("`{key}` cannot be \"{}\"", s.get_ref()))
+                self.error(s.span(), format!("{subject} cannot be \"{}\"", s.get_ref()))
                     .with_help(help);
                 None
             }

@@ -61,11 +61,19 @@ mod architecture {
                 // `use crate::{a, b::c}`: every first segment in the braces.
                 let end = rest.find('}').unwrap_or(rest.len());
                 for part in rest[1..end].split(',') {
-                    let name: String = part.trim().chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                    let name: String = part
+                        .trim()
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
                     out.push(name);
                 }
             } else {
-                out.push(rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect());
+                out.push(
+                    rest.chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect(),
+                );
             }
         }
         out
@@ -75,13 +83,20 @@ mod architecture {
     fn modules_only_use_earlier_stages() {
         let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
         let mut violations = Vec::new();
-        for entry in walkdir::WalkDir::new(&src).into_iter().filter_map(Result::ok) {
+        for entry in walkdir::WalkDir::new(&src)
+            .into_iter()
+            .filter_map(Result::ok)
+        {
             let path = entry.path();
             if path.extension().is_none_or(|e| e != "rs") {
                 continue;
             }
             let rel = path.strip_prefix(&src).unwrap_or(path);
-            let first = rel.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()).unwrap_or_default();
+            let first = rel
+                .components()
+                .next()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .unwrap_or_default();
             let module = first.trim_end_matches(".rs").to_string();
             let Some(own) = rank(&module) else { continue };
             let text = std::fs::read_to_string(path).unwrap_or_default();
@@ -96,12 +111,19 @@ mod architecture {
                 }
             }
         }
-        assert!(violations.is_empty(), "back-edges in the pipeline:\n{}", violations.join("\n"));
+        assert!(
+            violations.is_empty(),
+            "back-edges in the pipeline:\n{}",
+            violations.join("\n")
+        );
     }
 
     #[test]
     fn the_scanner_sees_braced_imports() {
-        assert_eq!(uses("use crate::{content::Kind, resolve};"), ["content", "resolve"]);
+        assert_eq!(
+            uses("use crate::{content::Kind, resolve};"),
+            ["content", "resolve"]
+        );
         assert_eq!(uses("crate::fs::read(x)"), ["fs"]);
     }
 }

@@ -70,6 +70,9 @@ impl Timings {
 pub struct Failure {
     pub diagnostics: Diagnostics,
     pub timings: Timings,
+    /// The command line asked for something refused (an output folder
+    /// that must not be replaced): exit status 2, not 1.
+    pub usage: bool,
 }
 
 /// Everything read from disk in the load stage.
@@ -102,6 +105,7 @@ fn fail(diagnostics: Diagnostics, timings: Timings) -> Failure {
     Failure {
         diagnostics,
         timings,
+        usage: false,
     }
 }
 
@@ -214,7 +218,9 @@ pub fn build_to(opts: &Options, output_dir: &Path) -> Result<Built, Failure> {
         d.push(Diagnostic::general(refusal.to_string()).with_help(
             "pass another folder with --output (the default is public/ under the handbook root)",
         ));
-        return Err(fail(d, Timings::default()));
+        let mut failure = fail(d, Timings::default());
+        failure.usage = true;
+        return Err(failure);
     }
     let mut built = build(opts)?;
     let written = built

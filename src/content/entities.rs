@@ -242,7 +242,10 @@ pub(super) fn read(
         }
     };
     let toml = &text[toml_range.clone()];
-    let mut r = Reader::new(file, &text, toml_range.start);
+    // Errors about the front matter as a whole point at its opening `+++`.
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let opening = bom..bom + 3;
+    let mut r = Reader::new(file, &text, toml_range.start).with_anchor(opening);
     let doc_table = r.parse(toml);
     let Some(doc_table) = doc_table else {
         diags.extend(std::mem::take(&mut r.diags));
@@ -310,13 +313,18 @@ pub(super) fn read(
 }
 
 fn unknown_id(r: &mut Reader<'_>, value: &At<String>, what: &str, ids: Vec<&str>) {
+    // "category" → "categories" (also the `[[categories]]` table name).
+    let whats = match what.strip_suffix('y') {
+        Some(stem) => format!("{stem}ies"),
+        None => format!("{what}s"),
+    };
     let help = match did_you_mean(value.get_ref(), ids.iter().copied()) {
-        Some(s) => format!("did you mean \"{s}\"? {what}s are defined in handbook.toml"),
+        Some(s) => format!("did you mean \"{s}\"? {whats} are defined in handbook.toml"),
         None if ids.is_empty() => {
-            format!("handbook.toml defines no {what}s; add a `[[{what}s]]` entry there")
+            format!("handbook.toml defines no {whats}; add a `[[{whats}]]` entry there")
         }
         None => format!(
-            "the {what}s in handbook.toml are: {}",
+            "the {whats} in handbook.toml are: {}",
             ids.iter()
                 .map(|i| format!("\"{i}\""))
                 .collect::<Vec<_>>()
@@ -440,7 +448,7 @@ fn read_role(config: &Config, r: &mut Reader<'_>, t: &Table<'_, '_>, doc: Doc) -
     });
     let skills = match r.table(t, "skills") {
         Some(s) => r
-            .choice_map(&s, "a required skill level", Proficiency::NAMES)
+            .choice_map(&s, "required level", Proficiency::NAMES)
             .into_iter()
             .map(|(slug, i)| (slug, Proficiency::ALL[i]))
             .collect(),

@@ -285,15 +285,16 @@ fn parse_file(config: &Config, f: SourceFile) -> (Parsed, Diagnostics) {
         Err(e) => {
             let valid = e.utf8_error().valid_up_to();
             let bytes = e.into_bytes();
-            let prefix = String::from_utf8_lossy(&bytes[..valid]);
-            let line = prefix.matches('\n').count() + 1;
+            let byte = bytes.get(valid).copied().unwrap_or(0);
+            // Show the line with the bad byte replaced, so the caret lands on it.
+            let lossy = String::from_utf8_lossy(&bytes).into_owned();
+            let at = String::from_utf8_lossy(&bytes[..valid]).len();
             diags.push(
-                Diagnostic::file_error(
+                Diagnostic::error(
                     &rel,
-                    format!(
-                        "the file is not UTF-8 text: invalid byte 0x{:02x} on line {line}",
-                        bytes.get(valid).copied().unwrap_or(0)
-                    ),
+                    &lossy,
+                    at..at + 1,
+                    format!("the file is not UTF-8 text: invalid byte 0x{byte:02x}"),
                 )
                 .with_help("save the file with UTF-8 encoding"),
             );

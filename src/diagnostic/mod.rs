@@ -291,7 +291,8 @@ mod tests {
     fn location_counts_lines_and_characters() {
         let text = "a = 1\nbé = \"x\"\n";
         let loc = Location::of(text, 9..12);
-        assert_eq!((loc.line, loc.column), (2, 4));
+        // Byte 9 follows "bé" (3 bytes, 2 characters): column 3, not 4.
+        assert_eq!((loc.line, loc.column), (2, 3));
         assert_eq!(loc.line_text, "bé = \"x\"");
         assert_eq!(loc.width, 3);
     }
