@@ -1273,3 +1273,159 @@ fn mutated_handbooks_never_panic() {
         panics[0]
     );
 }
+
+// ---------------------------------------------------------------------------
+// Comparison tables, timelines and charts.
+// ---------------------------------------------------------------------------
+
+/// The first `<table …>…</table>` after `marker` in `html`.
+fn table_after<'a>(html: &'a str, marker: &str) -> &'a str {
+    let from = html
+        .find(marker)
+        .unwrap_or_else(|| panic!("`{marker}` not found"));
+    fragment(&html[from..], "<table", "</table>")
+}
+
+#[test]
+fn roles_table_keeps_each_currency_in_its_own_column() {
+    let dir = full();
+    build(&dir).assert_ok();
+    let json = expect_file(&dir, "public/handbook.json");
+    assert!(!json.contains("<svg"), "the data export carries no markup");
+    let html = page(&dir, "roles/index.html");
+    let table = table_after(&html, "<h1>Job roles</h1>");
+    assert!(
+        table.contains("Salary, India (INR)") && table.contains("Salary, United States (USD)"),
+        "{table}"
+    );
+    assert_snapshot!("roles_table", table);
+    // The chart: one per currency, open-ended ranges fade out.
+    assert_eq!(html.matches("<svg class=\"chart\"").count(), 2);
+    assert!(html.contains("class=\"bar-open\""));
+}
+
+#[test]
+fn skills_table_groups_by_category_and_filters_fall_back_to_the_full_table() {
+    let dir = full();
+    build(&dir).assert_ok();
+    let html = page(&dir, "skills/index.html");
+    // Without JavaScript the filter form stays hidden and every row shows.
+    assert!(html.contains("<form class=\"filters\" data-filter-for=\"skills-table\" hidden>"));
+    let table = table_after(&html, "</form>");
+    assert!(
+        !table.contains(" hidden"),
+        "no row is hidden in the built page"
+    );
+    assert_snapshot!("skills_table", table);
+}
+
+#[test]
+fn matrix_shows_the_level_each_role_needs() {
+    let dir = full();
+    build(&dir).assert_ok();
+    let html = page(&dir, "matrix/index.html");
+    assert!(html.contains("class=\"legend\""));
+    assert_snapshot!(
+        "matrix_table",
+        table_after(&html, "<h1>Skills × roles</h1>")
+    );
+}
+
+#[test]
+fn track_table_sums_weeks_and_months_and_shows_open_ends() {
+    let dir = full();
+    build(&dir).assert_ok();
+    let learning = page(&dir, "tracks/learning-path/index.html");
+    // 4–6 weeks then 2 months: the second phase starts 1–1.5 months in.
+    assert_snapshot!(
+        "learning_path_table",
+        table_after(&learning, "id=\"phases-title\"")
+    );
+    let career = page(&dir, "tracks/career/index.html");
+    let table = table_after(&career, "id=\"phases-title\"");
+    assert!(table.contains("3+ months"), "{table}");
+    assert!(table.contains("15+ months"), "open-ended total: {table}");
+    assert!(
+        career.contains("class=\"roadmap-list\""),
+        "text list beside the diagram"
+    );
+}
+
+#[test]
+fn role_comparison_pages_show_what_to_learn_to_move_up() {
+    let dir = full();
+    build(&dir).assert_ok();
+    let role = page(&dir, "roles/backend-developer/index.html");
+    assert!(
+        role.contains(
+            "href=\"../../roles/compare/backend-developer-vs-senior-backend-developer/\""
+        ),
+        "linked from the role page"
+    );
+    let cmp = page(
+        &dir,
+        "roles/compare/backend-developer-vs-senior-backend-developer/index.html",
+    );
+    assert_snapshot!(
+        "compare_to_learn",
+        fragment(
+            &cmp,
+            "<section aria-labelledby=\"learn-title\">",
+            "</section>"
+        )
+    );
+}
+
+#[test]
+fn generated_tables_have_captions_and_scoped_headers() {
+    let dir = full();
+    build(&dir).assert_ok();
+    let mut checked = 0;
+    for (path, bytes) in tree(&dir.path().join("public")) {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8_lossy(&bytes);
+        let mut rest = html.as_ref();
+        while let Some(i) = rest.find("<table class=") {
+            let table = fragment(&rest[i..], "<table", "</table>");
+            assert!(
+                table.contains("<caption>"),
+                "{path}: table without a caption:\n{table}"
+            );
+            let headers = table.matches("<th>").count() + table.matches("<th ").count();
+            let scoped = table.matches("<th scope=").count();
+            assert_eq!(
+                headers, scoped,
+                "{path}: header cells without scope:\n{table}"
+            );
+            checked += 1;
+            rest = &rest[i + table.len()..];
+        }
+    }
+    assert!(checked >= 8, "only {checked} tables checked");
+}
+
+#[test]
+fn every_svg_is_well_formed_xml() {
+    for dir in [full(), bundled()] {
+        build(&dir).assert_ok();
+        let mut count = 0;
+        for (path, bytes) in tree(&dir.path().join("public")) {
+            if !path.ends_with(".html") {
+                continue;
+            }
+            let html = String::from_utf8_lossy(&bytes);
+            let mut rest = html.as_ref();
+            while let Some(i) = rest.find("<svg") {
+                let svg = fragment(&rest[i..], "<svg", "</svg>");
+                if let Err(e) = roxmltree::Document::parse(svg) {
+                    panic!("{path}: invalid SVG ({e}):\n{svg}");
+                }
+                count += 1;
+                rest = &rest[i + svg.len()..];
+            }
+        }
+        assert!(count >= 4, "only {count} SVGs found");
+    }
+}

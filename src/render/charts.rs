@@ -26,7 +26,11 @@ pub fn xml(text: &str) -> String {
 /// A number with at most one decimal, for compact coordinates.
 fn n(x: f64) -> String {
     let r = (x * 10.0).round() / 10.0;
-    if (r - r.round()).abs() < 1e-9 { format!("{}", r.round() as i64) } else { format!("{r:.1}") }
+    if (r - r.round()).abs() < 1e-9 {
+        format!("{}", r.round() as i64)
+    } else {
+        format!("{r:.1}")
+    }
 }
 
 /// A "nice" axis maximum and tick step for values up to `max`.
@@ -57,7 +61,13 @@ pub struct RangeBar {
 /// Horizontal range bars on one axis: salary ranges of one currency.
 /// `tick` formats an axis value. An open-ended range fades out past its
 /// last known value instead of stopping, so "+" is visible.
-pub fn range_chart(id: &str, title: &str, desc: &str, bars: &[RangeBar], tick: &dyn Fn(f64) -> String) -> String {
+pub fn range_chart(
+    id: &str,
+    title: &str,
+    desc: &str,
+    bars: &[RangeBar],
+    tick: &dyn Fn(f64) -> String,
+) -> String {
     const LABEL_W: f64 = 230.0;
     const PLOT_W: f64 = 340.0;
     const VALUE_W: f64 = 140.0;
@@ -110,22 +120,54 @@ pub fn range_chart(id: &str, title: &str, desc: &str, bars: &[RangeBar], tick: &
     for (i, b) in bars.iter().enumerate() {
         let y = TOP + ROW * i as f64;
         let cy = y + ROW / 2.0;
-        let _ = write!(s, "<text class=\"label\" x=\"{}\" y=\"{}\" text-anchor=\"end\" dominant-baseline=\"middle\">{}</text>", n(LABEL_W - 10.0), n(cy), xml(&truncate(&b.label, 34)));
+        let _ = write!(
+            s,
+            "<text class=\"label\" x=\"{}\" y=\"{}\" text-anchor=\"end\" dominant-baseline=\"middle\">{}</text>",
+            n(LABEL_W - 10.0),
+            n(cy),
+            xml(&truncate(&b.label, 31))
+        );
         let x0 = x(b.min);
         let solid_end = b.max.map_or(x0, x);
         if solid_end > x0 {
-            let _ = write!(s, "<rect class=\"bar\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\"/>", n(x0), n(y + 7.0), n(solid_end - x0), n(ROW - 14.0));
+            let _ = write!(
+                s,
+                "<rect class=\"bar\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\"/>",
+                n(x0),
+                n(y + 7.0),
+                n(solid_end - x0),
+                n(ROW - 14.0)
+            );
         } else {
             // A single known value: a short tick so it is still visible.
-            let _ = write!(s, "<rect class=\"bar\" x=\"{}\" y=\"{}\" width=\"4\" height=\"{}\" rx=\"2\"/>", n(x0 - 2.0), n(y + 7.0), n(ROW - 14.0));
+            let _ = write!(
+                s,
+                "<rect class=\"bar\" x=\"{}\" y=\"{}\" width=\"4\" height=\"{}\" rx=\"2\"/>",
+                n(x0 - 2.0),
+                n(y + 7.0),
+                n(ROW - 14.0)
+            );
         }
         let mut end = solid_end.max(x0 + 2.0);
         if b.open_ended {
             let fade_end = (end + PLOT_W * 0.22).min(LABEL_W + PLOT_W);
-            let _ = write!(s, "<rect class=\"bar-open\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"url(#{id}-fade)\"/>", n(end), n(y + 7.0), n((fade_end - end).max(1.0)), n(ROW - 14.0));
+            let _ = write!(
+                s,
+                "<rect class=\"bar-open\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"url(#{id}-fade)\"/>",
+                n(end),
+                n(y + 7.0),
+                n((fade_end - end).max(1.0)),
+                n(ROW - 14.0)
+            );
             end = fade_end;
         }
-        let _ = write!(s, "<text class=\"value\" x=\"{}\" y=\"{}\" dominant-baseline=\"middle\">{}</text>", n(end + 6.0), n(cy), xml(&b.value_label));
+        let _ = write!(
+            s,
+            "<text class=\"value\" x=\"{}\" y=\"{}\" dominant-baseline=\"middle\">{}</text>",
+            n(end + 6.0),
+            n(cy),
+            xml(&b.value_label)
+        );
     }
     s.push_str("</svg>");
     s
@@ -148,7 +190,15 @@ pub struct Span {
 /// reader sees both when a phase may start and how long the track can
 /// stretch. An open-ended phase fades out to the edge. `unit_weeks` is the length of one axis unit in weeks and
 /// `unit` its name ("month").
-pub fn timeline(id: &str, title: &str, desc: &str, spans: &[Span], unit_weeks: f64, unit: &str, root: &str) -> String {
+pub fn timeline(
+    id: &str,
+    title: &str,
+    desc: &str,
+    spans: &[Span],
+    unit_weeks: f64,
+    unit: &str,
+    root: &str,
+) -> String {
     const LABEL_W: f64 = 250.0;
     const PLOT_W: f64 = 420.0;
     const ROW: f64 = 32.0;
@@ -156,7 +206,10 @@ pub fn timeline(id: &str, title: &str, desc: &str, spans: &[Span], unit_weeks: f
     const AXIS: f64 = 28.0;
     let width = LABEL_W + PLOT_W + 40.0;
     let height = TOP + ROW * spans.len() as f64 + AXIS;
-    let total = spans.iter().map(|s| if s.open { s.end_max * 1.15 } else { s.end_max }).fold(0.0_f64, f64::max);
+    let total = spans
+        .iter()
+        .map(|s| if s.open { s.end_max * 1.15 } else { s.end_max })
+        .fold(0.0_f64, f64::max);
     let units = (total / unit_weeks).max(1.0);
     let (axis_units, step) = nice_scale(units);
     let x = |w: f64| LABEL_W + ((w / unit_weeks) / axis_units).min(1.0) * PLOT_W;
@@ -173,7 +226,15 @@ pub fn timeline(id: &str, title: &str, desc: &str, spans: &[Span], unit_weeks: f
     let mut v = 0.0;
     while v <= axis_units + 1e-9 {
         let gx = LABEL_W + (v / axis_units) * PLOT_W;
-        let label = if v == 0.0 { "start".to_string() } else { format!("{} {unit}{}", n(v), if (v - 1.0).abs() < 1e-9 { "" } else { "s" }) };
+        let label = if v == 0.0 {
+            "start".to_string()
+        } else {
+            format!(
+                "{} {unit}{}",
+                n(v),
+                if (v - 1.0).abs() < 1e-9 { "" } else { "s" }
+            )
+        };
         let _ = write!(
             s,
             "<line class=\"grid\" x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\"/><text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
@@ -202,17 +263,38 @@ pub fn timeline(id: &str, title: &str, desc: &str, spans: &[Span], unit_weeks: f
             xml(&sp.label),
             n(LABEL_W - 10.0),
             n(cy),
-            xml(&truncate(&sp.label, 36))
+            xml(&truncate(&sp.label, 31))
         );
         let h = (ROW - 10.0) / 2.0;
         let (a, b) = (x(sp.start_min), x(sp.end_min));
-        let _ = write!(s, "<rect class=\"bar\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"2\"/>", n(a), n(y + 5.0), n((b - a).max(2.0)), n(h));
+        let _ = write!(
+            s,
+            "<rect class=\"bar\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"2\"/>",
+            n(a),
+            n(y + 5.0),
+            n((b - a).max(2.0)),
+            n(h)
+        );
         let c = x(sp.start_max);
         if sp.open {
-            let _ = write!(s, "<rect class=\"band-open\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"url(#{id}-fade)\"/>", n(c), n(y + 5.0 + h), n((LABEL_W + PLOT_W - c).max(2.0)), n(h));
+            let _ = write!(
+                s,
+                "<rect class=\"band-open\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"url(#{id}-fade)\"/>",
+                n(c),
+                n(y + 5.0 + h),
+                n((LABEL_W + PLOT_W - c).max(2.0)),
+                n(h)
+            );
         } else {
             let d = x(sp.end_max);
-            let _ = write!(s, "<rect class=\"band\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"2\"/>", n(c), n(y + 5.0 + h), n((d - c).max(2.0)), n(h));
+            let _ = write!(
+                s,
+                "<rect class=\"band\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"2\"/>",
+                n(c),
+                n(y + 5.0 + h),
+                n((d - c).max(2.0)),
+                n(h)
+            );
         }
     }
     s.push_str("</svg>");
@@ -227,7 +309,15 @@ pub struct Node {
 
 /// Phases on the left, the skills they build on the right, an edge for
 /// every "phase builds skill". Every node is a link.
-pub fn roadmap(id: &str, title: &str, desc: &str, phases: &[Node], skills: &[Node], edges: &[(usize, usize)], root: &str) -> String {
+pub fn roadmap(
+    id: &str,
+    title: &str,
+    desc: &str,
+    phases: &[Node],
+    skills: &[Node],
+    edges: &[(usize, usize)],
+    root: &str,
+) -> String {
     const NODE_W: f64 = 250.0;
     const GAP: f64 = 170.0;
     const ROW: f64 = 34.0;
@@ -257,7 +347,18 @@ pub fn roadmap(id: &str, title: &str, desc: &str, phases: &[Node], skills: &[Nod
         let (x1, y1) = (NODE_W, py(p) + NODE_H / 2.0);
         let (x2, y2) = (NODE_W + GAP, sy(k) + NODE_H / 2.0);
         let mid = (x1 + x2) / 2.0;
-        let _ = write!(s, "<path class=\"edge\" d=\"M{} {}C{} {} {} {} {} {}\"/>", n(x1), n(y1), n(mid), n(y1), n(mid), n(y2), n(x2), n(y2));
+        let _ = write!(
+            s,
+            "<path class=\"edge\" d=\"M{} {}C{} {} {} {} {} {}\"/>",
+            n(x1),
+            n(y1),
+            n(mid),
+            n(y1),
+            n(mid),
+            n(y2),
+            n(x2),
+            n(y2)
+        );
     }
     let node = |s: &mut String, x0: f64, y0: f64, class: &str, nd: &Node| {
         let _ = write!(
@@ -307,11 +408,31 @@ mod tests {
     #[test]
     fn range_chart_is_valid_and_draws_open_ends() {
         let bars = [
-            RangeBar { label: "Junior & <new>".into(), min: 4.0, max: Some(8.0), open_ended: false, value_label: "₹4–8 LPA".into() },
-            RangeBar { label: "Senior".into(), min: 15.0, max: Some(25.0), open_ended: true, value_label: "₹15–25+ LPA".into() },
-            RangeBar { label: "Specialist".into(), min: 40.0, max: None, open_ended: true, value_label: "₹40+ LPA".into() },
+            RangeBar {
+                label: "Junior & <new>".into(),
+                min: 4.0,
+                max: Some(8.0),
+                open_ended: false,
+                value_label: "₹4–8 LPA".into(),
+            },
+            RangeBar {
+                label: "Senior".into(),
+                min: 15.0,
+                max: Some(25.0),
+                open_ended: true,
+                value_label: "₹15–25+ LPA".into(),
+            },
+            RangeBar {
+                label: "Specialist".into(),
+                min: 40.0,
+                max: None,
+                open_ended: true,
+                value_label: "₹40+ LPA".into(),
+            },
         ];
-        let svg = range_chart("s", "Salaries", "Ranges in lakhs", &bars, &|v| format!("{v}"));
+        let svg = range_chart("s", "Salaries", "Ranges in lakhs", &bars, &|v| {
+            format!("{v}")
+        });
         parses(&svg);
         assert_eq!(svg.matches("class=\"bar-open\"").count(), 2, "{svg}");
         assert!(svg.contains("Junior &amp; &lt;new&gt;"));
@@ -320,12 +441,51 @@ mod tests {
     #[test]
     fn timeline_and_roadmap_are_valid() {
         let spans = [
-            Span { label: "One".into(), url: "phases/one/".into(), start_min: 0.0, start_max: 0.0, end_min: 4.3, end_max: 8.7, open: false },
-            Span { label: "Two".into(), url: "phases/two/".into(), start_min: 4.3, start_max: 8.7, end_min: 6.3, end_max: 10.7, open: true },
+            Span {
+                label: "One".into(),
+                url: "phases/one/".into(),
+                start_min: 0.0,
+                start_max: 0.0,
+                end_min: 4.3,
+                end_max: 8.7,
+                open: false,
+            },
+            Span {
+                label: "Two".into(),
+                url: "phases/two/".into(),
+                start_min: 4.3,
+                start_max: 8.7,
+                end_min: 6.3,
+                end_max: 10.7,
+                open: true,
+            },
         ];
-        parses(&timeline("t", "Track", "Two phases", &spans, 4.35, "month", "../../"));
-        let nodes = |k: &str| (0..3).map(|i| Node { label: format!("{k} {i}"), url: format!("{k}/{i}/") }).collect::<Vec<_>>();
-        let svg = roadmap("r", "Map", "Phases to skills", &nodes("phases"), &nodes("skills"), &[(0, 0), (1, 2), (9, 9)], "../");
+        parses(&timeline(
+            "t",
+            "Track",
+            "Two phases",
+            &spans,
+            4.35,
+            "month",
+            "../../",
+        ));
+        let nodes = |k: &str| {
+            (0..3)
+                .map(|i| Node {
+                    label: format!("{k} {i}"),
+                    url: format!("{k}/{i}/"),
+                })
+                .collect::<Vec<_>>()
+        };
+        let svg = roadmap(
+            "r",
+            "Map",
+            "Phases to skills",
+            &nodes("phases"),
+            &nodes("skills"),
+            &[(0, 0), (1, 2), (9, 9)],
+            "../",
+        );
         parses(&svg);
         assert_eq!(svg.matches("<a href=").count(), 6);
         assert_eq!(svg.matches("class=\"edge\"").count(), 2);

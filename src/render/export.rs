@@ -95,6 +95,9 @@ pub fn handbook_json(site: &Site, cards: &Cards) -> String {
     }
     for r in &mut roles {
         r.view.card.link.url = abs(&r.view.card.link.url);
+        // Charts and comparison links are presentation, not data.
+        r.view.salary_charts.clear();
+        r.view.compare.clear();
     }
     for p in &mut phases {
         p.view.card.link.url = abs(&p.view.card.link.url);

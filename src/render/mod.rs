@@ -352,7 +352,9 @@ fn render_job(
             ctx.insert("page", &m);
             if kind == Kind::Phase {
                 let root = urls::root_prefix(&url);
-                let tracks: Vec<views::TrackView> = (0..site.tracks.len()).map(|i| views::track_view(site, cards, i, Some(&root))).collect();
+                let tracks: Vec<views::TrackView> = (0..site.tracks.len())
+                    .map(|i| views::track_view(site, cards, i, Some(&root)))
+                    .collect();
                 ctx.insert("tracks", &tracks);
             }
             (template, url.clone(), format!("{url}index.html"))
@@ -383,8 +385,18 @@ fn render_job(
             let url = views::compare_url(site, a, b);
             let cv = views::compare_view(site, cards, a, b);
             let title = format!("{} vs {}", cv.a.link.title, cv.b.link.title);
-            let description = format!("{} and {} side by side: level, experience, salary and the skills to learn to move up.", cv.a.link.title, cv.b.link.title);
-            let m = meta(site, "compare", "roles", title, Some(description), url.clone());
+            let description = format!(
+                "{} and {} side by side: level, experience, salary and the skills to learn to move up.",
+                cv.a.link.title, cv.b.link.title
+            );
+            let m = meta(
+                site,
+                "compare",
+                "roles",
+                title,
+                Some(description),
+                url.clone(),
+            );
             ctx.insert("page", &m);
             ctx.insert("compare", &cv);
             ("compare.html", url.clone(), format!("{url}index.html"))

@@ -314,7 +314,13 @@ pub fn cards(site: &Site) -> Cards {
             let salaries: Vec<SalaryView> = r.salary.iter().map(|s| salary_view(site, s)).collect();
             let salary_cells = columns
                 .iter()
-                .map(|c| salaries.iter().filter(|s| s.region == c.region && s.currency == c.currency).cloned().collect())
+                .map(|c| {
+                    salaries
+                        .iter()
+                        .filter(|s| s.region == c.region && s.currency == c.currency)
+                        .cloned()
+                        .collect()
+                })
                 .collect();
             let needed = &site.role_relations[i].skills;
             let top = needed.first().map(|(_, p)| *p);
@@ -330,7 +336,10 @@ pub fn cards(site: &Site) -> Cards {
                     .filter(|(_, p)| Some(*p) == top)
                     .map(|(s, _)| link(site, PageRef::Entity(Kind::Skill, *s)))
                     .collect(),
-                skill_slugs: needed.iter().map(|(s, _)| site.skills[*s].doc.slug.to_string()).collect(),
+                skill_slugs: needed
+                    .iter()
+                    .map(|(s, _)| site.skills[*s].doc.slug.to_string())
+                    .collect(),
             }
         })
         .collect();
@@ -382,8 +391,15 @@ pub fn salary_columns(site: &Site) -> Vec<SalaryColumn> {
     let mut out: Vec<SalaryColumn> = Vec::new();
     for r in &site.roles {
         for s in &r.salary {
-            if !out.iter().any(|c| c.region == s.region && c.currency == s.currency) {
-                out.push(SalaryColumn { region: s.region.clone(), currency: s.currency.clone(), title: format!("{} ({})", s.region, s.currency) });
+            if !out
+                .iter()
+                .any(|c| c.region == s.region && c.currency == s.currency)
+            {
+                out.push(SalaryColumn {
+                    region: s.region.clone(),
+                    currency: s.currency.clone(),
+                    title: format!("{} ({})", s.region, s.currency),
+                });
             }
         }
     }
@@ -399,7 +415,13 @@ fn tick_label(currency: &str) -> Box<dyn Fn(f64) -> String> {
         "GBP" => ("£", 1000.0, "k"),
         _ => ("", 1000.0, "k"),
     };
-    Box::new(move |v: f64| if v == 0.0 { "0".to_string() } else { format!("{sym}{}{suffix}", crate::resolve::timeline::number(v / div)) })
+    Box::new(move |v: f64| {
+        if v == 0.0 {
+            "0".to_string()
+        } else {
+            format!("{sym}{}{suffix}", crate::resolve::timeline::number(v / div))
+        }
+    })
 }
 
 fn chart_id(text: &str) -> String {
@@ -564,8 +586,20 @@ pub fn role_view(site: &Site, cards: &Cards, i: usize) -> RoleView {
                 })
                 .collect();
             let title = format!("{} salary, {}", card.link.title, c.title);
-            let desc = format!("Yearly salary ranges for {} in {}, one bar per source.", card.link.title, c.title);
-            Chart { svg: charts::range_chart(&format!("salary-{}", chart_id(&c.title)), &title, &desc, &bars, &*tick_label(&c.currency)), title }
+            let desc = format!(
+                "Yearly salary ranges for {} in {}, one bar per source.",
+                card.link.title, c.title
+            );
+            Chart {
+                svg: charts::range_chart(
+                    &format!("salary-{}", chart_id(&c.title)),
+                    &title,
+                    &desc,
+                    &bars,
+                    &*tick_label(&c.currency),
+                ),
+                title,
+            }
         })
         .collect();
     let compare = (0..site.roles.len())
@@ -643,7 +677,10 @@ pub fn track_view(site: &Site, cards: &Cards, i: usize, root: Option<&str>) -> T
     skill_slugs.dedup();
     let total = t.total.map(|w| w.label(t.unit));
     let (timeline_svg, roadmap_svg) = match root {
-        Some(root) => (timeline_svg(site, cards, i, root), Some(roadmap_svg(site, cards, i, root))),
+        Some(root) => (
+            timeline_svg(site, cards, i, root),
+            Some(roadmap_svg(site, cards, i, root)),
+        ),
         None => (None, None),
     };
     TrackView {
@@ -680,8 +717,19 @@ fn timeline_svg(site: &Site, cards: &Cards, i: usize, root: &str) -> Option<Stri
         crate::content::Unit::Months => (crate::resolve::timeline::WEEKS_PER_MONTH, "month"),
     };
     let total = t.total.map(|w| w.label(t.unit)).unwrap_or_default();
-    let desc = format!("{} phases in order, {total} in total. Solid bars: time certainly spent in the phase; light bars: how far it can stretch depending on your pace.", spans.len());
-    Some(charts::timeline(&format!("timeline-{}", named.id), &format!("{} timeline", named.title), &desc, &spans, unit_weeks, unit, root))
+    let desc = format!(
+        "{} phases in order, {total} in total. For each phase, a dark bar shows when it runs at the fastest suggested pace and a light bar below it when it runs at the slowest.",
+        spans.len()
+    );
+    Some(charts::timeline(
+        &format!("timeline-{}", named.id),
+        &format!("{} timeline", named.title),
+        &desc,
+        &spans,
+        unit_weeks,
+        unit,
+        root,
+    ))
 }
 
 fn roadmap_svg(site: &Site, cards: &Cards, i: usize, root: &str) -> String {
@@ -690,7 +738,10 @@ fn roadmap_svg(site: &Site, cards: &Cards, i: usize, root: &str) -> String {
     let phases: Vec<charts::Node> = t
         .phases
         .iter()
-        .map(|&p| charts::Node { label: format!("{}. {}", cards.phases[p].order, cards.phases[p].link.title), url: cards.phases[p].link.url.clone() })
+        .map(|&p| charts::Node {
+            label: format!("{}. {}", cards.phases[p].order, cards.phases[p].link.title),
+            url: cards.phases[p].link.url.clone(),
+        })
         .collect();
     let mut skills: Vec<&LinkView> = Vec::new();
     let mut edges = Vec::new();
@@ -706,19 +757,46 @@ fn roadmap_svg(site: &Site, cards: &Cards, i: usize, root: &str) -> String {
             edges.push((pi, k));
         }
     }
-    let skill_nodes: Vec<charts::Node> = skills.iter().map(|s| charts::Node { label: s.title.clone(), url: s.url.clone() }).collect();
-    let desc = format!("{} phases on the left, linked to the {} skills they build on the right. The same information is listed as text beside the diagram.", phases.len(), skill_nodes.len());
-    charts::roadmap(&format!("roadmap-{}", named.id), &format!("{} roadmap", named.title), &desc, &phases, &skill_nodes, &edges, root)
+    let skill_nodes: Vec<charts::Node> = skills
+        .iter()
+        .map(|s| charts::Node {
+            label: s.title.clone(),
+            url: s.url.clone(),
+        })
+        .collect();
+    let desc = format!(
+        "{} phases on the left, linked to the {} skills they build on the right. The same information is listed as text beside the diagram.",
+        phases.len(),
+        skill_nodes.len()
+    );
+    charts::roadmap(
+        &format!("roadmap-{}", named.id),
+        &format!("{} roadmap", named.title),
+        &desc,
+        &phases,
+        &skill_nodes,
+        &edges,
+        root,
+    )
 }
 
 /// The comparison page of two roles, lower role on the ladder first.
 pub fn compare_url(site: &Site, i: usize, j: usize) -> String {
     let (a, b) = if i < j { (i, j) } else { (j, i) };
-    format!("roles/compare/{}-vs-{}/", site.roles[a].doc.slug, site.roles[b].doc.slug)
+    format!(
+        "roles/compare/{}-vs-{}/",
+        site.roles[a].doc.slug, site.roles[b].doc.slug
+    )
 }
 
 pub fn compare_view(site: &Site, cards: &Cards, a: usize, b: usize) -> CompareView {
-    let level = |r: usize, s: usize| site.role_relations[r].skills.iter().find(|(k, _)| *k == s).map(|(_, p)| *p);
+    let level = |r: usize, s: usize| {
+        site.role_relations[r]
+            .skills
+            .iter()
+            .find(|(k, _)| *k == s)
+            .map(|(_, p)| *p)
+    };
     let mut rows = Vec::new();
     for s in 0..site.skills.len() {
         let (la, lb) = (level(a, s), level(b, s));
@@ -737,6 +815,16 @@ pub fn compare_view(site: &Site, cards: &Cards, a: usize, b: usize) -> CompareVi
             change,
         });
     }
-    let to_learn = rows.iter().filter(|r| r.change == "only-b" || r.change == "b-higher").cloned().collect();
-    CompareView { a: cards.roles[a].clone(), b: cards.roles[b].clone(), rows, to_learn, salary_columns: cards.columns.clone() }
+    let to_learn = rows
+        .iter()
+        .filter(|r| r.change == "only-b" || r.change == "b-higher")
+        .cloned()
+        .collect();
+    CompareView {
+        a: cards.roles[a].clone(),
+        b: cards.roles[b].clone(),
+        rows,
+        to_learn,
+        salary_columns: cards.columns.clone(),
+    }
 }

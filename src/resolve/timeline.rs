@@ -49,7 +49,7 @@ impl Weeks {
         };
         let round = |w: f64| ((w / factor) / step).round() * step;
         let (a, b) = (round(self.min), round(self.max));
-        let name = if b <= 1.0 && !self.open {
+        let name = if (b - 1.0).abs() < f64::EPSILON && !self.open {
             name_one
         } else {
             name_many
