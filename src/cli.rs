@@ -91,7 +91,7 @@ pub fn run(cli: Cli) -> ExitCode {
                         "built {} {} ({} files) into {} in {:.0} ms",
                         built.pages,
                         plural(built.pages, "page"),
-                        built.files.len(),
+                        built.file_count,
                         output.display(),
                         built.timings.total().as_secs_f64() * 1000.0
                     );

@@ -234,77 +234,104 @@ pub fn check_output(root: &Path, output: &Path) -> Result<(), OutputRefusal> {
     Ok(())
 }
 
-/// A finished file of the site: a path relative to the output root and its
-/// bytes.
-pub struct OutFile<'a> {
-    pub path: &'a str,
-    pub bytes: &'a [u8],
+/// Where finished files go while a site is built: a staging folder on disk
+/// ([`Staging`]) or memory (for `serve` and tests). Pages are put here as
+/// soon as they are rendered, so a build never holds the whole site.
+pub trait Sink: Sync {
+    /// Stores one file; `path` is relative to the site root, with `/`.
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), FsError>;
 }
 
-/// Writes a whole site beside `output` and swaps it in with renames, so a
-/// reader (or a failed build) never sees a half-written folder. The old
-/// site is deleted only after the new one is in place. The caller must have
-/// passed [`check_output`].
-pub fn write_site<'a>(output: &Path, files: &[OutFile<'a>]) -> Result<(), FsError> {
-    let output = absolute(output);
-    let parent = output.parent().unwrap_or(Path::new("/")).to_path_buf();
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    fs::create_dir_all(&parent).map_err(err(&parent, "create folder"))?;
-    let pid = std::process::id();
-    let staging = parent.join(format!(".{name}.roadbook-new-{pid}"));
-    let old = parent.join(format!(".{name}.roadbook-old-{pid}"));
-    // Leftovers of a crashed run with the same pid are ours to remove.
-    for leftover in [&staging, &old] {
-        if leftover.exists() {
-            fs::remove_dir_all(leftover).map_err(err(leftover, "remove"))?;
-        }
-    }
-    let result = write_all(&staging, files).and_then(|()| {
-        let marker = staging.join(OUTPUT_MARKER);
-        fs::write(&marker, MARKER_TEXT).map_err(err(&marker, "write"))
-    });
-    if let Err(e) = result {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(e);
-    }
-    if output.exists() {
-        if let Err(e) = fs::rename(&output, &old) {
-            let _ = fs::remove_dir_all(&staging);
-            return Err(err(&output, "move aside")(e));
-        }
-    }
-    if let Err(e) = fs::rename(&staging, &output) {
-        // Put the previous site back so the failure loses nothing.
-        if old.exists() {
-            let _ = fs::rename(&old, &output);
-        }
-        let _ = fs::remove_dir_all(&staging);
-        return Err(err(&output, "move into place")(e));
-    }
-    if old.exists() {
-        fs::remove_dir_all(&old).map_err(err(&old, "remove the previous site in"))?;
-    }
-    Ok(())
+/// A site being written beside its output folder. [`Staging::commit`] swaps
+/// it in whole with renames, so a reader (or a failed build) never sees a
+/// half-written folder; dropped without a commit, it removes itself and the
+/// previous site stays as it was.
+pub struct Staging {
+    output: PathBuf,
+    dir: PathBuf,
+    old: PathBuf,
+    committed: bool,
 }
 
-fn write_all(dir: &Path, files: &[OutFile<'_>]) -> Result<(), FsError> {
-    fs::create_dir_all(dir).map_err(err(dir, "create folder"))?;
-    let mut folders: Vec<PathBuf> = files
-        .iter()
-        .filter_map(|f| Path::new(f.path).parent().map(|p| dir.join(p)))
-        .collect();
-    folders.sort();
-    folders.dedup();
-    for folder in &folders {
-        fs::create_dir_all(folder).map_err(err(folder, "create folder"))?;
+impl Staging {
+    /// Creates the staging folder beside `output`. The caller must have
+    /// passed [`check_output`].
+    pub fn create(output: &Path) -> Result<Staging, FsError> {
+        let output = absolute(output);
+        let parent = output.parent().unwrap_or(Path::new("/")).to_path_buf();
+        let name = output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        fs::create_dir_all(&parent).map_err(err(&parent, "create folder"))?;
+        let pid = std::process::id();
+        let dir = parent.join(format!(".{name}.roadbook-new-{pid}"));
+        let old = parent.join(format!(".{name}.roadbook-old-{pid}"));
+        // Leftovers of a crashed run with the same pid are ours to remove.
+        for leftover in [&dir, &old] {
+            if leftover.exists() {
+                fs::remove_dir_all(leftover).map_err(err(leftover, "remove"))?;
+            }
+        }
+        fs::create_dir_all(&dir).map_err(err(&dir, "create folder"))?;
+        Ok(Staging {
+            output,
+            dir,
+            old,
+            committed: false,
+        })
     }
-    files.par_iter().try_for_each(|f| {
-        let path = dir.join(f.path);
-        fs::write(&path, f.bytes).map_err(err(&path, "write"))
-    })
+
+    /// Marks the folder as roadbook's and swaps it in for the old site,
+    /// which is deleted only once the new one is in place.
+    pub fn commit(mut self) -> Result<(), FsError> {
+        let marker = self.dir.join(OUTPUT_MARKER);
+        fs::write(&marker, MARKER_TEXT).map_err(err(&marker, "write"))?;
+        if self.output.exists() {
+            fs::rename(&self.output, &self.old).map_err(err(&self.output, "move aside"))?;
+        }
+        if let Err(e) = fs::rename(&self.dir, &self.output) {
+            // Put the previous site back so the failure loses nothing.
+            if self.old.exists() {
+                let _ = fs::rename(&self.old, &self.output);
+            }
+            return Err(err(&self.output, "move into place")(e));
+        }
+        self.committed = true;
+        if self.old.exists() {
+            fs::remove_dir_all(&self.old).map_err(err(&self.old, "remove the previous site in"))?;
+        }
+        Ok(())
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), FsError> {
+        let rel = Path::new(path);
+        if rel
+            .components()
+            .any(|c| !matches!(c, std::path::Component::Normal(_)))
+        {
+            return Err(FsError {
+                path: rel.to_path_buf(),
+                action: "write outside the output folder",
+                source: io::Error::other("the path leaves the site"),
+            });
+        }
+        let target = self.dir.join(rel);
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent).map_err(err(parent, "create folder"))?;
+        }
+        fs::write(&target, bytes).map_err(err(&target, "write"))
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -5,20 +5,16 @@
 //! (later) keeps the assembled files in memory. There is one code path, so
 //! what `check` accepts `build` renders.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-
-use rayon::prelude::*;
 
 use crate::config::{self, Config};
 use crate::content;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::fs::{self, SourceFile};
-use crate::markdown::{self, Body};
-use crate::output::{self, Files};
+use crate::fs::{self, Sink, SourceFile, Staging};
+use crate::output::{self, Files, Memory};
 use crate::render;
-use crate::resolve::{self, PageRef, Site};
+use crate::resolve::{self, Site};
 
 /// What the commands ask of the pipeline.
 #[derive(Debug, Clone, Default)]
@@ -33,9 +29,16 @@ pub struct Options {
 #[derive(Debug, Default, Clone)]
 pub struct Timings {
     pub stages: Vec<(&'static str, Duration)>,
+    /// Parts of a stage, measured inside it: (name, time, what it means).
+    pub notes: Vec<(&'static str, Duration, &'static str)>,
 }
 
 impl Timings {
+    /// Records a duration measured elsewhere (inside another stage).
+    fn note(&mut self, stage: &'static str, d: Duration, why: &'static str) {
+        self.notes.push((stage, d, why));
+    }
+
     fn time<T>(&mut self, stage: &'static str, f: impl FnOnce() -> T) -> T {
         let start = Instant::now();
         let out = f();
@@ -61,6 +64,12 @@ impl Timings {
             "total",
             self.total().as_secs_f64() * 1000.0
         ));
+        for (name, d, why) in &self.notes {
+            out.push_str(&format!(
+                "  ({name}: {:.2} ms, {why})\n",
+                d.as_secs_f64() * 1000.0
+            ));
+        }
         out
     }
 }
@@ -93,10 +102,13 @@ pub struct Checked {
     pub timings: Timings,
 }
 
-/// The result of `build`: every file of the site, in memory.
+/// The result of `build`: every file of the site, in memory (empty when it
+/// was written to a folder).
 pub struct Built {
     pub files: Files,
     pub pages: usize,
+    /// Files written: pages, the export and every static or copied file.
+    pub file_count: usize,
     pub warnings: Diagnostics,
     pub timings: Timings,
 }
@@ -172,46 +184,62 @@ pub fn check(opts: &Options) -> Result<Checked, Failure> {
     })
 }
 
-/// Every stage up to the finished files in memory.
-pub fn build(opts: &Options) -> Result<Built, Failure> {
+/// Every stage after `check`, putting the site into `sink`.
+fn render_into(
+    checked: Checked,
+    sink: &dyn Sink,
+) -> Result<(usize, usize, Diagnostics, Timings), Failure> {
     let Checked {
         site,
         statics,
         templates,
         warnings,
         mut timings,
-    } = check(opts)?;
-    let bodies = timings.time("markdown", || render_bodies(&site));
+    } = checked;
     let mut tpl = match timings.time("templates", || render::templates(&templates)) {
         Ok(t) => t,
         Err(d) => return Err(fail(d, timings)),
     };
-    let pages = match timings.time("render", || render::pages(&site, &bodies, &mut tpl)) {
-        Ok(p) => p,
+    let extras = match timings.time("extras", || output::extras(&site, &statics, sink)) {
+        Ok(n) => n,
+        Err(e) => {
+            let mut d = Diagnostics::new();
+            d.push(Diagnostic::general(e.to_string()));
+            return Err(fail(d, timings));
+        }
+    };
+    let rendered = match timings.time("render", || render::pages(&site, &mut tpl, sink)) {
+        Ok(r) => r,
         Err(d) => return Err(fail(d, timings)),
     };
-    let page_count = pages.iter().filter(|p| p.path.ends_with(".html")).count();
-    let files = timings.time("assemble", || output::assemble(&site, pages, &statics));
+    timings.note(
+        "markdown",
+        rendered.markdown,
+        "CPU time inside render, summed over threads",
+    );
+    // Pages, the JSON export and the extras.
+    let file_count = rendered.pages + 1 + extras;
+    Ok((rendered.pages, file_count, warnings, timings))
+}
+
+/// Every stage, with the finished files kept in memory (for `serve` and
+/// tests).
+pub fn build(opts: &Options) -> Result<Built, Failure> {
+    let checked = check(opts)?;
+    let memory = Memory::default();
+    let (pages, file_count, warnings, timings) = render_into(checked, &memory)?;
     Ok(Built {
-        files,
-        pages: page_count,
+        files: memory.into_files(),
+        pages,
+        file_count,
         warnings,
         timings,
     })
 }
 
-/// Markdown bodies of every page, in parallel.
-fn render_bodies(site: &Site) -> HashMap<PageRef, Body> {
-    let mut docs: Vec<(PageRef, &content::Doc)> = site.entities().collect();
-    if let Some(home) = &site.home {
-        docs.push((PageRef::Home, home));
-    }
-    docs.into_par_iter()
-        .map(|(r, doc)| (r, markdown::render(site, doc, &site.path(r))))
-        .collect()
-}
-
-/// `build` and write into `output`, replacing the previous site whole.
+/// `build` into `output_dir`: pages are written into a staging folder as
+/// they are rendered and swapped in whole at the end; on any failure the
+/// staging folder is removed and the previous site is left as it was.
 pub fn build_to(opts: &Options, output_dir: &Path) -> Result<Built, Failure> {
     if let Err(refusal) = fs::check_output(&opts.root, output_dir) {
         let mut d = Diagnostics::new();
@@ -222,17 +250,29 @@ pub fn build_to(opts: &Options, output_dir: &Path) -> Result<Built, Failure> {
         failure.usage = true;
         return Err(failure);
     }
-    let mut built = build(opts)?;
-    let written = built
-        .timings
-        .time("write", || output::write(output_dir, &built.files));
-    if let Err(e) = written {
+    let checked = check(opts)?;
+    let staging = match Staging::create(output_dir) {
+        Ok(s) => s,
+        Err(e) => {
+            let mut d = Diagnostics::new();
+            d.push(Diagnostic::general(e.to_string()));
+            return Err(fail(d, checked.timings));
+        }
+    };
+    let (pages, file_count, warnings, mut timings) = render_into(checked, &staging)?;
+    if let Err(e) = timings.time("swap", || staging.commit()) {
         let mut d = Diagnostics::new();
         d.push(
             Diagnostic::general(e.to_string())
                 .with_help("the previous site, if any, was left as it was"),
         );
-        return Err(fail(d, built.timings));
+        return Err(fail(d, timings));
     }
-    Ok(built)
+    Ok(Built {
+        files: Files::default(),
+        pages,
+        file_count,
+        warnings,
+        timings,
+    })
 }

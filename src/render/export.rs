@@ -1,11 +1,18 @@
 //! `/handbook.json`: every entity with its resolved relations, for tools
-//! and readers that want the data rather than the pages. URLs are absolute
-//! so the file is useful wherever it is copied.
+//! and readers that want the data rather than the pages.
+//!
+//! Relations are slugs (look the entity up in its list), so the file grows
+//! with the handbook, not with the number of links; URLs are absolute so
+//! the file is useful wherever it is copied. Built from the resolved site
+//! directly, not from the template views, which carry presentation.
 
 use serde::Serialize;
 
-use super::views::{self, Cards};
-use crate::resolve::Site;
+use crate::config::{Named, Source};
+use crate::content::{Duration, Experience, Kind, Resource};
+use crate::render::format;
+use crate::resolve::timeline::duration_label;
+use crate::resolve::{PageRef, Site};
 
 #[derive(Serialize)]
 struct Export<'a> {
@@ -13,13 +20,13 @@ struct Export<'a> {
     description: &'a str,
     base_url: &'a str,
     language: &'a str,
-    categories: &'a [crate::config::Named],
-    sources: &'a [crate::config::Source],
+    categories: &'a [Named],
+    sources: &'a [Source],
     tracks: Vec<TrackOut<'a>>,
-    skills: Vec<SkillOut>,
-    roles: Vec<RoleOut>,
-    phases: Vec<PhaseOut>,
-    pages: Vec<PageOut>,
+    skills: Vec<SkillOut<'a>>,
+    roles: Vec<RoleOut<'a>>,
+    phases: Vec<PhaseOut<'a>>,
+    pages: Vec<PageOut<'a>>,
 }
 
 #[derive(Serialize)]
@@ -28,89 +35,226 @@ struct TrackOut<'a> {
     title: &'a str,
     url: String,
     total: Option<String>,
-    phases: Vec<String>,
+    phases: Vec<&'a str>,
 }
 
 #[derive(Serialize)]
-struct SkillOut {
-    #[serde(flatten)]
-    view: views::SkillView,
+struct Needed<'a> {
+    slug: &'a str,
+    level: &'static str,
 }
 
 #[derive(Serialize)]
-struct RoleOut {
-    #[serde(flatten)]
-    view: views::RoleView,
+struct SkillOut<'a> {
+    slug: &'a str,
+    title: &'a str,
+    summary: Option<&'a str>,
+    url: String,
+    category: &'a str,
+    difficulty: &'static str,
+    applies: Option<&'a str>,
+    impact: Option<&'a str>,
+    tools: &'a [String],
+    resources: &'a [Resource],
+    aliases: Vec<&'a str>,
+    prerequisites: Vec<&'a str>,
+    unlocks: Vec<&'a str>,
+    related: Vec<&'a str>,
+    roles: Vec<Needed<'a>>,
+    phases: Vec<&'a str>,
 }
 
 #[derive(Serialize)]
-struct PhaseOut {
-    #[serde(flatten)]
-    view: views::PhaseView,
+struct SalaryOut<'a> {
+    region: &'a str,
+    currency: &'a str,
+    min: u64,
+    max: Option<u64>,
+    open_ended: bool,
+    label: String,
+    source: Option<&'a str>,
 }
 
 #[derive(Serialize)]
-struct PageOut {
-    slug: String,
-    title: String,
-    summary: Option<String>,
+struct RoleOut<'a> {
+    slug: &'a str,
+    title: &'a str,
+    summary: Option<&'a str>,
+    url: String,
+    level: u8,
+    experience: Option<Experience>,
+    responsibilities: &'a [String],
+    salaries: Vec<SalaryOut<'a>>,
+    skills: Vec<Needed<'a>>,
+    previous: Option<&'a str>,
+    next: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct PhaseOut<'a> {
+    slug: &'a str,
+    title: &'a str,
+    summary: Option<&'a str>,
+    url: String,
+    track: &'a str,
+    order: i64,
+    duration: Option<Duration>,
+    duration_label: Option<String>,
+    starts: Option<String>,
+    ends: Option<String>,
+    focus: &'a [String],
+    skills: Vec<&'a str>,
+    previous: Option<&'a str>,
+    next: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct PageOut<'a> {
+    slug: &'a str,
+    title: &'a str,
+    summary: Option<&'a str>,
     url: String,
 }
 
 /// The export as pretty-printed JSON (stable field order, so builds stay
 /// byte-identical).
-pub fn handbook_json(site: &Site, cards: &Cards) -> String {
+pub fn handbook_json(site: &Site) -> String {
     let base = &site.config.base_url;
-    let abs = |u: &str| format!("{base}/{u}");
-    let tracks = (0..site.tracks.len())
-        .map(|i| {
-            let t = views::track_view(site, cards, i, None);
-            let named = &site.config.tracks[site.tracks[i].config];
+    let abs = |r: PageRef| format!("{base}/{}", site.path(r));
+    let skill = |i: &usize| site.skills[*i].doc.slug.as_str();
+    let phase = |i: &usize| site.phases[*i].doc.slug.as_str();
+    let role = |i: &usize| site.roles[*i].doc.slug.as_str();
+    let tracks = site
+        .tracks
+        .iter()
+        .map(|t| {
+            let named = &site.config.tracks[t.config];
             TrackOut {
                 id: &named.id,
                 title: &named.title,
-                url: abs(&t.url),
-                total: t.total,
-                phases: t.phases.into_iter().map(|p| p.link.slug).collect(),
+                url: format!("{base}/tracks/{}/", named.id),
+                total: t.total.map(|w| w.label(t.unit)),
+                phases: t.phases.iter().map(phase).collect(),
             }
         })
         .collect();
-    let mut skills: Vec<SkillOut> = (0..site.skills.len())
-        .map(|i| SkillOut {
-            view: views::skill_view(site, cards, i),
+    let skills = site
+        .skills
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let rel = &site.skill_relations[i];
+            SkillOut {
+                slug: s.doc.slug.as_str(),
+                title: &s.doc.title,
+                summary: s.doc.summary.as_deref(),
+                url: abs(PageRef::Entity(Kind::Skill, i)),
+                category: &site.config.categories[s.category].id,
+                difficulty: s.difficulty.name(),
+                applies: s.applies.as_deref(),
+                impact: s.impact.as_deref(),
+                tools: &s.tools,
+                resources: &s.resources,
+                aliases: s.aliases.iter().map(|a| a.get_ref().as_str()).collect(),
+                prerequisites: rel.prerequisites.iter().map(skill).collect(),
+                unlocks: rel.unlocks.iter().map(skill).collect(),
+                related: rel.related.iter().map(skill).collect(),
+                roles: rel
+                    .roles
+                    .iter()
+                    .map(|(r, p)| Needed {
+                        slug: role(r),
+                        level: p.name(),
+                    })
+                    .collect(),
+                phases: rel.phases.iter().map(phase).collect(),
+            }
         })
         .collect();
-    let mut roles: Vec<RoleOut> = (0..site.roles.len())
-        .map(|i| RoleOut {
-            view: views::role_view(site, cards, i),
+    let roles = site
+        .roles
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let rel = &site.role_relations[i];
+            RoleOut {
+                slug: r.doc.slug.as_str(),
+                title: &r.doc.title,
+                summary: r.doc.summary.as_deref(),
+                url: abs(PageRef::Entity(Kind::Role, i)),
+                level: r.level,
+                experience: r.experience,
+                responsibilities: &r.responsibilities,
+                salaries: r
+                    .salary
+                    .iter()
+                    .map(|s| SalaryOut {
+                        region: &s.region,
+                        currency: &s.currency,
+                        min: s.min,
+                        max: s.max,
+                        open_ended: s.open_ended,
+                        label: format::salary(s),
+                        source: s.source.map(|i| site.config.sources[i].id.as_str()),
+                    })
+                    .collect(),
+                skills: rel
+                    .skills
+                    .iter()
+                    .map(|(s, p)| Needed {
+                        slug: skill(s),
+                        level: p.name(),
+                    })
+                    .collect(),
+                previous: rel.previous.as_ref().map(role),
+                next: rel.next.as_ref().map(role),
+            }
         })
         .collect();
-    let mut phases: Vec<PhaseOut> = (0..site.phases.len())
-        .map(|i| PhaseOut {
-            view: views::phase_view(site, cards, i),
+    let phases = site
+        .phases
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let rel = &site.phase_relations[i];
+            let unit = site
+                .tracks
+                .iter()
+                .find(|t| t.config == p.track)
+                .map(|t| t.unit)
+                .unwrap_or(crate::content::Unit::Months);
+            PhaseOut {
+                slug: p.doc.slug.as_str(),
+                title: &p.doc.title,
+                summary: p.doc.summary.as_deref(),
+                url: abs(PageRef::Entity(Kind::Phase, i)),
+                track: &site.config.tracks[p.track].id,
+                order: *p.order.get_ref(),
+                duration: p.duration,
+                duration_label: p.duration.as_ref().map(duration_label),
+                starts: rel.start.map(|w| w.label(unit)),
+                ends: rel.end.map(|w| w.label(unit)),
+                focus: &p.focus,
+                skills: p
+                    .skills
+                    .iter()
+                    .filter_map(|s| site.find(Kind::Skill, s.get_ref()))
+                    .map(|s| skill(&s))
+                    .collect(),
+                previous: rel.previous.as_ref().map(phase),
+                next: rel.next.as_ref().map(phase),
+            }
         })
         .collect();
-    for s in &mut skills {
-        s.view.card.link.url = abs(&s.view.card.link.url);
-    }
-    for r in &mut roles {
-        r.view.card.link.url = abs(&r.view.card.link.url);
-        // Charts and comparison links are presentation, not data.
-        r.view.salary_charts.clear();
-        r.view.compare.clear();
-    }
-    for p in &mut phases {
-        p.view.card.link.url = abs(&p.view.card.link.url);
-        p.view.track_url = abs(&p.view.track_url);
-    }
-    let pages = cards
+    let pages = site
         .pages
         .iter()
-        .map(|p| PageOut {
-            slug: p.slug.clone(),
-            title: p.title.clone(),
-            summary: p.summary.clone(),
-            url: abs(&p.url),
+        .enumerate()
+        .map(|(i, p)| PageOut {
+            slug: p.doc.slug.as_str(),
+            title: &p.doc.title,
+            summary: p.doc.summary.as_deref(),
+            url: abs(PageRef::Entity(Kind::Page, i)),
         })
         .collect();
     let export = Export {

@@ -13,6 +13,7 @@ pub mod views;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -20,8 +21,8 @@ use tera::{Context, Tera};
 
 use crate::content::Kind;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::fs::SourceFile;
-use crate::markdown::Body;
+use crate::fs::{Sink, SourceFile};
+use crate::markdown;
 use crate::resolve::{PageRef, Site};
 use crate::urls;
 use views::{Cards, PageMeta};
@@ -171,17 +172,34 @@ enum Job {
     NotFound,
 }
 
-/// Renders every page of the site in parallel. `bodies` holds each
-/// entity's rendered Markdown (home included).
+/// What rendering produced, for the summary line and `--timings`.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Rendered {
+    /// HTML pages written (the JSON export not counted).
+    pub pages: usize,
+    /// Time spent turning Markdown into HTML, summed over threads (it runs
+    /// inside each page's job, so no body outlives its page).
+    pub markdown: std::time::Duration,
+}
+
+/// Renders every page of the site in parallel and puts each into `sink` as
+/// soon as it is done, so memory holds a page at a time per thread, not
+/// the site.
 pub fn pages(
     site: &Site,
-    bodies: &HashMap<PageRef, Body>,
     templates: &mut Templates,
-) -> Result<Vec<Page>, Diagnostics> {
+    sink: &dyn Sink,
+) -> Result<Rendered, Diagnostics> {
     let cards = views::cards(site);
-    let json = export::handbook_json(site, &cards);
     let site_view = views::site_view(site, &cards);
     templates.tera.global_context().insert("site", &site_view);
+    let mut diags = Diagnostics::new();
+    let json = export::handbook_json(site);
+    if let Err(e) = sink.put("handbook.json", json.as_bytes()) {
+        diags.push(Diagnostic::general(e.to_string()));
+        return Err(diags);
+    }
+    drop(json);
 
     let mut jobs = vec![Job::Home, Job::Matrix, Job::NotFound];
     for kind in [Kind::Skill, Kind::Role, Kind::Phase] {
@@ -199,27 +217,29 @@ pub fn pages(
     }
 
     let templates = &*templates;
-    let results: Vec<Result<Page, Box<Diagnostic>>> = jobs
+    let markdown_nanos = AtomicU64::new(0);
+    let errors: Vec<Diagnostic> = jobs
         .par_iter()
-        .map(|job| render_job(site, &cards, bodies, templates, *job))
+        .filter_map(|job| {
+            let page = match render_job(site, &cards, templates, *job, &markdown_nanos) {
+                Ok(p) => p,
+                Err(d) => return Some(*d),
+            };
+            sink.put(&page.path, page.html.as_bytes())
+                .err()
+                .map(|e| Diagnostic::general(e.to_string()))
+        })
         .collect();
-    let mut diags = Diagnostics::new();
-    let mut out = Vec::with_capacity(results.len());
-    for r in results {
-        match r {
-            Ok(p) => out.push(p),
-            Err(d) => diags.push(*d),
-        }
+    for d in errors {
+        diags.push(d);
     }
     if diags.has_errors() {
         return Err(diags);
     }
-    out.push(Page {
-        path: "handbook.json".to_string(),
-        html: json,
-    });
-    out.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(out)
+    Ok(Rendered {
+        pages: jobs.len(),
+        markdown: std::time::Duration::from_nanos(markdown_nanos.load(Ordering::Relaxed)),
+    })
 }
 
 fn meta(
@@ -244,10 +264,14 @@ fn meta(
     }
 }
 
-fn with_doc(site: &Site, bodies: &HashMap<PageRef, Body>, r: PageRef, mut m: PageMeta) -> PageMeta {
-    if let Some(body) = bodies.get(&r) {
-        m.body = body.html.clone();
-        m.toc = body.toc.clone();
+fn with_doc(site: &Site, r: PageRef, mut m: PageMeta, markdown_nanos: &AtomicU64) -> PageMeta {
+    if let Some(doc) = site.doc(r) {
+        let start = std::time::Instant::now();
+        let body = markdown::render(site, doc, &site.path(r));
+        let spent = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        markdown_nanos.fetch_add(spent, Ordering::Relaxed);
+        m.body = body.html;
+        m.toc = body.toc;
     }
     m.backlinks = site
         .backlinks
@@ -279,9 +303,9 @@ fn with_doc(site: &Site, bodies: &HashMap<PageRef, Body>, r: PageRef, mut m: Pag
 fn render_job(
     site: &Site,
     cards: &Cards,
-    bodies: &HashMap<PageRef, Body>,
     t: &Templates,
     job: Job,
+    markdown_nanos: &AtomicU64,
 ) -> Result<Page, Box<Diagnostic>> {
     let mut ctx = Context::new();
     let (template, path, file) = match job {
@@ -293,9 +317,9 @@ fn render_job(
             let summary = site.home.as_ref().and_then(|h| h.summary.clone());
             let m = with_doc(
                 site,
-                bodies,
                 PageRef::Home,
                 meta(site, "home", "home", title, summary, String::new()),
+                markdown_nanos,
             );
             ctx.insert("page", &m);
             ("index.html", String::new(), "index.html".to_string())
@@ -311,7 +335,6 @@ fn render_job(
             };
             let m = with_doc(
                 site,
-                bodies,
                 r,
                 meta(
                     site,
@@ -321,6 +344,7 @@ fn render_job(
                     card.summary.clone(),
                     card.url.clone(),
                 ),
+                markdown_nanos,
             );
             ctx.insert("page", &m);
             match kind {

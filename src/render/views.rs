@@ -96,6 +96,16 @@ pub struct PhaseCard {
     pub starts: Option<String>,
     pub ends: Option<String>,
     pub focus: Vec<String>,
+    /// How many skills the phase builds (the list itself is on
+    /// `phase.skills` and in track views, to keep other pages light).
+    pub skill_count: usize,
+}
+
+/// A phase inside a track view: its card and the skills it builds.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrackPhase {
+    #[serde(flatten)]
+    pub card: PhaseCard,
     pub skills: Vec<LinkView>,
 }
 
@@ -112,13 +122,14 @@ pub struct TrackView {
     pub title: String,
     pub url: String,
     pub total: Option<String>,
-    pub phases: Vec<PhaseCard>,
+    pub phases: Vec<TrackPhase>,
     /// Slugs of every skill the track builds, for progress counting.
     pub skill_slugs: Vec<String>,
     /// The phases as a timeline (absent when no phase has a duration, and
     /// in the global `site.tracks`, whose links could not be relative).
     pub timeline_svg: Option<String>,
-    /// Phases → the skills they build, every node a link.
+    /// Phases → the skills they build, every node a link (absent when the
+    /// track builds more skills than a diagram can show legibly).
     pub roadmap_svg: Option<String>,
 }
 
@@ -241,6 +252,8 @@ pub struct PhaseView {
     pub track_title: String,
     pub track_url: String,
     pub track_total: Option<String>,
+    /// The skills the phase builds.
+    pub skills: Vec<LinkView>,
     /// Slugs of the skills the phase builds, for progress counting.
     pub skill_slugs: Vec<String>,
     pub previous: Option<LinkView>,
@@ -260,6 +273,8 @@ pub struct Cards {
     pub skills: Vec<SkillCard>,
     pub roles: Vec<RoleCard>,
     pub phases: Vec<PhaseCard>,
+    /// The skills each phase builds, by phase index.
+    pub phase_skills: Vec<Vec<LinkView>>,
     pub pages: Vec<LinkView>,
     pub columns: Vec<SalaryColumn>,
 }
@@ -343,6 +358,17 @@ pub fn cards(site: &Site) -> Cards {
             }
         })
         .collect();
+    let phase_skills: Vec<Vec<LinkView>> = site
+        .phases
+        .iter()
+        .map(|p| {
+            p.skills
+                .iter()
+                .filter_map(|s| site.find(Kind::Skill, s.get_ref()))
+                .map(|s| link(site, PageRef::Entity(Kind::Skill, s)))
+                .collect()
+        })
+        .collect();
     let phases = site
         .phases
         .iter()
@@ -364,12 +390,7 @@ pub fn cards(site: &Site) -> Cards {
                 starts: offset(rel.start),
                 ends: offset(rel.end),
                 focus: p.focus.clone(),
-                skills: p
-                    .skills
-                    .iter()
-                    .filter_map(|s| site.find(Kind::Skill, s.get_ref()))
-                    .map(|s| link(site, PageRef::Entity(Kind::Skill, s)))
-                    .collect(),
+                skill_count: phase_skills[i].len(),
             }
         })
         .collect();
@@ -377,6 +398,7 @@ pub fn cards(site: &Site) -> Cards {
         .map(|i| link(site, PageRef::Entity(Kind::Page, i)))
         .collect();
     Cards {
+        phase_skills,
         skills,
         roles,
         phases,
@@ -635,8 +657,8 @@ pub fn phase_view(site: &Site, cards: &Cards, i: usize) -> PhaseView {
         track_title: named.title.clone(),
         track_url: format!("tracks/{}/", named.id),
         track_total: total,
-        skill_slugs: cards.phases[i]
-            .skills
+        skills: cards.phase_skills[i].clone(),
+        skill_slugs: cards.phase_skills[i]
             .iter()
             .map(|s| s.slug.clone())
             .collect(),
@@ -663,6 +685,10 @@ pub fn matrix_rows(site: &Site, cards: &Cards) -> Vec<MatrixRow> {
         .collect()
 }
 
+/// Beyond this many skills a roadmap diagram is a tangle: the page keeps
+/// the text list only.
+pub const MAX_DIAGRAM_SKILLS: usize = 80;
+
 /// One track. With `root` (the page's way back to the site root) the
 /// timeline and roadmap diagram are drawn too; their links are relative.
 pub fn track_view(site: &Site, cards: &Cards, i: usize, root: Option<&str>) -> TrackView {
@@ -671,7 +697,7 @@ pub fn track_view(site: &Site, cards: &Cards, i: usize, root: Option<&str>) -> T
     let mut skill_slugs: Vec<String> = t
         .phases
         .iter()
-        .flat_map(|&p| cards.phases[p].skills.iter().map(|s| s.slug.clone()))
+        .flat_map(|&p| cards.phase_skills[p].iter().map(|s| s.slug.clone()))
         .collect();
     skill_slugs.sort();
     skill_slugs.dedup();
@@ -679,7 +705,7 @@ pub fn track_view(site: &Site, cards: &Cards, i: usize, root: Option<&str>) -> T
     let (timeline_svg, roadmap_svg) = match root {
         Some(root) => (
             timeline_svg(site, cards, i, root),
-            Some(roadmap_svg(site, cards, i, root)),
+            (skill_slugs.len() <= MAX_DIAGRAM_SKILLS).then(|| roadmap_svg(site, cards, i, root)),
         ),
         None => (None, None),
     };
@@ -688,7 +714,14 @@ pub fn track_view(site: &Site, cards: &Cards, i: usize, root: Option<&str>) -> T
         title: named.title.clone(),
         url: format!("tracks/{}/", named.id),
         total,
-        phases: t.phases.iter().map(|&p| cards.phases[p].clone()).collect(),
+        phases: t
+            .phases
+            .iter()
+            .map(|&p| TrackPhase {
+                card: cards.phases[p].clone(),
+                skills: cards.phase_skills[p].clone(),
+            })
+            .collect(),
         skill_slugs,
         timeline_svg,
         roadmap_svg,
@@ -746,7 +779,7 @@ fn roadmap_svg(site: &Site, cards: &Cards, i: usize, root: &str) -> String {
     let mut skills: Vec<&LinkView> = Vec::new();
     let mut edges = Vec::new();
     for (pi, &p) in t.phases.iter().enumerate() {
-        for s in &cards.phases[p].skills {
+        for s in &cards.phase_skills[p] {
             let k = match skills.iter().position(|x| x.slug == s.slug) {
                 Some(k) => k,
                 None => {
