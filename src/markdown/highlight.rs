@@ -11,7 +11,7 @@
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
-use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxSet};
+use syntect::parsing::{BasicScopeStackOp, ParseState, Scope, ScopeStack, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
 /// Scope prefix → (class, what it is, light colour, dark colour). The first
@@ -94,14 +94,13 @@ fn prefixes() -> &'static [(Scope, &'static str)] {
     })
 }
 
-fn class_of(stack: &ScopeStack) -> Option<&'static str> {
-    let table = prefixes();
-    for scope in stack.as_slice().iter().rev() {
-        if let Some((_, class)) = table.iter().find(|(p, _)| p.is_prefix_of(*scope)) {
-            return Some(class);
-        }
-    }
-    None
+/// The colour class of one scope, if any prefix in [`TOKEN_CLASSES`]
+/// matches it.
+fn class_for(scope: Scope) -> Option<&'static str> {
+    prefixes()
+        .iter()
+        .find(|(p, _)| p.is_prefix_of(scope))
+        .map(|(_, class)| *class)
 }
 
 /// Escapes text for HTML element content and attribute values.
@@ -151,7 +150,11 @@ fn highlight(syntax: &syntect::parsing::SyntaxReference, code: &str) -> Option<S
     let mut stack = ScopeStack::new();
     let mut out = String::with_capacity(code.len() * 3);
     let mut open: Option<&str> = None;
-    let mut class = None;
+    // The class in effect at each depth of the scope stack: a pushed
+    // scope's own class, or the one it inherits. Kept in step with the
+    // stack through syntect's push/pop hook, so each operation costs one
+    // lookup instead of a scan of the whole stack.
+    let mut classes: Vec<Option<&'static str>> = Vec::with_capacity(16);
     let mut emit = |out: &mut String, text: &str, class: Option<&'static str>| {
         if text.is_empty() {
             return;
@@ -175,13 +178,22 @@ fn highlight(syntax: &syntect::parsing::SyntaxReference, code: &str) -> Option<S
         for (at, op) in ops {
             let at = at.min(line.len());
             if at > pos {
-                emit(&mut out, &line[pos..at], class);
+                emit(&mut out, &line[pos..at], classes.last().copied().flatten());
                 pos = at;
             }
-            stack.apply(&op).ok()?;
-            class = class_of(&stack);
+            stack
+                .apply_with_hook(&op, |basic, _| match basic {
+                    BasicScopeStackOp::Push(scope) => {
+                        let inherited = classes.last().copied().flatten();
+                        classes.push(class_for(scope).or(inherited));
+                    }
+                    BasicScopeStackOp::Pop => {
+                        classes.pop();
+                    }
+                })
+                .ok()?;
         }
-        emit(&mut out, &line[pos..], class);
+        emit(&mut out, &line[pos..], classes.last().copied().flatten());
     }
     emit(&mut out, "", None);
     if open.is_some() {
