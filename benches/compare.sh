@@ -90,6 +90,15 @@ for N in $PAGES; do
   echo "per-stage timings, N=$N (one more run):"
   rm -rf "$WORK/out-rb"
   "$RB" build --root "$CORPUS/roadbook" --output "$WORK/out-rb" --timings 2>&1 | sed -n '/^timings:/,$p'
+  # Highlighting markup: bytes of <pre class="hl"> HTML per byte of code.
+  python3 - "$CORPUS/roadbook/content/skills" "$WORK/out-rb/skills" <<'PY'
+import pathlib, re, sys
+code = sum(len(m.group(1).encode()) for f in pathlib.Path(sys.argv[1]).glob("*.md")
+           for m in re.finditer(r"```[a-z]+\n(.*?)```", f.read_text(), re.S))
+html = sum(len(m.group(0).encode()) for f in pathlib.Path(sys.argv[2]).glob("*/index.html")
+           for m in re.finditer(r'<pre class="hl".*?</pre>', f.read_text(), re.S))
+print(f"highlighted code: {html / code:.2f} bytes of HTML per byte of code ({code} bytes of code)")
+PY
   rm -rf "$CORPUS"
 done
 

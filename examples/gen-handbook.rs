@@ -109,32 +109,23 @@ fn paragraph(rng: &mut Rng) -> String {
         .join(" ")
 }
 
-const RUST: &str = r#"```rust
-use std::collections::HashMap;
-
-/// Counts how often each word occurs.
-fn count(text: &str) -> HashMap<&str, usize> {
-    let mut counts = HashMap::new();
-    for word in text.split_whitespace() {
-        *counts.entry(word).or_insert(0) += 1;
-    }
-    counts
+/// A 10-line Rust block, different on every page (names and numbers
+/// vary), so no tool can reuse one page's highlighting for another.
+fn rust(i: usize) -> String {
+    format!(
+        "```rust\nuse std::collections::HashMap;\n\n/// Counts how often each word occurs in part {i}.\nfn count_{i}(text: &str) -> HashMap<&str, usize> {{\n    let mut counts = HashMap::with_capacity({});\n    for word in text.split_whitespace().skip({}) {{\n        *counts.entry(word).or_insert(0) += 1;\n    }}\n    counts\n}}\n```",
+        i % 97 + 8,
+        i % 5
+    )
 }
-```"#;
 
-const PYTHON: &str = r#"```python
-import json
-from dataclasses import dataclass
-
-@dataclass
-class Order:
-    id: int
-    total: float
-
-def load(path: str) -> list[Order]:
-    with open(path) as f:
-        return [Order(**row) for row in json.load(f)]
-```"#;
+/// A 10-line Python block, different on every page.
+fn python(i: usize) -> String {
+    format!(
+        "```python\nimport json\nfrom dataclasses import dataclass\n\n@dataclass\nclass Order{i}:\n    id: int\n    total: float = {}.5\n\ndef load_{i}(path: str) -> list[Order{i}]:\n    with open(path) as f:\n        return [Order{i}(**row) for row in json.load(f)]\n```",
+        i % 50
+    )
+}
 
 /// How a link to skill `i` is written for each tool.
 enum Flavour {
@@ -179,9 +170,11 @@ fn body(rng: &mut Rng, i: usize, n: usize, flavour: &Flavour) -> String {
     }
     let _ = writeln!(
         b,
-        "\n## Example\n\n{}\n\n{RUST}\n\n{}\n\n{PYTHON}\n",
+        "\n## Example\n\n{}\n\n{}\n\n{}\n\n{}\n",
         paragraph(rng),
-        sentence(rng, 10)
+        rust(i),
+        sentence(rng, 10),
+        python(i)
     );
     b
 }
