@@ -28,10 +28,15 @@ fn syntaxes() -> &'static SyntaxSet {
 
 fn highlight(lang: &str, code: &str) -> String {
     let set = syntaxes();
-    let syntax = set.find_syntax_by_token(lang).unwrap_or_else(|| set.find_syntax_plain_text());
+    let syntax = set
+        .find_syntax_by_token(lang)
+        .unwrap_or_else(|| set.find_syntax_plain_text());
     let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, ClassStyle::Spaced);
     for line in LinesWithEndings::from(code) {
-        if generator.parse_html_for_line_which_includes_newline(line).is_err() {
+        if generator
+            .parse_html_for_line_which_includes_newline(line)
+            .is_err()
+        {
             break;
         }
     }
@@ -43,7 +48,10 @@ fn render(markdown: &str) -> String {
         Some(rest) => rest.split_once("\n+++").map_or(rest, |(_, b)| b),
         None => markdown,
     };
-    let opts = Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    let opts = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS;
     let mut events = Vec::new();
     let mut code: Option<(String, String)> = None;
     for e in Parser::new_ext(body, opts) {
@@ -106,7 +114,10 @@ fn main() -> ExitCode {
     let result: Result<(), String> = pool.install(|| {
         list.par_iter().try_for_each(|path| {
             let text = fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-            let rel = path.strip_prefix(input).unwrap_or(path).with_extension("html");
+            let rel = path
+                .strip_prefix(input)
+                .unwrap_or(path)
+                .with_extension("html");
             let target = output.join(rel);
             if let Some(dir) = target.parent() {
                 fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;

@@ -1435,3 +1435,30 @@ fn every_svg_is_well_formed_xml() {
         assert!(count >= 4, "only {count} SVGs found");
     }
 }
+
+#[test]
+fn template_error_names_the_template_line_and_the_pages_it_broke() {
+    let dir = full();
+    change_file(
+        &dir,
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ page.title }}</h1>\n<p>{{ page.no_such_field | upper }}</p>\n{% endblock content %}\n",
+    );
+    let report = expect_errors_in_build(&dir);
+    assert!(
+        report.contains("(and 1 other page)"),
+        "one report for both pages:\n{report}"
+    );
+    assert_snapshot!("template_error", report);
+}
+
+#[test]
+fn template_syntax_error_points_at_the_template() {
+    let dir = full();
+    change_file(
+        &dir,
+        "templates/skill.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ skill.title }</h1>\n{% endblock content %}\n",
+    );
+    assert_snapshot!("template_syntax_error", expect_errors_in_build(&dir));
+}

@@ -130,31 +130,29 @@ pub fn templates(overrides: &[SourceFile]) -> Result<Templates, Diagnostics> {
         .map(|n| (n.as_str(), sources[*n].text.as_str()))
         .collect();
     if let Err(e) = tera.add_raw_templates(all) {
-        diags.push(tera_diagnostic(&e, &sources, None));
+        diags.push(tera_diagnostic(&e, &sources));
         return Err(diags);
     }
     Ok(Templates { tera, sources })
 }
 
-fn tera_diagnostic(
-    e: &tera::Error,
-    sources: &HashMap<String, TemplateSource>,
-    page: Option<&str>,
-) -> Diagnostic {
-    let during = page
-        .map(|p| format!(" while rendering `/{p}`"))
-        .unwrap_or_default();
+fn tera_diagnostic(e: &tera::Error, sources: &HashMap<String, TemplateSource>) -> Diagnostic {
     match e.kind() {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
-            let what = if matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) { "template syntax error" } else { "template error" };
-            let message = format!("{what}{during}: {}", r.message());
+            let syntax = matches!(e.kind(), tera::ErrorKind::SyntaxError(_));
+            let (what, help) = if syntax {
+                ("template syntax error", "Tera writes values as `{{ x }}`, tags as `{% if … %}…{% endif %}` and comments as `{# … #}`")
+            } else {
+                ("template error", "docs/templates.md lists every variable each template receives; test optional ones with `{% if x %}`")
+            };
+            let message = format!("{what}: {}", r.message());
             match sources.get(r.filename()) {
                 Some(src) => Diagnostic::error(&src.file, &src.text, r.span().range.clone(), message),
                 None => Diagnostic::general(format!("{message} (in template `{}`)", r.filename())),
             }
-            .with_help("templates see the variables listed in docs/templates.md; `{{ x | safe }}` only for HTML roadbook made")
+            .with_help(help)
         }
-        other => Diagnostic::general(format!("template error{during}: {other}"))
+        other => Diagnostic::general(format!("template error: {other}"))
             .with_help("a handbook's templates/ folder overrides built-in templates by file name; see docs/templates.md"),
     }
 }
@@ -218,19 +216,22 @@ pub fn pages(
 
     let templates = &*templates;
     let markdown_nanos = AtomicU64::new(0);
-    let errors: Vec<Diagnostic> = jobs
+    // (the error, the page it happened on); template errors carry no page
+    // in their message yet, so one mistake shared by many pages is
+    // reported once.
+    let errors: Vec<(Diagnostic, String)> = jobs
         .par_iter()
         .filter_map(|job| {
             let page = match render_job(site, &cards, templates, *job, &markdown_nanos) {
                 Ok(p) => p,
-                Err(d) => return Some(*d),
+                Err(e) => return Some(*e),
             };
             sink.put(&page.path, page.html.as_bytes())
                 .err()
-                .map(|e| Diagnostic::general(e.to_string()))
+                .map(|e| (Diagnostic::general(e.to_string()), page.path))
         })
         .collect();
-    for d in errors {
+    for d in group_by_mistake(errors) {
         diags.push(d);
     }
     if diags.has_errors() {
@@ -240,6 +241,34 @@ pub fn pages(
         pages: jobs.len(),
         markdown: std::time::Duration::from_nanos(markdown_nanos.load(Ordering::Relaxed)),
     })
+}
+
+/// One diagnostic per distinct mistake, naming the first page (in path
+/// order) it broke and how many others.
+fn group_by_mistake(errors: Vec<(Diagnostic, String)>) -> Vec<Diagnostic> {
+    let mut groups: Vec<(Diagnostic, Vec<String>)> = Vec::new();
+    for (d, page) in errors {
+        match groups.iter_mut().find(|(g, _)| *g == d) {
+            Some((_, pages)) => pages.push(page),
+            None => groups.push((d, vec![page])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(mut d, mut pages)| {
+            pages.sort();
+            let first = pages[0].trim_end_matches("index.html");
+            let others = match pages.len() - 1 {
+                0 => String::new(),
+                1 => " (and 1 other page)".to_string(),
+                n => format!(" (and {n} other pages)"),
+            };
+            d.message =
+                d.message
+                    .replacen(": ", &format!(" while rendering `/{first}`{others}: "), 1);
+            d
+        })
+        .collect()
 }
 
 fn meta(
@@ -306,7 +335,7 @@ fn render_job(
     t: &Templates,
     job: Job,
     markdown_nanos: &AtomicU64,
-) -> Result<Page, Box<Diagnostic>> {
+) -> Result<Page, Box<(Diagnostic, String)>> {
     let mut ctx = Context::new();
     let (template, path, file) = match job {
         Job::Home => {
@@ -472,7 +501,7 @@ fn render_job(
     ctx.insert("root", &root);
     match t.tera.render(template, &ctx) {
         Ok(html) => Ok(Page { path: file, html }),
-        Err(e) => Err(Box::new(tera_diagnostic(&e, &t.sources, Some(&path)))),
+        Err(e) => Err(Box::new((tera_diagnostic(&e, &t.sources), file))),
     }
 }
 

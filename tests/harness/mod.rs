@@ -271,6 +271,18 @@ pub fn expect_errors(dir: &TempDir) -> String {
     built.stderr
 }
 
+/// Runs `build` (template errors appear only when pages are rendered,
+/// which `check` does not do), asserts it fails with exit status 1 and
+/// leaves no `public/`, and returns the normalised report.
+pub fn expect_errors_in_build(dir: &TempDir) -> String {
+    let built = build(dir).assert_code(1);
+    assert!(
+        !dir.join("public").exists(),
+        "a failed build must not create public/"
+    );
+    built.stderr
+}
+
 /// A page's text under `public/`.
 pub fn page(dir: &TempDir, rel: &str) -> String {
     expect_file(dir, &format!("public/{rel}"))
