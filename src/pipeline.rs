@@ -1,5 +1,6 @@
 //! The stage sequence every command shares, with per-stage timings:
-//! load → parse → resolve → markdown → templates → assemble (→ write).
+//! load → git dates → parse → resolve → markdown → templates → assets →
+//! render → assemble (→ write).
 //!
 //! `check` stops after resolve; `build` runs everything and writes; `serve`
 //! (later) keeps the assembled files in memory. There is one code path, so
@@ -15,6 +16,7 @@ use crate::config::{self, Config};
 use crate::content;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::fs::{self, SourceFile};
+use crate::git;
 use crate::markdown::{self, Body};
 use crate::output::{self, Files};
 use crate::render;
@@ -155,7 +157,10 @@ pub fn check(opts: &Options) -> Result<Checked, Failure> {
         statics,
         static_names,
     } = loaded;
-    let (handbook, mut diags) = t.time("parse", || content::parse(&config, content, opts.drafts));
+    let dates = t.time("git", || git::last_changes(&opts.root));
+    let (handbook, mut diags) = t.time("parse", || {
+        content::parse(&config, content, opts.drafts, &dates)
+    });
     let (site, resolve_diags) = t.time("resolve", || {
         resolve::resolve(config, handbook, &static_names)
     });
@@ -186,12 +191,17 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
         Ok(t) => t,
         Err(d) => return Err(fail(d, timings)),
     };
-    let pages = match timings.time("render", || render::pages(&site, &bodies, &mut tpl)) {
+    let shipped = timings.time("assets", || render::assets::shipped(&statics, &templates));
+    let pages = match timings.time("render", || {
+        render::pages(&site, &bodies, &mut tpl, &shipped)
+    }) {
         Ok(p) => p,
         Err(d) => return Err(fail(d, timings)),
     };
     let page_count = pages.iter().filter(|p| p.path.ends_with(".html")).count();
-    let files = timings.time("assemble", || output::assemble(&site, pages, &statics));
+    let files = timings.time("assemble", || {
+        output::assemble(&site, pages, &statics, &shipped)
+    });
     Ok(Built {
         files,
         pages: page_count,
