@@ -1,13 +1,16 @@
-//! The command line: `build`, `check` (and later `serve`), their flags,
-//! and how results become messages on standard error and an exit status.
+//! The command line: `build`, `check`, `init`, `new` (and later `serve`),
+//! their flags, and how results become messages on standard error and an
+//! exit status.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::diagnostic::plural;
+use crate::content::Kind;
+use crate::diagnostic::{display_path, plural};
 use crate::pipeline::{self, Failure, Options};
+use crate::scaffold::{self, Created, Refusal};
 
 /// roadbook: build roadmap handbooks (skills, job roles, learning phases)
 /// into a cross-linked static site.
@@ -45,6 +48,42 @@ pub enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Start a new handbook: handbook.toml and one example of each kind.
+    Init {
+        /// The folder to create it in (created if missing) [default: the
+        /// current folder]. Never overwrites a file.
+        dir: Option<PathBuf>,
+    },
+    /// Add a skill, role, phase or page with its required front matter
+    /// filled in; prints the path of the new file.
+    New {
+        kind: NewKind,
+        /// The new file's slug: lowercase ASCII letters, digits and `-`.
+        slug: String,
+        /// The handbook folder (the one with handbook.toml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+/// What `roadbook new` can add.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NewKind {
+    Skill,
+    Role,
+    Phase,
+    Page,
+}
+
+impl From<NewKind> for Kind {
+    fn from(k: NewKind) -> Kind {
+        match k {
+            NewKind::Skill => Kind::Skill,
+            NewKind::Role => Kind::Role,
+            NewKind::Phase => Kind::Phase,
+            NewKind::Page => Kind::Page,
+        }
+    }
 }
 
 /// Exit statuses of the contract.
@@ -66,7 +105,42 @@ fn report_failure(f: &Failure, timings: bool) -> ExitCode {
     ExitCode::from(EXIT_HANDBOOK)
 }
 
-/// Runs one command; everything the user sees goes to standard error.
+fn report_refusal(r: &Refusal) -> ExitCode {
+    if r.usage {
+        for d in r.diagnostics.sorted() {
+            eprint!("{d}");
+        }
+        return ExitCode::from(EXIT_USAGE);
+    }
+    eprint!("{}", r.diagnostics.render());
+    ExitCode::from(EXIT_HANDBOOK)
+}
+
+/// `dir/rel`, written as the user would type it (`rel` alone for `.`).
+fn shown(dir: &std::path::Path, rel: &std::path::Path) -> String {
+    if dir == std::path::Path::new(".") {
+        display_path(rel)
+    } else {
+        dir.join(rel).display().to_string()
+    }
+}
+
+fn report_created(c: &Created) {
+    let dir = c.root.display();
+    eprintln!("created a handbook in `{dir}`:");
+    for f in &c.files {
+        eprintln!("  {}", display_path(f));
+    }
+    if c.root == std::path::Path::new(".") {
+        eprintln!("next: `roadbook build`, then open public/index.html");
+    } else {
+        eprintln!("next: `roadbook build --root {dir}`, then open {dir}/public/index.html");
+    }
+}
+
+/// Runs one command; everything the user sees goes to standard error
+/// (except the path `new` prints on standard output, for scripts and
+/// `$EDITOR $(roadbook new skill x)`).
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Build {
@@ -131,5 +205,24 @@ pub fn run(cli: Cli) -> ExitCode {
                 Err(f) => report_failure(&f, false),
             }
         }
+        Command::Init { dir } => {
+            let dir = dir.unwrap_or_else(|| PathBuf::from("."));
+            match scaffold::init(&dir) {
+                Ok(created) => {
+                    report_created(&created);
+                    ExitCode::from(EXIT_OK)
+                }
+                Err(r) => report_refusal(&r),
+            }
+        }
+        Command::New { kind, slug, root } => match scaffold::new_file(&root, kind.into(), &slug) {
+            Ok(created) => {
+                for f in &created.files {
+                    println!("{}", shown(&root, f));
+                }
+                ExitCode::from(EXIT_OK)
+            }
+            Err(r) => report_refusal(&r),
+        },
     }
 }

@@ -114,6 +114,22 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, FsError> {
     fs::read(path).map_err(err(path, "read"))
 }
 
+/// Writes a new file, creating its folder; fails rather than replace a
+/// file that exists (even one created a moment ago by someone else), so
+/// the scaffolding commands can never overwrite an author's work.
+pub fn create_new(path: &Path, bytes: &[u8]) -> Result<(), FsError> {
+    use std::io::Write;
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(parent).map_err(err(parent, "create folder"))?;
+    }
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(err(path, "create"))?;
+    file.write_all(bytes).map_err(err(path, "write"))
+}
+
 /// Top-level names of the handbook's `static/` folder, which free pages
 /// must not collide with.
 pub fn top_level_names(dir: &Path) -> Vec<String> {
@@ -353,6 +369,17 @@ mod tests {
         for name in ["skill.md", "03-apis.md", "diagram.png"] {
             assert!(!is_editor_leftover(name), "{name}");
         }
+    }
+
+    #[test]
+    fn create_new_never_replaces_a_file() {
+        let dir = std::env::temp_dir().join(format!("roadbook-fs-new-{}", std::process::id()));
+        let path = dir.join("a/b.md");
+        create_new(&path, b"first").expect("a new file is written");
+        let again = create_new(&path, b"second").expect_err("an existing file is refused");
+        assert_eq!(again.source.kind(), io::ErrorKind::AlreadyExists);
+        assert_eq!(fs::read(&path).expect("still there"), b"first");
+        let _ = fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -9,8 +9,10 @@
 //! config    load       parse       resolve  render   output   fs
 //! ```
 //!
-//! A module uses only those before it in: `diagnostic, fs, fields, config,
-//! urls → content → resolve → markdown → render → output → pipeline → cli`.
+//! A module uses only those before it in: `diagnostic, fs, git, urls →
+//! fields → config → content → resolve → markdown → render → output →
+//! pipeline, scaffold → cli`. (`git` reads file dates from history;
+//! `scaffold` is `init` and `new`, which write new handbook files.)
 
 pub mod cli;
 pub mod config;
@@ -18,11 +20,13 @@ pub mod content;
 pub mod diagnostic;
 pub mod fields;
 pub mod fs;
+pub mod git;
 pub mod markdown;
 pub mod output;
 pub mod pipeline;
 pub mod render;
 pub mod resolve;
+pub mod scaffold;
 pub mod urls;
 
 #[cfg(test)]
@@ -36,6 +40,7 @@ mod architecture {
     const RANKS: &[(&str, u8)] = &[
         ("diagnostic", 0),
         ("fs", 0),
+        ("git", 0),
         ("urls", 0),
         ("fields", 1),
         ("config", 2),
@@ -45,6 +50,7 @@ mod architecture {
         ("render", 6),
         ("output", 7),
         ("pipeline", 8),
+        ("scaffold", 8),
         ("cli", 9),
     ];
 

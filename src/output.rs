@@ -1,14 +1,15 @@
-//! The finished site as files: pages, the theme's and the handbook's static
-//! files, co-located content files, generated CSS and the GitHub Pages
-//! extras, put into a [`Sink`]: the staging folder of `build` or
-//! [`Memory`] for `serve` and tests.
+//! The finished site as files: pages, the handbook's static files,
+//! co-located content files, the theme's CSS and JS under content-hashed
+//! names, and the publishing extras (`.nojekyll`, `CNAME`, `sitemap.xml`,
+//! `atom.xml`, `robots.txt`), put into a [`Sink`]: the staging folder of
+//! `build` or [`Memory`] for `serve` and tests.
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use crate::fs::{FsError, Sink, SourceFile};
-use crate::markdown::highlight;
 use crate::render;
+use crate::render::assets::ShippedAssets;
 use crate::resolve::Site;
 
 /// Every file of the site by its path relative to the output root.
@@ -53,15 +54,17 @@ impl Sink for Memory {
 
 /// Everything that is not a rendered page, put before the pages so a page
 /// wins over a static file of the same path. Later layers replace earlier
-/// ones: theme assets, then the handbook's `static/`, then co-located
-/// files. Returns how many files were put.
-pub fn extras(site: &Site, statics: &[SourceFile], sink: &dyn Sink) -> Result<usize, FsError> {
+/// ones: the handbook's `static/`, then co-located files, then the theme's
+/// CSS and JS under hashed names. The sitemap, feed and `robots.txt` are
+/// added only where the handbook has no file of that name: a handbook may
+/// provide its own. Returns how many files were put.
+pub fn extras(
+    site: &Site,
+    statics: &[SourceFile],
+    shipped: &ShippedAssets,
+    sink: &dyn Sink,
+) -> Result<usize, FsError> {
     let mut files: BTreeMap<String, &[u8]> = BTreeMap::new();
-    for (path, bytes) in render::THEME_ASSETS {
-        files.insert((*path).to_string(), bytes);
-    }
-    let css = highlight::theme_css();
-    files.insert("assets/highlight.css".to_string(), css.as_bytes());
     for f in statics {
         let rel = f.rel.strip_prefix("static").unwrap_or(&f.rel);
         files.insert(crate::diagnostic::display_path(rel), &f.bytes);
@@ -69,11 +72,26 @@ pub fn extras(site: &Site, statics: &[SourceFile], sink: &dyn Sink) -> Result<us
     for a in &site.assets {
         files.insert(a.out.clone(), &a.bytes);
     }
+    // The final CSS and JS (the handbook's override, if any, is already in
+    // `shipped`) under content-hashed names; the plain-named copy only
+    // where a handbook file still refers to it.
+    for a in shipped.all() {
+        if a.keep_plain {
+            files.insert(a.plain.to_string(), &a.bytes);
+        } else {
+            files.remove(a.plain);
+        }
+        files.insert(a.hashed.clone(), &a.bytes);
+    }
     // GitHub Pages: serve files as they are, without Jekyll.
     files.insert(".nojekyll".to_string(), b"");
     let cname = site.config.cname.as_ref().map(|c| format!("{c}\n"));
     if let Some(c) = &cname {
         files.insert("CNAME".to_string(), c.as_bytes());
+    }
+    let discovery = render::discovery_files(site);
+    for p in &discovery {
+        files.entry(p.path.clone()).or_insert(p.html.as_bytes());
     }
     for (path, bytes) in &files {
         sink.put(path, bytes)?;

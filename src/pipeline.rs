@@ -1,8 +1,9 @@
 //! The stage sequence every command shares, with per-stage timings:
-//! load → parse → resolve → markdown → templates → assemble (→ write).
+//! load → git dates → parse → resolve → templates → assets → extras →
+//! render (Markdown inside each page's job) → swap.
 //!
-//! `check` stops after resolve; `build` runs everything and writes; `serve`
-//! (later) keeps the assembled files in memory. There is one code path, so
+//! `check` stops after resolve; `build` streams pages into a staging folder
+//! and swaps it in; `serve` keeps them in memory. There is one code path, so
 //! what `check` accepts `build` renders.
 
 use std::path::{Path, PathBuf};
@@ -12,6 +13,7 @@ use crate::config::{self, Config};
 use crate::content;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::fs::{self, Sink, SourceFile, Staging};
+use crate::git;
 use crate::output::{self, Files, Memory};
 use crate::render;
 use crate::resolve::{self, Site};
@@ -167,7 +169,10 @@ pub fn check(opts: &Options) -> Result<Checked, Failure> {
         statics,
         static_names,
     } = loaded;
-    let (handbook, mut diags) = t.time("parse", || content::parse(&config, content, opts.drafts));
+    let dates = t.time("git", || git::last_changes(&opts.root));
+    let (handbook, mut diags) = t.time("parse", || {
+        content::parse(&config, content, opts.drafts, &dates)
+    });
     let (site, resolve_diags) = t.time("resolve", || {
         resolve::resolve(config, handbook, &static_names)
     });
@@ -200,7 +205,8 @@ fn render_into(
         Ok(t) => t,
         Err(d) => return Err(fail(d, timings)),
     };
-    let extras = match timings.time("extras", || output::extras(&site, &statics, sink)) {
+    let shipped = timings.time("assets", || render::assets::shipped(&statics, &templates));
+    let extras = match timings.time("extras", || output::extras(&site, &statics, &shipped, sink)) {
         Ok(n) => n,
         Err(e) => {
             let mut d = Diagnostics::new();
@@ -208,7 +214,7 @@ fn render_into(
             return Err(fail(d, timings));
         }
     };
-    let rendered = match timings.time("render", || render::pages(&site, &mut tpl, sink)) {
+    let rendered = match timings.time("render", || render::pages(&site, &mut tpl, &shipped, sink)) {
         Ok(r) => r,
         Err(d) => return Err(fail(d, timings)),
     };

@@ -154,6 +154,14 @@ impl Entity {
             Entity::Page(p) => &p.doc,
         }
     }
+    pub fn doc_mut(&mut self) -> &mut Doc {
+        match self {
+            Entity::Skill(s) => &mut s.doc,
+            Entity::Role(r) => &mut r.doc,
+            Entity::Phase(p) => &mut p.doc,
+            Entity::Page(p) => &mut p.doc,
+        }
+    }
 }
 
 pub(super) enum ReadResult {
@@ -280,6 +288,7 @@ pub(super) fn read(
         body: split.body,
         headings: scan.headings,
         links: scan.links,
+        updated: None,
     };
     let result = match kind {
         None => {

@@ -17,7 +17,7 @@ pub use body::{
     options as markdown_options,
 };
 pub use entities::*;
-pub use slug::Slug;
+pub use slug::{Slug, suggest as suggest_slug};
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -28,6 +28,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
 use crate::fs::{self, SourceFile};
+use crate::git::{Dates, Timestamp};
 
 /// The four kinds of entity a cross-reference can name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -91,6 +92,9 @@ pub struct Doc {
     pub body: std::ops::Range<usize>,
     pub headings: Vec<Heading>,
     pub links: Vec<Link>,
+    /// When the file last changed in git history; `None` outside a git
+    /// checkout or for a file never committed.
+    pub updated: Option<Timestamp>,
 }
 
 impl Doc {
@@ -166,11 +170,26 @@ enum Parsed {
 }
 
 /// Parses every file in parallel; the result keeps file order, so output
-/// does not depend on thread timing.
-pub fn parse(config: &Config, files: Vec<SourceFile>, drafts: bool) -> (Handbook, Diagnostics) {
+/// does not depend on thread timing. `dates` are the files' last changes in
+/// git history (empty outside a checkout).
+pub fn parse(
+    config: &Config,
+    files: Vec<SourceFile>,
+    drafts: bool,
+    dates: &Dates,
+) -> (Handbook, Diagnostics) {
     let results: Vec<(Parsed, Diagnostics)> = files
         .into_par_iter()
-        .map(|f| parse_file(config, f))
+        .map(|f| {
+            let updated = dates.get(&f.rel);
+            let (mut parsed, d) = parse_file(config, f);
+            match &mut parsed {
+                Parsed::Home(doc) => doc.updated = updated,
+                Parsed::Entity(e) => e.doc_mut().updated = updated,
+                Parsed::Asset(_) | Parsed::Failed(_) => {}
+            }
+            (parsed, d)
+        })
         .collect();
     let mut hb = Handbook::default();
     let mut diags = Diagnostics::new();

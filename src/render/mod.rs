@@ -1,4 +1,6 @@
-//! Render: pages through Tera templates, plus the machine-readable export.
+//! Render: pages through Tera templates, plus the machine-readable export
+//! and the files for search engines and feed readers (sitemap, robots,
+//! Atom feed).
 //!
 //! The default theme's templates are embedded in the binary ([`BUILTIN`]);
 //! a handbook's own `templates/` overrides any of them by file name and may
@@ -6,14 +8,16 @@
 //! per page kind ([`views`]) and never read files. A template error names
 //! the template file and line and the page that was being rendered.
 
+pub mod assets;
 pub mod charts;
 pub mod export;
+pub mod feeds;
 pub mod format;
+pub mod structured;
 pub mod views;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -21,10 +25,14 @@ use tera::{Context, Tera};
 
 use crate::content::Kind;
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use crate::fs::{Sink, SourceFile};
+use crate::git::Timestamp;
 use crate::markdown;
 use crate::resolve::{PageRef, Site};
 use crate::urls;
+use assets::ShippedAssets;
 use views::{Cards, PageMeta};
 
 macro_rules! builtin {
@@ -170,6 +178,117 @@ enum Job {
     NotFound,
 }
 
+impl Job {
+    /// Site-root-relative path of the page (`skills/databases/`).
+    fn url(self, site: &Site) -> String {
+        match self {
+            Job::Home => String::new(),
+            Job::Entity(k, i) => site.path(PageRef::Entity(k, i)),
+            Job::Section(kind) => format!("{}/", kind.folder()),
+            Job::Track(i) => format!("tracks/{}/", site.config.tracks[site.tracks[i].config].id),
+            Job::Matrix => "matrix/".to_string(),
+            Job::Compare(a, b) => views::compare_url(site, a, b),
+            Job::Alias(a) => format!("skills/{}/", site.aliases[a].0),
+            Job::NotFound => "404.html".to_string(),
+        }
+    }
+
+    /// When the page's content last changed: its own file's last commit,
+    /// or for a generated page the newest of the files it is made from.
+    fn updated(self, site: &Site) -> Option<Timestamp> {
+        let of = |k: Kind, i: usize| site.doc(PageRef::Entity(k, i)).and_then(|d| d.updated);
+        let newest = |k: Kind, n: usize| (0..n).filter_map(|i| of(k, i)).max();
+        match self {
+            Job::Home => site.home.as_ref().and_then(|h| h.updated),
+            Job::Entity(k, i) => of(k, i),
+            Job::Section(Kind::Skill) => newest(Kind::Skill, site.skills.len()),
+            Job::Section(Kind::Role) => newest(Kind::Role, site.roles.len()),
+            Job::Section(_) => newest(Kind::Phase, site.phases.len()),
+            Job::Track(i) => site.tracks[i]
+                .phases
+                .iter()
+                .filter_map(|&p| of(Kind::Phase, p))
+                .max(),
+            Job::Matrix => {
+                newest(Kind::Skill, site.skills.len()).max(newest(Kind::Role, site.roles.len()))
+            }
+            Job::Compare(a, b) => of(Kind::Role, a).max(of(Kind::Role, b)),
+            Job::Alias(_) | Job::NotFound => None,
+        }
+    }
+
+    /// Pages search engines should index: not the 404 page, not the
+    /// redirects left at old slugs.
+    fn indexed(self) -> bool {
+        !matches!(self, Job::Alias(_) | Job::NotFound)
+    }
+}
+
+/// Every page of the site, in a stable order.
+fn jobs(site: &Site) -> Vec<Job> {
+    let mut jobs = vec![Job::Home, Job::Matrix, Job::NotFound];
+    for kind in [Kind::Skill, Kind::Role, Kind::Phase] {
+        jobs.push(Job::Section(kind));
+    }
+    for (r, _) in site.entities() {
+        if let PageRef::Entity(k, i) = r {
+            jobs.push(Job::Entity(k, i));
+        }
+    }
+    jobs.extend((0..site.tracks.len()).map(Job::Track));
+    jobs.extend((0..site.aliases.len()).map(Job::Alias));
+    for a in 0..site.roles.len() {
+        jobs.extend((a + 1..site.roles.len()).map(|b| Job::Compare(a, b)));
+    }
+    jobs
+}
+
+/// `sitemap.xml`, `atom.xml` and `robots.txt`. The output stage writes
+/// each only where the handbook's own `static/` has no file of that name.
+pub fn discovery_files(site: &Site) -> Vec<Page> {
+    let entries: Vec<feeds::Entry> = jobs(site)
+        .into_iter()
+        .filter(|j| j.indexed())
+        .map(|job| {
+            let doc = match job {
+                Job::Home => site.home.as_ref(),
+                Job::Entity(k, i) => site.doc(PageRef::Entity(k, i)),
+                _ => None,
+            };
+            let in_feed = matches!(job, Job::Home | Job::Entity(..));
+            let title = match (job, doc) {
+                (Job::Home, None) => site.config.title.clone(),
+                (_, Some(d)) => d.title.clone(),
+                _ => String::new(),
+            };
+            feeds::Entry {
+                url: job.url(site),
+                title,
+                summary: doc
+                    .and_then(|d| d.summary.clone())
+                    .or_else(|| matches!(job, Job::Home).then(|| site.config.description.clone())),
+                updated: job.updated(site),
+                in_feed,
+            }
+        })
+        .collect();
+    let generator = format!("roadbook {}", env!("CARGO_PKG_VERSION"));
+    vec![
+        Page {
+            path: "atom.xml".to_string(),
+            html: feeds::atom(&site.config, &entries, &generator),
+        },
+        Page {
+            path: "robots.txt".to_string(),
+            html: feeds::robots(&site.config),
+        },
+        Page {
+            path: "sitemap.xml".to_string(),
+            html: feeds::sitemap(&site.config, &entries),
+        },
+    ]
+}
+
 /// What rendering produced, for the summary line and `--timings`.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Rendered {
@@ -186,10 +305,11 @@ pub struct Rendered {
 pub fn pages(
     site: &Site,
     templates: &mut Templates,
+    shipped: &ShippedAssets,
     sink: &dyn Sink,
 ) -> Result<Rendered, Diagnostics> {
     let cards = views::cards(site);
-    let site_view = views::site_view(site, &cards);
+    let site_view = views::site_view(site, &cards, shipped.view());
     templates.tera.global_context().insert("site", &site_view);
     let mut diags = Diagnostics::new();
     let json = export::handbook_json(site);
@@ -199,21 +319,7 @@ pub fn pages(
     }
     drop(json);
 
-    let mut jobs = vec![Job::Home, Job::Matrix, Job::NotFound];
-    for kind in [Kind::Skill, Kind::Role, Kind::Phase] {
-        jobs.push(Job::Section(kind));
-    }
-    for (r, _) in site.entities() {
-        if let PageRef::Entity(k, i) = r {
-            jobs.push(Job::Entity(k, i));
-        }
-    }
-    jobs.extend((0..site.tracks.len()).map(Job::Track));
-    jobs.extend((0..site.aliases.len()).map(Job::Alias));
-    for a in 0..site.roles.len() {
-        jobs.extend((a + 1..site.roles.len()).map(|b| Job::Compare(a, b)));
-    }
-
+    let jobs = jobs(site);
     let templates = &*templates;
     let markdown_nanos = AtomicU64::new(0);
     // (the error, the page it happened on); template errors carry no page
@@ -289,6 +395,8 @@ fn meta(
         toc: Vec::new(),
         backlinks: Vec::new(),
         edit_url: None,
+        updated: None,
+        json_ld: None,
         section,
     }
 }
@@ -337,7 +445,8 @@ fn render_job(
     markdown_nanos: &AtomicU64,
 ) -> Result<Page, Box<(Diagnostic, String)>> {
     let mut ctx = Context::new();
-    let (template, path, file) = match job {
+    let url = job.url(site);
+    let (template, path, file, mut m) = match job {
         Job::Home => {
             let title = site
                 .home
@@ -350,8 +459,7 @@ fn render_job(
                 meta(site, "home", "home", title, summary, String::new()),
                 markdown_nanos,
             );
-            ctx.insert("page", &m);
-            ("index.html", String::new(), "index.html".to_string())
+            ("index.html", String::new(), "index.html".to_string(), m)
         }
         Job::Entity(kind, i) => {
             let r = PageRef::Entity(kind, i);
@@ -375,7 +483,6 @@ fn render_job(
                 ),
                 markdown_nanos,
             );
-            ctx.insert("page", &m);
             match kind {
                 Kind::Skill => ctx.insert("skill", &views::skill_view(site, cards, i)),
                 Kind::Role => ctx.insert("role", &views::role_view(site, cards, i)),
@@ -392,6 +499,7 @@ fn render_job(
                 template,
                 card.url.clone(),
                 format!("{}index.html", card.url),
+                m,
             )
         }
         Job::Section(kind) => {
@@ -400,9 +508,7 @@ fn render_job(
                 Kind::Role => ("roles.html", "Job roles", "roles"),
                 _ => ("phases.html", "Roadmaps", "phases"),
             };
-            let url = format!("{}/", kind.folder());
             let m = meta(site, section, section, title.to_string(), None, url.clone());
-            ctx.insert("page", &m);
             if kind == Kind::Phase {
                 let root = urls::root_prefix(&url);
                 let tracks: Vec<views::TrackView> = (0..site.tracks.len())
@@ -410,18 +516,15 @@ fn render_job(
                     .collect();
                 ctx.insert("tracks", &tracks);
             }
-            (template, url.clone(), format!("{url}index.html"))
+            (template, url.clone(), format!("{url}index.html"), m)
         }
         Job::Track(i) => {
-            let url = format!("tracks/{}/", site.config.tracks[site.tracks[i].config].id);
             let tv = views::track_view(site, cards, i, Some(&urls::root_prefix(&url)));
             let m = meta(site, "track", "phases", tv.title.clone(), None, url.clone());
-            ctx.insert("page", &m);
             ctx.insert("track", &tv);
-            ("track.html", url.clone(), format!("{url}index.html"))
+            ("track.html", url.clone(), format!("{url}index.html"), m)
         }
         Job::Matrix => {
-            let url = "matrix/".to_string();
             let m = meta(
                 site,
                 "matrix",
@@ -430,12 +533,10 @@ fn render_job(
                 None,
                 url.clone(),
             );
-            ctx.insert("page", &m);
             ctx.insert("rows", &views::matrix_rows(site, cards));
-            ("matrix.html", url.clone(), format!("{url}index.html"))
+            ("matrix.html", url.clone(), format!("{url}index.html"), m)
         }
         Job::Compare(a, b) => {
-            let url = views::compare_url(site, a, b);
             let cv = views::compare_view(site, cards, a, b);
             let title = format!("{} vs {}", cv.a.link.title, cv.b.link.title);
             let description = format!(
@@ -450,14 +551,12 @@ fn render_job(
                 Some(description),
                 url.clone(),
             );
-            ctx.insert("page", &m);
             ctx.insert("compare", &cv);
-            ("compare.html", url.clone(), format!("{url}index.html"))
+            ("compare.html", url.clone(), format!("{url}index.html"), m)
         }
         Job::Alias(a) => {
             let (alias, skill) = &site.aliases[a];
             let target = cards.skills[*skill].link.clone();
-            let url = format!("skills/{alias}/");
             let mut m = meta(
                 site,
                 "redirect",
@@ -467,7 +566,6 @@ fn render_job(
                 url.clone(),
             );
             m.canonical = format!("{}/{}", site.config.base_url, target.url);
-            ctx.insert("page", &m);
             ctx.insert(
                 "target",
                 &Redirect {
@@ -477,7 +575,7 @@ fn render_job(
                     new_slug: target.slug,
                 },
             );
-            ("redirect.html", url.clone(), format!("{url}index.html"))
+            ("redirect.html", url.clone(), format!("{url}index.html"), m)
         }
         Job::NotFound => {
             let m = meta(
@@ -488,10 +586,21 @@ fn render_job(
                 None,
                 "404.html".to_string(),
             );
-            ctx.insert("page", &m);
-            ("404.html", "404.html".to_string(), "404.html".to_string())
+            (
+                "404.html",
+                "404.html".to_string(),
+                "404.html".to_string(),
+                m,
+            )
         }
     };
+    m.updated = job.updated(site).map(views::Updated::from);
+    m.json_ld = match job {
+        Job::Home => structured::json_ld(site, PageRef::Home),
+        Job::Entity(k, i) => structured::json_ld(site, PageRef::Entity(k, i)),
+        _ => None,
+    };
+    ctx.insert("page", &m);
     // The 404 page is served at any depth, so it links from the base path.
     let root = if matches!(job, Job::NotFound) {
         site.config.base_path.clone()

@@ -9,9 +9,11 @@
 
 use serde::Serialize;
 
+use super::assets::AssetsView;
 use super::{charts, format};
 use crate::config::Source;
 use crate::content::{Kind, Resource, Salary};
+use crate::git::Timestamp;
 use crate::markdown::TocEntry;
 use crate::resolve::timeline::{Weeks, duration_label};
 use crate::resolve::{PageRef, Site};
@@ -160,6 +162,27 @@ pub struct SiteView {
     pub sources: Vec<Source>,
     pub skill_count: usize,
     pub generator: String,
+    /// The theme's stylesheet, script and highlighting CSS under their
+    /// content-hashed names (`assets/roadbook.<hash>.css`).
+    pub assets: AssetsView,
+}
+
+/// When a page last changed (from git history).
+#[derive(Debug, Clone, Serialize)]
+pub struct Updated {
+    /// `2026-11-20`, in UTC.
+    pub date: String,
+    /// `2026-11-20T09:15:00Z`, for `<time datetime>`.
+    pub iso: String,
+}
+
+impl From<Timestamp> for Updated {
+    fn from(t: Timestamp) -> Updated {
+        Updated {
+            date: t.date(),
+            iso: t.rfc3339(),
+        }
+    }
 }
 
 /// What every page has, whatever its kind.
@@ -178,6 +201,12 @@ pub struct PageMeta {
     pub toc: Vec<TocEntry>,
     pub backlinks: Vec<LinkView>,
     pub edit_url: Option<String>,
+    /// The last change of the page's source in git history (for an
+    /// overview, of the newest source it shows); absent outside a checkout.
+    pub updated: Option<Updated>,
+    /// schema.org JSON-LD for `<script type="application/ld+json">`,
+    /// already safe to print with `| safe`; absent where no type fits.
+    pub json_ld: Option<String>,
     /// The section this page belongs to, for highlighting the navigation.
     pub section: &'static str,
 }
@@ -481,7 +510,7 @@ pub fn salary_charts(cards: &Cards) -> Vec<Chart> {
         .collect()
 }
 
-pub fn site_view(site: &Site, cards: &Cards) -> SiteView {
+pub fn site_view(site: &Site, cards: &Cards, assets: AssetsView) -> SiteView {
     let c = &site.config;
     let categories = c
         .categories
@@ -544,6 +573,7 @@ pub fn site_view(site: &Site, cards: &Cards) -> SiteView {
         sources: c.sources.clone(),
         skill_count: site.skills.len(),
         generator: format!("roadbook {}", env!("CARGO_PKG_VERSION")),
+        assets,
     }
 }
 

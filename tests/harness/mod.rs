@@ -7,6 +7,8 @@
 
 #![allow(dead_code)] // Not every test file uses every helper.
 
+pub mod server;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -330,4 +332,59 @@ pub fn fragment<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
         .find(end)
         .unwrap_or_else(|| panic!("`{end}` not found after `{start}`"));
     &html[from..from + len + end.len()]
+}
+
+/// Runs `git ARGS` in the handbook folder with a fixed identity and commit
+/// time (`date`, RFC 3339), ignoring the machine's git configuration, so
+/// history made in a test is the same everywhere.
+pub fn git(dir: &TempDir, date: &str, args: &[&str]) {
+    let output = Command::new("git")
+        .args(["-c", "user.name=Test", "-c", "user.email=test@example.org"])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .current_dir(dir.path())
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .env_remove("GIT_INDEX_FILE")
+        .output()
+        .unwrap_or_else(|e| panic!("run git (is it installed?): {e}"));
+    assert!(
+        output.status.success(),
+        "git {args:?} failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// Makes the handbook folder a git repository with everything committed
+/// at `date`.
+pub fn commit_all(dir: &TempDir, date: &str, message: &str) {
+    if !dir.join(".git").exists() {
+        git(dir, date, &["init", "-q"]);
+    }
+    git(dir, date, &["add", "-A"]);
+    git(dir, date, &["commit", "-q", "-m", message]);
+}
+
+/// Runs `roadbook ARGS` in `cwd` (a folder that need not be a handbook).
+pub fn run_in(cwd: &Path, args: &[&str]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_roadbook"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .unwrap_or_else(|e| panic!("run roadbook: {e}"));
+    Run {
+        code: output.status.code(),
+        stderr: normalise(&String::from_utf8_lossy(&output.stderr), cwd),
+        stdout: normalise(&String::from_utf8_lossy(&output.stdout), cwd),
+    }
 }
