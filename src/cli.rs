@@ -1,5 +1,5 @@
-//! The command line: `build`, `check` (and later `serve`), their flags,
-//! and how results become messages on standard error and an exit status.
+//! The command line: `build`, `check` and `serve`, their flags, and how
+//! results become messages on standard error and an exit status.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 
 use crate::diagnostic::plural;
 use crate::pipeline::{self, Failure, Options};
+use crate::serve::{self, ServeOptions};
 
 /// roadbook: build roadmap handbooks (skills, job roles, learning phases)
 /// into a cross-linked static site.
@@ -44,6 +45,26 @@ pub enum Command {
         root: PathBuf,
         #[arg(long)]
         drafts: bool,
+    },
+    /// Preview the handbook in a browser, rebuilding and reloading as files
+    /// change. Serves from memory on 127.0.0.1; writes nothing.
+    Serve {
+        /// The handbook folder (the one with handbook.toml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The port to listen on; 0, or a port in use, picks a free one.
+        #[arg(long, default_value_t = serve::DEFAULT_PORT)]
+        port: u16,
+        /// Include pages marked `draft = true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Open the preview in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Look for changes by polling, for file systems without change
+        /// events (network shares, some container mounts).
+        #[arg(long)]
+        poll: bool,
     },
 }
 
@@ -124,5 +145,24 @@ pub fn run(cli: Cli) -> ExitCode {
                 Err(f) => report_failure(&f, false),
             }
         }
+        Command::Serve {
+            root,
+            port,
+            drafts,
+            open,
+            poll,
+        } => match serve::run(ServeOptions {
+            root,
+            port,
+            drafts,
+            open,
+            poll,
+        }) {
+            Ok(()) => ExitCode::from(EXIT_OK),
+            Err(message) => {
+                eprintln!("error: {message}");
+                ExitCode::from(EXIT_HANDBOOK)
+            }
+        },
     }
 }

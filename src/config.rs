@@ -27,7 +27,7 @@ pub struct Source {
 }
 
 /// The validated site settings.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     pub root: PathBuf,
     pub title: String,

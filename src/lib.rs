@@ -10,7 +10,8 @@
 //! ```
 //!
 //! A module uses only those before it in: `diagnostic, fs, fields, config,
-//! urls → content → resolve → markdown → render → output → pipeline → cli`.
+//! urls → content → resolve → markdown → render → output → pipeline → serve
+//! → cli`.
 
 pub mod cli;
 pub mod config;
@@ -23,6 +24,7 @@ pub mod output;
 pub mod pipeline;
 pub mod render;
 pub mod resolve;
+pub mod serve;
 pub mod urls;
 
 #[cfg(test)]
@@ -45,7 +47,8 @@ mod architecture {
         ("render", 6),
         ("output", 7),
         ("pipeline", 8),
-        ("cli", 9),
+        ("serve", 9),
+        ("cli", 10),
     ];
 
     fn rank(module: &str) -> Option<u8> {
@@ -61,11 +64,19 @@ mod architecture {
                 // `use crate::{a, b::c}`: every first segment in the braces.
                 let end = rest.find('}').unwrap_or(rest.len());
                 for part in rest[1..end].split(',') {
-                    let name: String = part.trim().chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                    let name: String = part
+                        .trim()
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
                     out.push(name);
                 }
             } else {
-                out.push(rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect());
+                out.push(
+                    rest.chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect(),
+                );
             }
         }
         out
@@ -75,13 +86,20 @@ mod architecture {
     fn modules_only_use_earlier_stages() {
         let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
         let mut violations = Vec::new();
-        for entry in walkdir::WalkDir::new(&src).into_iter().filter_map(Result::ok) {
+        for entry in walkdir::WalkDir::new(&src)
+            .into_iter()
+            .filter_map(Result::ok)
+        {
             let path = entry.path();
             if path.extension().is_none_or(|e| e != "rs") {
                 continue;
             }
             let rel = path.strip_prefix(&src).unwrap_or(path);
-            let first = rel.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()).unwrap_or_default();
+            let first = rel
+                .components()
+                .next()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .unwrap_or_default();
             let module = first.trim_end_matches(".rs").to_string();
             let Some(own) = rank(&module) else { continue };
             let text = std::fs::read_to_string(path).unwrap_or_default();
@@ -96,12 +114,19 @@ mod architecture {
                 }
             }
         }
-        assert!(violations.is_empty(), "back-edges in the pipeline:\n{}", violations.join("\n"));
+        assert!(
+            violations.is_empty(),
+            "back-edges in the pipeline:\n{}",
+            violations.join("\n")
+        );
     }
 
     #[test]
     fn the_scanner_sees_braced_imports() {
-        assert_eq!(uses("use crate::{content::Kind, resolve};"), ["content", "resolve"]);
+        assert_eq!(
+            uses("use crate::{content::Kind, resolve};"),
+            ["content", "resolve"]
+        );
         assert_eq!(uses("crate::fs::read(x)"), ["fs"]);
     }
 }

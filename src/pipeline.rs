@@ -2,8 +2,10 @@
 //! load → parse → resolve → markdown → templates → assemble (→ write).
 //!
 //! `check` stops after resolve; `build` runs everything and writes; `serve`
-//! (later) keeps the assembled files in memory. There is one code path, so
-//! what `check` accepts `build` renders.
+//! keeps the assembled files in memory and runs the same stages again on
+//! every change through a [`Session`], whose parse cache makes one edited
+//! file cost one parse. There is one code path, so what `check` accepts
+//! `build` renders, and what `serve` shows is what `build` writes.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -12,7 +14,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::config::{self, Config};
-use crate::content;
+use crate::content::{self, ParseCache};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::fs::{self, SourceFile};
 use crate::markdown::{self, Body};
@@ -94,6 +96,9 @@ pub struct Checked {
 pub struct Built {
     pub files: Files,
     pub pages: usize,
+    /// The path the site is published under (`/repo/` or `/`), from
+    /// `base_url`.
+    pub base_path: String,
     pub warnings: Diagnostics,
     pub timings: Timings,
 }
@@ -137,8 +142,43 @@ fn load(opts: &Options) -> Result<Loaded, Diagnostics> {
     })
 }
 
+/// The pipeline run again and again on one handbook (by `serve`). It keeps
+/// the parse results of unchanged files between runs; every run is
+/// otherwise a whole [`build`], so its result is the same as one.
+pub struct Session {
+    opts: Options,
+    cache: ParseCache,
+}
+
+impl Session {
+    pub fn new(opts: Options) -> Self {
+        Session {
+            opts,
+            cache: ParseCache::default(),
+        }
+    }
+
+    pub fn options(&self) -> &Options {
+        &self.opts
+    }
+
+    /// [`build`], parsing only the files that changed since the last run.
+    pub fn build(&mut self) -> Result<Built, Failure> {
+        build_with(&self.opts, Some(&mut self.cache))
+    }
+
+    /// How many files the last run parsed, and how many it reused.
+    pub fn parse_counts(&self) -> (usize, usize) {
+        (self.cache.parsed, self.cache.reused)
+    }
+}
+
 /// load → parse → resolve. Writes nothing.
 pub fn check(opts: &Options) -> Result<Checked, Failure> {
+    check_with(opts, None)
+}
+
+fn check_with(opts: &Options, cache: Option<&mut ParseCache>) -> Result<Checked, Failure> {
     let mut t = Timings::default();
     let loaded = match t.time("load", || load(opts)) {
         Ok(l) => l,
@@ -151,7 +191,10 @@ pub fn check(opts: &Options) -> Result<Checked, Failure> {
         statics,
         static_names,
     } = loaded;
-    let (handbook, mut diags) = t.time("parse", || content::parse(&config, content, opts.drafts));
+    let (handbook, mut diags) = t.time("parse", || match cache {
+        Some(cache) => content::parse_cached(&config, content, opts.drafts, cache),
+        None => content::parse(&config, content, opts.drafts),
+    });
     let (site, resolve_diags) = t.time("resolve", || {
         resolve::resolve(config, handbook, &static_names)
     });
@@ -170,13 +213,17 @@ pub fn check(opts: &Options) -> Result<Checked, Failure> {
 
 /// Every stage up to the finished files in memory.
 pub fn build(opts: &Options) -> Result<Built, Failure> {
+    build_with(opts, None)
+}
+
+fn build_with(opts: &Options, cache: Option<&mut ParseCache>) -> Result<Built, Failure> {
     let Checked {
         site,
         statics,
         templates,
         warnings,
         mut timings,
-    } = check(opts)?;
+    } = check_with(opts, cache)?;
     let bodies = timings.time("markdown", || render_bodies(&site));
     let mut tpl = match timings.time("templates", || render::templates(&templates)) {
         Ok(t) => t,
@@ -191,6 +238,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     Ok(Built {
         files,
         pages: page_count,
+        base_path: site.config.base_path.clone(),
         warnings,
         timings,
     })
