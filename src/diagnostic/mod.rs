@@ -290,7 +290,8 @@ mod tests {
     #[test]
     fn location_counts_lines_and_characters() {
         let text = "a = 1\nbé = \"x\"\n";
-        let loc = Location::of(text, 9..12);
+        // `é` is two bytes and one column: byte 10 is the `=` in column 4.
+        let loc = Location::of(text, 10..13);
         assert_eq!((loc.line, loc.column), (2, 4));
         assert_eq!(loc.line_text, "bé = \"x\"");
         assert_eq!(loc.width, 3);
