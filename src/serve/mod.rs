@@ -5,7 +5,7 @@
 //! parse, and served over HTTP on 127.0.0.1 under `base_url`'s path, so the
 //! preview has the URLs GitHub Pages will have. A watcher ([`watch`]) turns
 //! file events into rebuilds; each finished build replaces the served
-//! [`Snapshot`](state::Snapshot) whole and only then tells open pages
+//! [`Snapshot`] whole and only then tells open pages
 //! (server-sent events) to reload, swap stylesheets, or show the errors.
 //! A broken edit keeps the last good site on screen with the diagnostics
 //! over it. Serving never reads or writes the disk: nothing to traverse,
