@@ -3,7 +3,7 @@
 //! syntect's own classed HTML nests a span for every scope on the stack
 //! (about 50 bytes of HTML per byte of code). Readers only see a handful
 //! of colours, so each run of text gets the one short class of the
-//! innermost scope that has a colour ([`TOKEN_CLASSES`]), adjacent runs with
+//! innermost scope that has a colour (`TOKEN_CLASSES`), adjacent runs with
 //! the same class are merged, and the light and dark theme CSS is generated
 //! from the same table. The syntax set is loaded once, and only when a page
 //! has a code block with a language tag.
