@@ -1,12 +1,13 @@
 //! `roadbook serve`: the handbook in a browser while it is being written.
 //!
-//! The site is built into memory by the same [`pipeline`] as `build`,
-//! through a [`Session`] whose parse cache makes one edited file cost one
-//! parse, and served over HTTP on 127.0.0.1 under `base_url`'s path, so the
-//! preview has the URLs GitHub Pages will have. A watcher ([`watch`]) turns
-//! file events into rebuilds; each finished build replaces the served
-//! [`Snapshot`] whole and only then tells open pages
-//! (server-sent events) to reload, swap stylesheets, or show the errors.
+//! The site is built into memory by the same [`crate::pipeline`] as
+//! `build`, through a [`Session`] whose parse cache makes one edited file
+//! cost one parse, and served over HTTP on 127.0.0.1 under `base_url`'s
+//! path, so the preview has the URLs GitHub Pages will have. A watcher
+//! (`watch`) turns file events into rebuilds; each finished build replaces
+//! the served `Snapshot` (`state`) whole and only then tells open pages
+//! (server-sent events, `http`) to reload, swap stylesheets, or show the
+//! errors.
 //! A broken edit keeps the last good site on screen with the diagnostics
 //! over it. Serving never reads or writes the disk: nothing to traverse,
 //! nothing to clean up.
