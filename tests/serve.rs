@@ -1147,3 +1147,98 @@ fn browser_sees_live_changes() {
         &server,
     );
 }
+
+/// Not a test: the figure for the notes. Time from saving a file to the
+/// browser having reloaded the page, median of several runs. Run it on an
+/// optimised build:
+///
+/// ```text
+/// cargo test --release --test serve -- --ignored --nocapture measure_save_to_reload
+/// ROADBOOK_MEASURE_ROOT=/tmp/hb5000 ROADBOOK_MEASURE_FILE=content/skills/skill-00042.md \
+///   ROADBOOK_MEASURE_PAGE=skills/skill-00042/ cargo test --release --test serve -- --ignored --nocapture measure_save_to_reload
+/// ```
+///
+/// The handbook (the bundled one by default) is copied first; the copy is
+/// edited. "Saved" is the moment before the write; "reloaded" is the new
+/// document's load event, both read from the same wall clock.
+#[test]
+#[ignore = "a measurement, not a check"]
+fn measure_save_to_reload() {
+    use serde_json::Value;
+    let chromium = browser::find().expect("chromium");
+    let var =
+        |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_string());
+    let source = PathBuf::from(var("ROADBOOK_MEASURE_ROOT", env!("CARGO_MANIFEST_DIR")));
+    let file = var("ROADBOOK_MEASURE_FILE", "content/skills/databases.md");
+    let page = var("ROADBOOK_MEASURE_PAGE", "skills/databases/");
+    let runs: usize = var("ROADBOOK_MEASURE_RUNS", "7").parse().unwrap();
+
+    let hb = Handbook {
+        tmp: TempDir::new("measure"),
+    };
+    for part in ["handbook.toml", "content", "static", "templates"] {
+        let from = source.join(part);
+        if from.is_dir() {
+            copy_tree(&from, &hb.path(part));
+        } else if from.is_file() {
+            std::fs::create_dir_all(hb.root()).unwrap();
+            std::fs::copy(&from, hb.path(part)).unwrap();
+        }
+    }
+    let mut server = Server::start(&hb);
+    let mut b = browser::Browser::launch(&chromium);
+    b.open(&format!("{}{page}", server.url), &server);
+    let original = hb.read(&file);
+    let now_ms = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs_f64()
+            * 1000.0
+    };
+    let (mut to_start, mut to_load, mut builds) = (Vec::new(), Vec::new(), Vec::new());
+    for run in 0..runs {
+        b.eval(&format!("window.__run = {run}; 1")).unwrap();
+        std::thread::sleep(Duration::from_millis(500));
+        let saved = now_ms();
+        hb.write(&file, &format!("{original}\nMeasurement run {run}.\n"));
+        b.wait_for(
+            "window.__run === undefined && document.readyState === 'complete' && performance.getEntriesByType('navigation')[0].loadEventEnd > 0",
+            "the reload",
+            &server,
+        );
+        let nav: Value = b
+            .eval("(function(){var n=performance.getEntriesByType('navigation')[0];return [performance.timeOrigin, performance.timeOrigin + n.loadEventEnd];})()")
+            .unwrap();
+        let start = nav[0].as_f64().unwrap() - saved;
+        let load = nav[1].as_f64().unwrap() - saved;
+        let line = server.wait_for_log(|log| {
+            log.lines()
+                .filter(|l| l.starts_with("rebuilt in "))
+                .nth(run)
+                .map(String::from)
+        });
+        let build: f64 = line["rebuilt in ".len()..]
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        eprintln!(
+            "run {run}: reload started after {start:.0} ms, page loaded after {load:.0} ms ({line})"
+        );
+        to_start.push(start);
+        to_load.push(load);
+        builds.push(build);
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(|a, b| a.total_cmp(b));
+        v[v.len() / 2]
+    };
+    eprintln!(
+        "median of {runs} runs: build {:.0} ms, reload starts {:.0} ms and the page has loaded {:.0} ms after the save",
+        median(&mut builds),
+        median(&mut to_start),
+        median(&mut to_load)
+    );
+}

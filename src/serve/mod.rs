@@ -23,13 +23,13 @@ mod watch;
 use std::net::{Ipv4Addr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant, SystemTime};
 
 use tokio::sync::watch as tokio_watch;
 
 use crate::diagnostic::plural;
-use crate::pipeline::{Built, Options, Session};
+use crate::pipeline::{Built, Failure, Options, Session};
 use state::{Diff, Live, Signal, Snapshot};
 use watch::{Batch, Changes, Watcher};
 
@@ -49,12 +49,10 @@ pub struct ServeOptions {
 /// The default port: Jekyll's, which GitHub Pages authors know.
 pub const DEFAULT_PORT: u16 = 4000;
 
-/// After the first batch of events, wait this long for more before
-/// building, so a burst (`git checkout`, a formatter run over every file)
-/// gives one build.
-const SETTLE: Duration = Duration::from_millis(40);
-/// ... but never longer than this after the first change.
-const SETTLE_AT_MOST: Duration = Duration::from_secs(2);
+/// A chain of builds superseded by newer changes is published anyway
+/// after this long, so a file that changes without pause cannot hold the
+/// preview back for ever.
+const SUPERSEDE_AT_MOST: Duration = Duration::from_secs(2);
 
 /// Runs until Ctrl-C. An `Err` is a message for the terminal: the server
 /// could not start at all. A handbook with errors is not one: the preview
@@ -213,7 +211,15 @@ fn warn(built: &Built) {
     }
 }
 
-/// Waits for changes, builds, publishes; one terminal line per build.
+/// Waits for changes, builds, publishes; one terminal line per published
+/// build.
+///
+/// A build starts as soon as the watcher reports a change (no extra
+/// settling delay). When more changes arrived while it ran, its result is
+/// already out of date: it is dropped unseen and the build runs again, so a
+/// burst (`git checkout`, a formatter over every file) reaches the browser
+/// as one reload of the finished state, while a single save costs only the
+/// debounce and one build.
 fn rebuild_loop(
     mut session: Session,
     mut watcher: Watcher,
@@ -221,45 +227,52 @@ fn rebuild_loop(
     root: &Path,
     live: &Live,
 ) {
+    let take = |batch: Batch, events: &mut Vec<_>| match batch {
+        Ok(mut e) => events.append(&mut e),
+        Err(why) => eprintln!("warning: watching for changes: {why}"),
+    };
+    // Everything the watcher has sent so far, without waiting.
+    let pending = |events: &mut Vec<_>| {
+        while let Ok(batch) = rx.try_recv() {
+            take(batch, events);
+        }
+    };
     loop {
         let Ok(first) = rx.recv() else { return };
         let mut events = Vec::new();
-        let mut take = |batch: Batch| match batch {
-            Ok(mut e) => events.append(&mut e),
-            Err(why) => eprintln!("warning: watching for changes: {why}"),
-        };
-        take(first);
-        let started = Instant::now();
-        loop {
-            match rx.recv_timeout(SETTLE) {
-                Ok(batch) => take(batch),
-                Err(RecvTimeoutError::Timeout) => break,
-                Err(RecvTimeoutError::Disconnected) => return,
-            }
-            if started.elapsed() > SETTLE_AT_MOST {
-                break;
-            }
-        }
-        let changes = Changes::from_events(root, &events);
+        take(first, &mut events);
+        pending(&mut events);
+        let mut changes = Changes::from_events(root, &events);
         if changes.is_empty() {
             continue;
         }
-        for problem in watcher.refresh(&changes) {
-            eprintln!("warning: {problem}");
+        let start = Instant::now();
+        let mut parsed = 0;
+        loop {
+            for problem in watcher.refresh(&changes) {
+                eprintln!("warning: {problem}");
+            }
+            let result = session.build();
+            parsed += session.parse_counts().0;
+            let mut events = Vec::new();
+            pending(&mut events);
+            let newer = Changes::from_events(root, &events);
+            if newer.is_empty() || start.elapsed() > SUPERSEDE_AT_MOST {
+                publish(result, live, &changes.describe(), parsed, start);
+                break;
+            }
+            changes.merge(newer);
         }
-        rebuild(&mut session, live, &changes.describe());
     }
 }
 
-/// One build after `what` changed, published to the server.
-fn rebuild(session: &mut Session, live: &Live, what: &str) {
-    let start = Instant::now();
-    let result = session.build();
+/// Publishes the result of a build after `what` changed (`parsed` files
+/// parsed, started at `start`) and prints its line.
+fn publish(result: Result<Built, Failure>, live: &Live, what: &str, parsed: usize, start: Instant) {
     let before = live.current();
     match result {
         Ok(built) => {
             warn(&built);
-            let (parsed, _) = session.parse_counts();
             let diff = Diff::between(before.site.as_deref(), &built.files);
             let moved = built.base_path != before.base_path;
             let changed = !diff.is_empty() || moved;

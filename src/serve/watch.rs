@@ -228,6 +228,15 @@ impl Changes {
         c
     }
 
+    /// Adds the changes of a later batch.
+    pub fn merge(&mut self, later: Changes) {
+        for (path, change) in later.files {
+            self.note(&path, change);
+        }
+        self.touched_top.extend(later.touched_top);
+        self.rescan |= later.rescan;
+    }
+
     /// Records a change, merging it with an earlier one to the same path:
     /// removed then added is a change (a save through a backup), added then
     /// removed is nothing (a temporary file).
