@@ -17,7 +17,7 @@ use crate::config::{self, Config};
 use crate::content::{self, ParseCache};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::fs::{self, SourceFile};
-use crate::markdown::{self, Body};
+use crate::markdown::{self, Body, highlight};
 use crate::output::{self, Files};
 use crate::render;
 use crate::resolve::{self, PageRef, Site};
@@ -143,18 +143,26 @@ fn load(opts: &Options) -> Result<Loaded, Diagnostics> {
 }
 
 /// The pipeline run again and again on one handbook (by `serve`). It keeps
-/// the parse results of unchanged files between runs; every run is
-/// otherwise a whole [`build`], so its result is the same as one.
+/// the parse results of unchanged files and the highlighted code blocks
+/// between runs (both pure functions of file or block content); every run
+/// is otherwise a whole [`build`], so its result is the same as one.
 pub struct Session {
     opts: Options,
-    cache: ParseCache,
+    cache: Caches,
+}
+
+/// What a [`Session`] keeps between runs.
+#[derive(Default)]
+struct Caches {
+    parse: ParseCache,
+    code: highlight::Memo,
 }
 
 impl Session {
     pub fn new(opts: Options) -> Self {
         Session {
             opts,
-            cache: ParseCache::default(),
+            cache: Caches::default(),
         }
     }
 
@@ -169,7 +177,7 @@ impl Session {
 
     /// How many files the last run parsed, and how many it reused.
     pub fn parse_counts(&self) -> (usize, usize) {
-        (self.cache.parsed, self.cache.reused)
+        (self.cache.parse.parsed, self.cache.parse.reused)
     }
 }
 
@@ -216,15 +224,20 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     build_with(opts, None)
 }
 
-fn build_with(opts: &Options, cache: Option<&mut ParseCache>) -> Result<Built, Failure> {
+fn build_with(opts: &Options, mut cache: Option<&mut Caches>) -> Result<Built, Failure> {
     let Checked {
         site,
         statics,
         templates,
         warnings,
         mut timings,
-    } = check_with(opts, cache)?;
-    let bodies = timings.time("markdown", || render_bodies(&site));
+    } = check_with(opts, cache.as_deref_mut().map(|c| &mut c.parse))?;
+    let bodies = timings.time("markdown", || {
+        render_bodies(&site, cache.as_deref().map(|c| &c.code))
+    });
+    if let Some(c) = cache {
+        c.code.finish_run();
+    }
     let mut tpl = match timings.time("templates", || render::templates(&templates)) {
         Ok(t) => t,
         Err(d) => return Err(fail(d, timings)),
@@ -245,13 +258,13 @@ fn build_with(opts: &Options, cache: Option<&mut ParseCache>) -> Result<Built, F
 }
 
 /// Markdown bodies of every page, in parallel.
-fn render_bodies(site: &Site) -> HashMap<PageRef, Body> {
+fn render_bodies(site: &Site, memo: Option<&highlight::Memo>) -> HashMap<PageRef, Body> {
     let mut docs: Vec<(PageRef, &content::Doc)> = site.entities().collect();
     if let Some(home) = &site.home {
         docs.push((PageRef::Home, home));
     }
     docs.into_par_iter()
-        .map(|(r, doc)| (r, markdown::render(site, doc, &site.path(r))))
+        .map(|(r, doc)| (r, markdown::render_with(site, doc, &site.path(r), memo)))
         .collect()
 }
 
@@ -277,4 +290,36 @@ pub fn build_to(opts: &Options, output_dir: &Path) -> Result<Built, Failure> {
         return Err(fail(d, built.timings));
     }
     Ok(built)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture() -> Options {
+        Options {
+            root: Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/serve"),
+            base_url: None,
+            drafts: false,
+        }
+    }
+
+    fn files(result: Result<Built, Failure>) -> Files {
+        match result {
+            Ok(b) => b.files,
+            Err(f) => panic!("{}", f.diagnostics.render()),
+        }
+    }
+
+    #[test]
+    fn a_session_builds_exactly_what_build_builds() {
+        let plain = files(build(&fixture()));
+        let mut session = Session::new(fixture());
+        assert_eq!(files(session.build()), plain);
+        let (parsed, _) = session.parse_counts();
+        assert!(parsed > 0);
+        // Everything from the caches now: still the same bytes.
+        assert_eq!(files(session.build()), plain);
+        assert_eq!(session.parse_counts(), (0, parsed));
+    }
 }
