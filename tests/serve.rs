@@ -614,6 +614,77 @@ fn folders_created_removed_and_renamed_while_running() {
 }
 
 #[test]
+fn settings_and_template_edits_rebuild() {
+    let hb = Handbook::new("settings");
+    let server = Server::start(&hb);
+
+    // A template override appears, changes, and goes.
+    let builtin =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/skill.html"))
+            .unwrap();
+    let ours = builtin.replacen(
+        "<h1>{{ skill.title }}</h1>",
+        "<h1>{{ skill.title }} TEMPLATE-ONE</h1>",
+        1,
+    );
+    assert_ne!(ours, builtin);
+    hb.write("templates/skill.html", &ours);
+    server.wait_until("skills/alpha/", "use the new template", |r| {
+        r.body.contains("Alpha TEMPLATE-ONE")
+    });
+    hb.write(
+        "templates/skill.html",
+        &ours.replace("TEMPLATE-ONE", "TEMPLATE-TWO"),
+    );
+    server.wait_until("skills/alpha/", "use the edited template", |r| {
+        r.body.contains("Alpha TEMPLATE-TWO")
+    });
+    std::fs::remove_file(hb.path("templates/skill.html")).unwrap();
+    server.wait_until("skills/alpha/", "use the built-in again", |r| {
+        !r.body.contains("TEMPLATE-")
+    });
+
+    // handbook.toml: a new title everywhere; a new base_url moves the site.
+    hb.replace(
+        "handbook.toml",
+        "title = \"Serve Fixture\"",
+        "title = \"Renamed Fixture\"",
+    );
+    server.wait_until("skills/beta/", "show the new site title", |r| {
+        r.body.contains("Renamed Fixture")
+    });
+    hb.replace(
+        "handbook.toml",
+        "example.github.io/fixture",
+        "example.github.io/moved",
+    );
+    let start = Instant::now();
+    loop {
+        let r = request(server.port, "GET", "/moved/skills/alpha/");
+        if r.status == 200 && r.body.contains("ALPHA-ONE") {
+            break;
+        }
+        assert!(
+            start.elapsed() < WAIT,
+            "the site did not move to /moved/:\n{}",
+            server.log()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(
+        request(server.port, "GET", "/").header("location"),
+        Some("/moved/")
+    );
+    assert!(
+        server
+            .log()
+            .contains(&format!("now serving {}/moved/", server.origin)),
+        "{}",
+        server.log()
+    );
+}
+
+#[test]
 fn a_burst_of_changes_gives_few_builds() {
     let hb = Handbook::new("burst");
     let mut server = Server::start(&hb);

@@ -111,7 +111,8 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
     let addr = listener
         .local_addr()
         .map_err(|e| format!("could not read the server's address: {e}"))?;
-    let url = format!("http://{addr}{}", first.base_path);
+    let origin = format!("http://{addr}");
+    let url = format!("{origin}{}", first.base_path);
     let (stop_tx, stop_rx) = tokio_watch::channel(false);
     let live = Arc::new(Live::new(first, stop_rx));
 
@@ -128,9 +129,10 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
     {
         let live = Arc::clone(&live);
         let root = root.clone();
+        let origin = origin.clone();
         std::thread::Builder::new()
             .name("roadbook-builder".into())
-            .spawn(move || rebuild_loop(session, watcher, rx, &root, &live))
+            .spawn(move || rebuild_loop(session, watcher, rx, &root, &live, &origin))
             .map_err(|e| format!("could not start the builder thread: {e}"))?;
     }
 
@@ -226,6 +228,7 @@ fn rebuild_loop(
     rx: Receiver<Batch>,
     root: &Path,
     live: &Live,
+    origin: &str,
 ) {
     let take = |batch: Batch, events: &mut Vec<_>| match batch {
         Ok(mut e) => events.append(&mut e),
@@ -258,7 +261,7 @@ fn rebuild_loop(
             pending(&mut events);
             let newer = Changes::from_events(root, &events);
             if newer.is_empty() || start.elapsed() > SUPERSEDE_AT_MOST {
-                publish(result, live, &changes.describe(), parsed, start);
+                publish(result, live, &changes.describe(), parsed, start, origin);
                 break;
             }
             changes.merge(newer);
@@ -268,7 +271,14 @@ fn rebuild_loop(
 
 /// Publishes the result of a build after `what` changed (`parsed` files
 /// parsed, started at `start`) and prints its line.
-fn publish(result: Result<Built, Failure>, live: &Live, what: &str, parsed: usize, start: Instant) {
+fn publish(
+    result: Result<Built, Failure>,
+    live: &Live,
+    what: &str,
+    parsed: usize,
+    start: Instant,
+    origin: &str,
+) {
     let before = live.current();
     match result {
         Ok(built) => {
@@ -316,7 +326,7 @@ fn publish(result: Result<Built, Failure>, live: &Live, what: &str, parsed: usiz
                 diff.pages,
             );
             if moved {
-                eprintln!("base_url changed: now serving under {base_path}");
+                eprintln!("base_url changed: now serving {origin}{base_path}");
             }
         }
         Err(f) => {
