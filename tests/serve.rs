@@ -794,6 +794,10 @@ fn polling_sees_edits() {
     let hb = Handbook::new("poll");
     let mut server = Server::start_with(&hb, &["--port", "0", "--poll"]);
     server.wait_for_log(|log| log.contains("watching by polling").then_some(()));
+    // Modification times have whole seconds here: let the edit's be newer
+    // than the one the watcher saw first (a regression: such a write was
+    // reported as a metadata change and ignored).
+    std::thread::sleep(Duration::from_millis(1100));
     hb.replace("content/skills/alpha.md", "ALPHA-ONE", "ALPHA-POLL");
     server.wait_until("skills/alpha/", "show the edit", |r| {
         r.body.contains("ALPHA-POLL")

@@ -92,7 +92,11 @@ fn serve_file(app: &App, snap: &Snapshot, rel: &str, raw: &str, query: Option<&s
     let Some(site) = &snap.site else {
         // No build has succeeded yet: every page explains, with the errors
         // over it, and turns into the handbook once it builds.
-        let page = inject(PLACEHOLDER.as_bytes(), &page_config(app, snap, false));
+        let page = inject(
+            PLACEHOLDER.as_bytes(),
+            &snap.base_path,
+            &page_config(app, snap, false),
+        );
         return file(
             StatusCode::SERVICE_UNAVAILABLE,
             "text/html; charset=utf-8",
@@ -131,7 +135,8 @@ fn respond(
 ) -> Response {
     let mime = content_type(key);
     if mime.starts_with("text/html") {
-        return file(status, mime, inject(bytes, &page_config(app, snap, found)));
+        let page = inject(bytes, &snap.base_path, &page_config(app, snap, found));
+        return file(status, mime, page);
     }
     file(status, mime, bytes.to_vec())
 }
@@ -194,14 +199,10 @@ const PLACEHOLDER: &str = "<!doctype html>\n<html lang=\"en\"><head><meta charse
 /// Adds the live-reload script before `</body>` (or at the end). The page
 /// config travels in an attribute, HTML-escaped, so no text of the
 /// handbook can end the script early.
-pub fn inject(html: &[u8], config: &str) -> Vec<u8> {
-    let base = serde_json::from_str::<serde_json::Value>(config)
-        .ok()
-        .and_then(|v| v["base"].as_str().map(String::from))
-        .unwrap_or_else(|| "/".into());
+pub fn inject(html: &[u8], base: &str, config: &str) -> Vec<u8> {
     let tag = format!(
         "<script src=\"{}{INTERNAL}live.js\" data-roadbook=\"{}\"></script>\n",
-        escape_attr(&base),
+        escape_attr(base),
         escape_attr(config)
     );
     let at = find_last_ci(html, b"</body>").unwrap_or(html.len());
@@ -408,15 +409,20 @@ mod tests {
     #[test]
     fn the_script_goes_before_the_last_body_tag_and_is_escaped() {
         let html = b"<html><body><p>x</p></BODY></html>";
-        let out = String::from_utf8(inject(html, r#"{"base":"/hb/","error":"</script><b>"}"#))
-            .unwrap_or_default();
+        let out = String::from_utf8(inject(
+            html,
+            "/hb/",
+            r#"{"base":"/hb/","error":"</script><b>"}"#,
+        ))
+        .unwrap_or_default();
         assert!(
             out.starts_with("<html><body><p>x</p><script src=\"/hb/__roadbook/live.js\""),
             "{out}"
         );
         assert!(out.ends_with("</script>\n</BODY></html>"), "{out}");
         assert!(!out.contains("</script><b>"), "{out}");
-        let no_body = String::from_utf8(inject(b"<p>x</p>", r#"{"base":"/"}"#)).unwrap_or_default();
+        let no_body =
+            String::from_utf8(inject(b"<p>x</p>", "/", r#"{"base":"/"}"#)).unwrap_or_default();
         assert!(
             no_body.starts_with("<p>x</p><script src=\"/__roadbook/live.js\""),
             "{no_body}"

@@ -49,6 +49,10 @@ pub struct ServeOptions {
 /// The default port: Jekyll's, which GitHub Pages authors know.
 pub const DEFAULT_PORT: u16 = 4000;
 
+/// How long the watcher must be quiet before a change to several files is
+/// built.
+const SETTLE: Duration = Duration::from_millis(100);
+
 /// A chain of builds superseded by newer changes is published anyway
 /// after this long, so a file that changes without pause cannot hold the
 /// preview back for ever.
@@ -216,12 +220,14 @@ fn warn(built: &Built) {
 /// Waits for changes, builds, publishes; one terminal line per published
 /// build.
 ///
-/// A build starts as soon as the watcher reports a change (no extra
-/// settling delay). When more changes arrived while it ran, its result is
-/// already out of date: it is dropped unseen and the build runs again, so a
-/// burst (`git checkout`, a formatter over every file) reaches the browser
-/// as one reload of the finished state, while a single save costs only the
-/// debounce and one build.
+/// A change to one file (an editor's save, a rename) is built at once. A
+/// change to several files at a time looks like a burst (`git checkout`,
+/// a formatter over every file), so the build waits until the watcher has
+/// been quiet for [`SETTLE`]. Either way, when more changes arrived while
+/// a build ran, its result is already out of date: it is dropped unseen
+/// and the build runs again. So a burst reaches the browser as one reload
+/// of the finished state, and a single save costs only the debounce and
+/// one build.
 fn rebuild_loop(
     mut session: Session,
     mut watcher: Watcher,
@@ -230,36 +236,60 @@ fn rebuild_loop(
     live: &Live,
     origin: &str,
 ) {
-    let take = |batch: Batch, events: &mut Vec<_>| match batch {
-        Ok(mut e) => events.append(&mut e),
-        Err(why) => eprintln!("warning: watching for changes: {why}"),
+    let changes_in = |batch: Batch| match batch {
+        Ok(events) => Changes::from_events(root, &events),
+        Err(why) => {
+            eprintln!("warning: watching for changes: {why}");
+            Changes::default()
+        }
     };
     // Everything the watcher has sent so far, without waiting.
-    let pending = |events: &mut Vec<_>| {
+    let pending = || {
+        let mut changes = Changes::default();
         while let Ok(batch) = rx.try_recv() {
-            take(batch, events);
+            changes.merge(changes_in(batch));
+        }
+        changes
+    };
+    // More changes until none came for SETTLE (at most SUPERSEDE_AT_MOST).
+    let settle = |changes: &mut Changes| {
+        let began = Instant::now();
+        let mut quiet_from = Instant::now();
+        while began.elapsed() < SUPERSEDE_AT_MOST {
+            let Some(left) = SETTLE.checked_sub(quiet_from.elapsed()) else {
+                break;
+            };
+            match rx.recv_timeout(left) {
+                Ok(batch) => {
+                    let more = changes_in(batch);
+                    if !more.is_empty() {
+                        changes.merge(more);
+                        quiet_from = Instant::now();
+                    }
+                }
+                Err(_) => break,
+            }
         }
     };
     loop {
         let Ok(first) = rx.recv() else { return };
-        let mut events = Vec::new();
-        take(first, &mut events);
-        pending(&mut events);
-        let mut changes = Changes::from_events(root, &events);
+        let mut changes = changes_in(first);
+        changes.merge(pending());
         if changes.is_empty() {
             continue;
         }
         let start = Instant::now();
         let mut parsed = 0;
         loop {
+            if changes.is_burst() {
+                settle(&mut changes);
+            }
             for problem in watcher.refresh(&changes) {
                 eprintln!("warning: {problem}");
             }
             let result = session.build();
             parsed += session.parse_counts().0;
-            let mut events = Vec::new();
-            pending(&mut events);
-            let newer = Changes::from_events(root, &events);
+            let newer = pending();
             if newer.is_empty() || start.elapsed() > SUPERSEDE_AT_MOST {
                 publish(result, live, &changes.describe(), parsed, start, origin);
                 break;

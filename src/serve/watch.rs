@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::Sender;
 use std::time::Duration;
 
-use notify::event::{EventKind, ModifyKind, RenameMode};
+use notify::event::{EventKind, MetadataKind, ModifyKind, RenameMode};
 use notify::{PollWatcher, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{
     DebounceEventResult, DebouncedEvent, Debouncer, FileIdMap, RecommendedCache, new_debouncer_opt,
@@ -180,6 +180,12 @@ impl Changes {
         self.files.is_empty() && !self.rescan
     }
 
+    /// Several files at once (or lost events): probably the start of a
+    /// burst rather than an editor's save.
+    pub fn is_burst(&self) -> bool {
+        self.files.len() > 1 || self.rescan
+    }
+
     /// Sorts `events` into changes of handbook files under `root`.
     pub fn from_events(root: &Path, events: &[DebouncedEvent]) -> Changes {
         let mut c = Changes::default();
@@ -188,10 +194,14 @@ impl Changes {
                 c.rescan = true;
             }
             let kind = e.kind;
+            // Reads (the build's own) and metadata changes are not edits,
+            // except a new modification time: that is how the polling
+            // watcher reports a write.
             if matches!(
                 kind,
                 EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(_))
-            ) {
+            ) && kind != EventKind::Modify(ModifyKind::Metadata(MetadataKind::WriteTime))
+            {
                 continue;
             }
             let rels: Vec<Option<String>> = e.paths.iter().map(|p| relevant(root, p)).collect();
@@ -342,8 +352,21 @@ mod tests {
     }
 
     #[test]
+    fn a_new_write_time_is_an_edit() {
+        // The polling watcher reports a write whose mtime moved this way.
+        let events = [ev(
+            EventKind::Modify(ModifyKind::Metadata(MetadataKind::WriteTime)),
+            &["content/skills/a.md"],
+        )];
+        assert_eq!(
+            Changes::from_events(Path::new("/hb"), &events).describe(),
+            "content/skills/a.md changed"
+        );
+    }
+
+    #[test]
     fn reads_metadata_and_leftovers_are_ignored() {
-        use notify::event::{AccessKind, MetadataKind};
+        use notify::event::AccessKind;
         let events = [
             ev(EventKind::Access(AccessKind::Any), &["content/skills/a.md"]),
             ev(
