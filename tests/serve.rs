@@ -1119,7 +1119,7 @@ mod browser {
 /// In a real browser: a stylesheet edit applies without a reload; a
 /// content edit reloads and keeps the scroll position; a broken edit shows
 /// the overlay, and the fix removes it; a deleted page sends the reader to
-/// its section.
+/// its section; a hidden page waits, then catches up when shown.
 #[test]
 fn browser_sees_live_changes() {
     let Some(chromium) = browser::find() else {
@@ -1219,6 +1219,33 @@ fn browser_sees_live_changes() {
             serde_json::json!(format!("{}skills/", server.url))
         ),
         "the skills overview",
+        &server,
+    );
+
+    // 5. A hidden tab lets its event stream go (browsers allow six
+    // connections to a host) and catches up when it is shown again.
+    b.open(&format!("{}skills/alpha/", server.url), &server);
+    let set_hidden = |hidden: bool| {
+        format!(
+            "Object.defineProperty(document, 'hidden', {{ configurable: true, get: function () {{ return {hidden}; }} }}); document.dispatchEvent(new Event('visibilitychange')); 1"
+        )
+    };
+    b.eval("window.__marker = 5; 1").unwrap();
+    b.eval(&set_hidden(true)).unwrap();
+    hb.replace("content/skills/alpha.md", "ALPHA-ONE", "ALPHA-HIDDEN");
+    server.wait_until("skills/alpha/", "show the edit", |r| {
+        r.body.contains("ALPHA-HIDDEN")
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(
+        b.eval("window.__marker").unwrap(),
+        5,
+        "a hidden page was reloaded"
+    );
+    b.eval(&set_hidden(false)).unwrap();
+    b.wait_for(
+        "typeof window.__marker === 'undefined' && document.body.innerText.includes('ALPHA-HIDDEN')",
+        "the shown page to catch up",
         &server,
     );
 }

@@ -29,7 +29,7 @@
   function reload() {
     if (reloading) return;
     reloading = true;
-    if (source) source.close();
+    disconnect();
     var again = function () {
       try { sessionStorage.setItem(scrollKey, String(window.scrollY)); } catch (e) {}
       location.reload();
@@ -123,22 +123,38 @@
     else document.addEventListener("DOMContentLoaded", function () { showError(cfg.error); });
   }
 
+  // One event stream per visible page. Browsers allow six HTTP/1.1
+  // connections to a host, so hidden tabs let theirs go; when one is shown
+  // again, the `hello` event says whether it missed a build.
   var source = null;
+  function connect() {
+    if (source || reloading || document.hidden) return;
+    source = new EventSource(cfg.base + "__roadbook/events");
+    source.addEventListener("hello", function (e) {
+      var d = JSON.parse(e.data);
+      // A build finished while this page was loading or hidden, or the
+      // server was restarted.
+      if (d.generation !== generation || d.instance !== cfg.instance) return reload();
+      showError(d.error);
+    });
+    source.addEventListener("reload", function () { reload(); });
+    source.addEventListener("css", function (e) {
+      var d = JSON.parse(e.data);
+      generation = d.generation;
+      swapCss(d.files);
+    });
+    source.addEventListener("failed", function (e) { showError(JSON.parse(e.data).error); });
+    source.addEventListener("fixed", function () { showError(null); });
+  }
+  function disconnect() {
+    if (source) source.close();
+    source = null;
+  }
   if (!window.EventSource) return;
-  source = new EventSource(cfg.base + "__roadbook/events");
-  source.addEventListener("hello", function (e) {
-    var d = JSON.parse(e.data);
-    // A build finished between serving this page and connecting, or the
-    // server was restarted.
-    if (d.generation !== generation || d.instance !== cfg.instance) return reload();
-    showError(d.error);
+  document.addEventListener("visibilitychange", function () {
+    if (document.hidden) disconnect(); else connect();
   });
-  source.addEventListener("reload", function () { reload(); });
-  source.addEventListener("css", function (e) {
-    var d = JSON.parse(e.data);
-    generation = d.generation;
-    swapCss(d.files);
-  });
-  source.addEventListener("failed", function (e) { showError(JSON.parse(e.data).error); });
-  source.addEventListener("fixed", function () { showError(null); });
+  window.addEventListener("pagehide", disconnect);
+  window.addEventListener("pageshow", connect);
+  connect();
 })(JSON.parse((document.currentScript && document.currentScript.getAttribute("data-roadbook")) || "{}"));
