@@ -1,6 +1,6 @@
-//! The command line: `build`, `check`, `init`, `new` (and later `serve`),
-//! their flags, and how results become messages on standard error and an
-//! exit status.
+//! The command line: `build`, `check`, `serve`, `init` and `new`, their
+//! flags, and how results become messages on standard error and an exit
+//! status.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -11,6 +11,7 @@ use crate::content::Kind;
 use crate::diagnostic::{display_path, plural};
 use crate::pipeline::{self, Failure, Options};
 use crate::scaffold::{self, Created, Refusal};
+use crate::serve::{self, ServeOptions};
 
 /// roadbook: build roadmap handbooks (skills, job roles, learning phases)
 /// into a cross-linked static site.
@@ -47,6 +48,26 @@ pub enum Command {
         root: PathBuf,
         #[arg(long)]
         drafts: bool,
+    },
+    /// Preview the handbook in a browser, rebuilding and reloading as files
+    /// change. Serves from memory on 127.0.0.1; writes nothing.
+    Serve {
+        /// The handbook folder (the one with handbook.toml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The port to listen on; 0, or a port in use, picks a free one.
+        #[arg(long, default_value_t = serve::DEFAULT_PORT)]
+        port: u16,
+        /// Include pages marked `draft = true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Open the preview in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Look for changes by polling, for file systems without change
+        /// events (network shares, some container mounts).
+        #[arg(long)]
+        poll: bool,
     },
     /// Start a new handbook: handbook.toml and one example of each kind.
     Init {
@@ -155,6 +176,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 root,
                 base_url,
                 drafts,
+                ..Options::default()
             };
             match pipeline::build_to(&opts, &output) {
                 Ok(built) => {
@@ -182,6 +204,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 root,
                 base_url: None,
                 drafts,
+                ..Options::default()
             };
             match pipeline::check(&opts) {
                 Ok(checked) => {
@@ -205,6 +228,25 @@ pub fn run(cli: Cli) -> ExitCode {
                 Err(f) => report_failure(&f, false),
             }
         }
+        Command::Serve {
+            root,
+            port,
+            drafts,
+            open,
+            poll,
+        } => match serve::run(ServeOptions {
+            root,
+            port,
+            drafts,
+            open,
+            poll,
+        }) {
+            Ok(()) => ExitCode::from(EXIT_OK),
+            Err(message) => {
+                eprintln!("error: {message}");
+                ExitCode::from(EXIT_HANDBOOK)
+            }
+        },
         Command::Init { dir } => {
             let dir = dir.unwrap_or_else(|| PathBuf::from("."));
             match scaffold::init(&dir) {

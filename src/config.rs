@@ -27,7 +27,7 @@ pub struct Source {
 }
 
 /// The validated site settings.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     pub root: PathBuf,
     pub title: String,
@@ -287,6 +287,7 @@ fn parse_base_url(url: &str) -> Result<(String, String), String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used)] // a failed expectation is the test failing
 mod tests {
     use super::*;
 

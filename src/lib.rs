@@ -11,8 +11,9 @@
 //!
 //! A module uses only those before it in: `diagnostic, fs, git, urls →
 //! fields → config → content → resolve → markdown → render → output →
-//! pipeline, scaffold → cli`. (`git` reads file dates from history;
-//! `scaffold` is `init` and `new`, which write new handbook files.)
+//! pipeline, scaffold → serve → cli`. (`git` reads file dates from history;
+//! `scaffold` is `init` and `new`, which write new handbook files; `serve`
+//! is the live preview.)
 
 pub mod cli;
 pub mod config;
@@ -27,6 +28,7 @@ pub mod pipeline;
 pub mod render;
 pub mod resolve;
 pub mod scaffold;
+pub mod serve;
 pub mod urls;
 
 #[cfg(test)]
@@ -51,7 +53,8 @@ mod architecture {
         ("output", 7),
         ("pipeline", 8),
         ("scaffold", 8),
-        ("cli", 9),
+        ("serve", 9),
+        ("cli", 10),
     ];
 
     fn rank(module: &str) -> Option<u8> {

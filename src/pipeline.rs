@@ -3,17 +3,21 @@
 //! render (Markdown inside each page's job) → swap.
 //!
 //! `check` stops after resolve; `build` streams pages into a staging folder
-//! and swaps it in; `serve` keeps them in memory. There is one code path, so
+//! and swaps it in; `serve` keeps them in memory and runs the same stages
+//! again on every change through a [`Session`], whose caches make one
+//! edited file cost one parse. There is one code path, so what `check`
+//! accepts `build` renders, and what `serve` shows is what `build` writes. There is one code path, so
 //! what `check` accepts `build` renders.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::config::{self, Config};
-use crate::content;
+use crate::content::{self, ParseCache};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::fs::{self, Sink, SourceFile, Staging};
 use crate::git;
+use crate::markdown::highlight;
 use crate::output::{self, Files, Memory};
 use crate::render;
 use crate::resolve::{self, Site};
@@ -25,6 +29,9 @@ pub struct Options {
     /// Replaces `base_url` from handbook.toml (for CI previews).
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Ship the theme's CSS and JS under their plain names instead of
+    /// content-hashed ones (the `serve` preview; see `render::assets`).
+    pub plain_asset_names: bool,
 }
 
 /// How long each stage took, in order.
@@ -111,6 +118,9 @@ pub struct Built {
     pub pages: usize,
     /// Files written: pages, the export and every static or copied file.
     pub file_count: usize,
+    /// The path the site is published under (`/repo/` or `/`), from
+    /// `base_url`.
+    pub base_path: String,
     pub warnings: Diagnostics,
     pub timings: Timings,
 }
@@ -155,8 +165,51 @@ fn load(opts: &Options) -> Result<Loaded, Diagnostics> {
     })
 }
 
+/// The pipeline run again and again on one handbook (by `serve`). It keeps
+/// the parse results of unchanged files and the highlighted code blocks
+/// between runs (both pure functions of file or block content); every run
+/// is otherwise a whole [`build`], so its result is the same as one.
+pub struct Session {
+    opts: Options,
+    cache: Caches,
+}
+
+/// What a [`Session`] keeps between runs.
+#[derive(Default)]
+struct Caches {
+    parse: ParseCache,
+    code: highlight::Memo,
+}
+
+impl Session {
+    pub fn new(opts: Options) -> Self {
+        Session {
+            opts,
+            cache: Caches::default(),
+        }
+    }
+
+    pub fn options(&self) -> &Options {
+        &self.opts
+    }
+
+    /// [`build`], parsing only the files that changed since the last run.
+    pub fn build(&mut self) -> Result<Built, Failure> {
+        build_with(&self.opts, Some(&mut self.cache))
+    }
+
+    /// How many files the last run parsed, and how many it reused.
+    pub fn parse_counts(&self) -> (usize, usize) {
+        (self.cache.parse.parsed, self.cache.parse.reused)
+    }
+}
+
 /// load → parse → resolve. Writes nothing.
 pub fn check(opts: &Options) -> Result<Checked, Failure> {
+    check_with(opts, None)
+}
+
+fn check_with(opts: &Options, cache: Option<&mut ParseCache>) -> Result<Checked, Failure> {
     let mut t = Timings::default();
     let loaded = match t.time("load", || load(opts)) {
         Ok(l) => l,
@@ -170,8 +223,9 @@ pub fn check(opts: &Options) -> Result<Checked, Failure> {
         static_names,
     } = loaded;
     let dates = t.time("git", || git::last_changes(&opts.root));
-    let (handbook, mut diags) = t.time("parse", || {
-        content::parse(&config, content, opts.drafts, &dates)
+    let (handbook, mut diags) = t.time("parse", || match cache {
+        Some(cache) => content::parse_cached(&config, content, opts.drafts, &dates, cache),
+        None => content::parse(&config, content, opts.drafts, &dates),
     });
     let (site, resolve_diags) = t.time("resolve", || {
         resolve::resolve(config, handbook, &static_names)
@@ -193,7 +247,9 @@ pub fn check(opts: &Options) -> Result<Checked, Failure> {
 fn render_into(
     checked: Checked,
     sink: &dyn Sink,
-) -> Result<(usize, usize, Diagnostics, Timings), Failure> {
+    memo: Option<&highlight::Memo>,
+    plain_asset_names: bool,
+) -> Result<Built, Failure> {
     let Checked {
         site,
         statics,
@@ -205,7 +261,9 @@ fn render_into(
         Ok(t) => t,
         Err(d) => return Err(fail(d, timings)),
     };
-    let shipped = timings.time("assets", || render::assets::shipped(&statics, &templates));
+    let shipped = timings.time("assets", || {
+        render::assets::shipped(&statics, &templates, plain_asset_names)
+    });
     let extras = match timings.time("extras", || output::extras(&site, &statics, &shipped, sink)) {
         Ok(n) => n,
         Err(e) => {
@@ -214,7 +272,9 @@ fn render_into(
             return Err(fail(d, timings));
         }
     };
-    let rendered = match timings.time("render", || render::pages(&site, &mut tpl, &shipped, sink)) {
+    let rendered = match timings.time("render", || {
+        render::pages(&site, &mut tpl, &shipped, memo, sink)
+    }) {
         Ok(r) => r,
         Err(d) => return Err(fail(d, timings)),
     };
@@ -223,24 +283,37 @@ fn render_into(
         rendered.markdown,
         "CPU time inside render, summed over threads",
     );
-    // Pages, the JSON export and the extras.
-    let file_count = rendered.pages + 1 + extras;
-    Ok((rendered.pages, file_count, warnings, timings))
+    Ok(Built {
+        files: Files::default(),
+        pages: rendered.pages,
+        // Pages, the JSON export and the extras.
+        file_count: rendered.pages + 1 + extras,
+        base_path: site.config.base_path.clone(),
+        warnings,
+        timings,
+    })
 }
 
 /// Every stage, with the finished files kept in memory (for `serve` and
 /// tests).
 pub fn build(opts: &Options) -> Result<Built, Failure> {
-    let checked = check(opts)?;
+    build_with(opts, None)
+}
+
+fn build_with(opts: &Options, cache: Option<&mut Caches>) -> Result<Built, Failure> {
+    let (parse, code) = match cache {
+        Some(c) => (Some(&mut c.parse), Some(&mut c.code)),
+        None => (None, None),
+    };
+    let checked = check_with(opts, parse)?;
     let memory = Memory::default();
-    let (pages, file_count, warnings, timings) = render_into(checked, &memory)?;
-    Ok(Built {
-        files: memory.into_files(),
-        pages,
-        file_count,
-        warnings,
-        timings,
-    })
+    let result = render_into(checked, &memory, code.as_deref(), opts.plain_asset_names);
+    if let Some(code) = code {
+        code.finish_run();
+    }
+    let mut built = result?;
+    built.files = memory.into_files();
+    Ok(built)
 }
 
 /// `build` into `output_dir`: pages are written into a staging folder as
@@ -265,20 +338,47 @@ pub fn build_to(opts: &Options, output_dir: &Path) -> Result<Built, Failure> {
             return Err(fail(d, checked.timings));
         }
     };
-    let (pages, file_count, warnings, mut timings) = render_into(checked, &staging)?;
-    if let Err(e) = timings.time("swap", || staging.commit()) {
+    let mut built = render_into(checked, &staging, None, opts.plain_asset_names)?;
+    if let Err(e) = built.timings.time("swap", || staging.commit()) {
         let mut d = Diagnostics::new();
         d.push(
             Diagnostic::general(e.to_string())
                 .with_help("the previous site, if any, was left as it was"),
         );
-        return Err(fail(d, timings));
+        return Err(fail(d, built.timings));
     }
-    Ok(Built {
-        files: Files::default(),
-        pages,
-        file_count,
-        warnings,
-        timings,
-    })
+    Ok(built)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture() -> Options {
+        Options {
+            root: Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/serve"),
+            base_url: None,
+            drafts: false,
+            ..Options::default()
+        }
+    }
+
+    fn files(result: Result<Built, Failure>) -> Files {
+        match result {
+            Ok(b) => b.files,
+            Err(f) => panic!("{}", f.diagnostics.render()),
+        }
+    }
+
+    #[test]
+    fn a_session_builds_exactly_what_build_builds() {
+        let plain = files(build(&fixture()));
+        let mut session = Session::new(fixture());
+        assert_eq!(files(session.build()), plain);
+        let (parsed, _) = session.parse_counts();
+        assert!(parsed > 0);
+        // Everything from the caches now: still the same bytes.
+        assert_eq!(files(session.build()), plain);
+        assert_eq!(session.parse_counts(), (0, parsed));
+    }
 }

@@ -1242,6 +1242,7 @@ fn mutated_handbooks_never_panic() {
         root: dir.path().to_path_buf(),
         base_url: None,
         drafts: false,
+        ..Options::default()
     };
     let started = std::time::Instant::now();
     let mut panics = Vec::new();

@@ -53,6 +53,7 @@ pub fn split(text: &str) -> Result<Split, SplitError> {
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used)] // a failed expectation is the test failing
 mod tests {
     use super::*;
 

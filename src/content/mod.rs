@@ -6,6 +6,10 @@
 //! checked one file at a time (keys, types, enums, ids from
 //! `handbook.toml`). Checks that need every file (references, cycles,
 //! duplicate orders) belong to `resolve`.
+//!
+//! [`parse_cached`] is the same parse with a [`ParseCache`]: a file whose
+//! path and bytes are unchanged since the last run is not parsed again
+//! (`serve` re-runs the pipeline on every change).
 
 mod body;
 mod entities;
@@ -19,7 +23,7 @@ pub use body::{
 pub use entities::*;
 pub use slug::{Slug, suggest as suggest_slug};
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -161,12 +165,32 @@ pub fn load(root: &Path) -> Result<Vec<SourceFile>, Diagnostics> {
 }
 
 /// One parsed file, before drafts are filtered out.
+#[derive(Clone)]
 enum Parsed {
     Home(Doc),
     Entity(Entity),
     Asset(Asset),
     /// A file with errors: its kind and slug, when known.
     Failed(Option<(Kind, String)>),
+}
+
+/// The parse results of the last run, by file, kept for the next run of
+/// the pipeline on the same handbook. An entry is reused only when the
+/// file's bytes are exactly the same (compared, not hashed) and
+/// `handbook.toml` gave the same [`Config`] (parsing checks ids against it).
+#[derive(Default)]
+pub struct ParseCache {
+    config: Option<Config>,
+    files: HashMap<PathBuf, CachedFile>,
+    /// Files the last run parsed; the others came from the cache.
+    pub parsed: usize,
+    /// Files the last run took from the cache.
+    pub reused: usize,
+}
+
+struct CachedFile {
+    bytes: Vec<u8>,
+    result: (Parsed, Diagnostics),
 }
 
 /// Parses every file in parallel; the result keeps file order, so output
@@ -178,19 +202,87 @@ pub fn parse(
     drafts: bool,
     dates: &Dates,
 ) -> (Handbook, Diagnostics) {
-    let results: Vec<(Parsed, Diagnostics)> = files
+    let results = files
         .into_par_iter()
         .map(|f| {
             let updated = dates.get(&f.rel);
-            let (mut parsed, d) = parse_file(config, f);
-            match &mut parsed {
-                Parsed::Home(doc) => doc.updated = updated,
-                Parsed::Entity(e) => e.doc_mut().updated = updated,
-                Parsed::Asset(_) | Parsed::Failed(_) => {}
-            }
-            (parsed, d)
+            stamp(parse_file(config, f), updated)
         })
         .collect();
+    assemble(results, drafts)
+}
+
+/// Sets a parsed file's last-changed date. Applied after the parse cache,
+/// because a commit changes a file's date without changing its bytes.
+fn stamp(mut result: (Parsed, Diagnostics), updated: Option<Timestamp>) -> (Parsed, Diagnostics) {
+    match &mut result.0 {
+        Parsed::Home(doc) => doc.updated = updated,
+        Parsed::Entity(e) => e.doc_mut().updated = updated,
+        Parsed::Asset(_) | Parsed::Failed(_) => {}
+    }
+    result
+}
+
+/// [`parse`], reusing the results of files that did not change since the
+/// last call with the same cache. What it returns is exactly what
+/// [`parse`] would: the cache only skips work.
+pub fn parse_cached(
+    config: &Config,
+    files: Vec<SourceFile>,
+    drafts: bool,
+    dates: &Dates,
+    cache: &mut ParseCache,
+) -> (Handbook, Diagnostics) {
+    if cache.config.as_ref() != Some(config) {
+        cache.files.clear();
+        cache.config = Some(config.clone());
+    }
+    let mut previous = std::mem::take(&mut cache.files);
+    let old = &previous;
+    // Each file: its result, and the cache entry to keep for it (`None`
+    // when the old entry is still good).
+    let runs: Vec<((Parsed, Diagnostics), PathBuf, Option<CachedFile>)> = files
+        .into_par_iter()
+        .map(|f| match old.get(&f.rel) {
+            Some(hit) if hit.bytes == f.bytes => (hit.result.clone(), f.rel, None),
+            _ => {
+                let rel = f.rel.clone();
+                let bytes = f.bytes.clone();
+                let result = parse_file(config, f);
+                let entry = CachedFile {
+                    bytes,
+                    result: result.clone(),
+                };
+                (result, rel, Some(entry))
+            }
+        })
+        .collect();
+    cache.parsed = 0;
+    cache.reused = 0;
+    let mut results = Vec::with_capacity(runs.len());
+    for (result, rel, entry) in runs {
+        let entry = match entry {
+            Some(fresh) => {
+                cache.parsed += 1;
+                Some(fresh)
+            }
+            None => {
+                cache.reused += 1;
+                previous.remove(&rel)
+            }
+        };
+        let updated = dates.get(&rel);
+        if let Some(entry) = entry {
+            cache.files.insert(rel, entry);
+        }
+        results.push(stamp(result, updated));
+    }
+    assemble(results, drafts)
+}
+
+/// Sorts parsed files into a handbook: drafts left out, duplicate slugs
+/// reported.
+fn assemble(results: Vec<(Parsed, Diagnostics)>, drafts: bool) -> (Handbook, Diagnostics) {
     let mut hb = Handbook::default();
     let mut diags = Diagnostics::new();
     let mut seen: std::collections::HashMap<(Kind, String), PathBuf> = Default::default();
@@ -340,4 +432,90 @@ fn asset_path(parts: &[String]) -> String {
         _ => inner.iter().map(String::as_str).collect(),
     };
     inner.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Config {
+        let toml = "title = \"T\"\ndescription = \"D\"\nbase_url = \"https://example.org/hb\"\n\n[[categories]]\nid = \"core\"\ntitle = \"Core\"\n";
+        match crate::config::parse(Path::new("."), toml) {
+            Ok(c) => c,
+            Err(d) => panic!("{}", d.render()),
+        }
+    }
+
+    fn skill(slug: &str, title: &str) -> SourceFile {
+        let text = format!(
+            "+++\ntitle = \"{title}\"\nsummary = \"S.\"\ncategory = \"core\"\ndifficulty = \"beginner\"\n+++\n\nBody of {slug}.\n"
+        );
+        SourceFile {
+            rel: PathBuf::from(format!("content/skills/{slug}.md")),
+            bytes: text.into_bytes(),
+        }
+    }
+
+    fn titles(hb: &Handbook) -> Vec<String> {
+        hb.skills.iter().map(|s| s.doc.title.clone()).collect()
+    }
+
+    #[test]
+    fn the_cache_parses_only_changed_files_and_gives_the_same_result() {
+        let config = config();
+        let files = || vec![skill("a", "A"), skill("b", "B"), skill("c", "C")];
+        let mut cache = ParseCache::default();
+        let (first, _) = parse_cached(&config, files(), false, &Dates::default(), &mut cache);
+        assert_eq!((cache.parsed, cache.reused), (3, 0));
+        assert_eq!(titles(&first), ["A", "B", "C"]);
+
+        let mut edited = files();
+        edited[1] = skill("b", "B2");
+        let (second, _) = parse_cached(
+            &config,
+            edited.clone(),
+            false,
+            &Dates::default(),
+            &mut cache,
+        );
+        assert_eq!((cache.parsed, cache.reused), (1, 2));
+        let (uncached, _) = parse(&config, edited, false, &Dates::default());
+        assert_eq!(titles(&second), titles(&uncached));
+        assert_eq!(titles(&second), ["A", "B2", "C"]);
+
+        // A removed file leaves the cache; a new one is parsed.
+        let (third, _) = parse_cached(
+            &config,
+            vec![skill("a", "A"), skill("d", "D")],
+            false,
+            &Dates::default(),
+            &mut cache,
+        );
+        assert_eq!((cache.parsed, cache.reused), (1, 1));
+        assert_eq!(titles(&third), ["A", "D"]);
+        assert_eq!(cache.files.len(), 2);
+    }
+
+    #[test]
+    fn a_changed_config_empties_the_cache() {
+        let mut cache = ParseCache::default();
+        let config = config();
+        parse_cached(
+            &config,
+            vec![skill("a", "A")],
+            false,
+            &Dates::default(),
+            &mut cache,
+        );
+        let mut other = config.clone();
+        other.title = "Other".into();
+        parse_cached(
+            &other,
+            vec![skill("a", "A")],
+            false,
+            &Dates::default(),
+            &mut cache,
+        );
+        assert_eq!((cache.parsed, cache.reused), (1, 0));
+    }
 }

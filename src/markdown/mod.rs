@@ -32,6 +32,16 @@ pub struct Body {
 
 /// Renders `doc`'s body for the page at `page_path`.
 pub fn render(site: &Site, doc: &Doc, page_path: &str) -> Body {
+    render_with(site, doc, page_path, None)
+}
+
+/// [`render`], taking highlighted code blocks from `memo` when given.
+pub fn render_with(
+    site: &Site,
+    doc: &Doc,
+    page_path: &str,
+    memo: Option<&highlight::Memo>,
+) -> Body {
     let source = doc.body_text();
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut toc = Vec::new();
@@ -54,7 +64,11 @@ pub fn render(site: &Site, doc: &Doc, page_path: &str) -> Body {
                 Event::Text(t) => buf.push_str(&t),
                 Event::End(TagEnd::CodeBlock) => {
                     if let Some((lang, buf)) = code.take() {
-                        events.push(Event::Html(highlight::code_block(&lang, &buf).into()));
+                        let html = match memo {
+                            Some(memo) => memo.code_block(&lang, &buf),
+                            None => highlight::code_block(&lang, &buf),
+                        };
+                        events.push(Event::Html(html.into()));
                     }
                 }
                 _ => {}

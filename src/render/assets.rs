@@ -91,7 +91,15 @@ const HIGHLIGHT: &str = "assets/highlight.css";
 
 /// Works out the final bytes and names. `statics` and `templates` are the
 /// handbook's `static/` and `templates/` files as loaded.
-pub fn shipped(statics: &[SourceFile], templates: &[SourceFile]) -> ShippedAssets {
+/// The theme's CSS and JS as the site ships them. With `plain_names` (the
+/// `serve` preview, which answers from memory with `no-cache`) the files
+/// keep their plain names, so a stylesheet edit changes only the
+/// stylesheet and can be swapped in without reloading the page.
+pub fn shipped(
+    statics: &[SourceFile],
+    templates: &[SourceFile],
+    plain_names: bool,
+) -> ShippedAssets {
     let from_static = |plain: &str| {
         statics.iter().find_map(|f| {
             let rel = f.rel.strip_prefix("static").unwrap_or(&f.rel);
@@ -117,7 +125,11 @@ pub fn shipped(statics: &[SourceFile], templates: &[SourceFile]) -> ShippedAsset
     };
     let make = |plain: &'static str, bytes: Vec<u8>| Shipped {
         plain,
-        hashed: hashed_name(plain, &bytes),
+        hashed: if plain_names {
+            plain.to_string()
+        } else {
+            hashed_name(plain, &bytes)
+        },
         keep_plain: mentioned(plain),
         bytes,
     };
@@ -165,8 +177,8 @@ mod tests {
 
     #[test]
     fn a_handbook_stylesheet_replaces_the_theme_and_is_hashed() {
-        let theme = shipped(&[], &[]);
-        let own = shipped(&[file("static/assets/roadbook.css", "body{}")], &[]);
+        let theme = shipped(&[], &[], false);
+        let own = shipped(&[file("static/assets/roadbook.css", "body{}")], &[], false);
         assert_eq!(own.css.bytes, b"body{}");
         assert_ne!(own.css.hashed, theme.css.hashed);
         assert_eq!(own.js.hashed, theme.js.hashed);
@@ -182,9 +194,17 @@ mod tests {
                 "templates/base.html",
                 "<script src=\"x/roadbook.js\">",
             )],
+            false,
         );
         assert!(a.css.keep_plain);
         assert!(a.js.keep_plain);
         assert!(!a.highlight.keep_plain);
+    }
+
+    #[test]
+    fn the_preview_ships_plain_names() {
+        let a = shipped(&[], &[], true);
+        assert_eq!(a.css.hashed, a.css.plain);
+        assert_eq!(a.view().css, a.css.plain);
     }
 }

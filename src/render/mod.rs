@@ -306,6 +306,7 @@ pub fn pages(
     site: &Site,
     templates: &mut Templates,
     shipped: &ShippedAssets,
+    memo: Option<&markdown::highlight::Memo>,
     sink: &dyn Sink,
 ) -> Result<Rendered, Diagnostics> {
     let cards = views::cards(site);
@@ -328,7 +329,16 @@ pub fn pages(
     let errors: Vec<(Diagnostic, String)> = jobs
         .par_iter()
         .filter_map(|job| {
-            let page = match render_job(site, &cards, templates, *job, &markdown_nanos) {
+            let page = match render_job(
+                site,
+                &cards,
+                templates,
+                *job,
+                &Markdown {
+                    memo,
+                    nanos: &markdown_nanos,
+                },
+            ) {
                 Ok(p) => p,
                 Err(e) => return Some(*e),
             };
@@ -401,12 +411,19 @@ fn meta(
     }
 }
 
-fn with_doc(site: &Site, r: PageRef, mut m: PageMeta, markdown_nanos: &AtomicU64) -> PageMeta {
+/// How page jobs render Markdown: with the highlight memo of a `serve`
+/// session (if any), adding their time to a shared counter.
+struct Markdown<'a> {
+    memo: Option<&'a markdown::highlight::Memo>,
+    nanos: &'a AtomicU64,
+}
+
+fn with_doc(site: &Site, r: PageRef, mut m: PageMeta, md: &Markdown<'_>) -> PageMeta {
     if let Some(doc) = site.doc(r) {
         let start = std::time::Instant::now();
-        let body = markdown::render(site, doc, &site.path(r));
+        let body = markdown::render_with(site, doc, &site.path(r), md.memo);
         let spent = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
-        markdown_nanos.fetch_add(spent, Ordering::Relaxed);
+        md.nanos.fetch_add(spent, Ordering::Relaxed);
         m.body = body.html;
         m.toc = body.toc;
     }
@@ -442,7 +459,7 @@ fn render_job(
     cards: &Cards,
     t: &Templates,
     job: Job,
-    markdown_nanos: &AtomicU64,
+    md: &Markdown<'_>,
 ) -> Result<Page, Box<(Diagnostic, String)>> {
     let mut ctx = Context::new();
     let url = job.url(site);
@@ -457,7 +474,7 @@ fn render_job(
                 site,
                 PageRef::Home,
                 meta(site, "home", "home", title, summary, String::new()),
-                markdown_nanos,
+                md,
             );
             ("index.html", String::new(), "index.html".to_string(), m)
         }
@@ -481,7 +498,7 @@ fn render_job(
                     card.summary.clone(),
                     card.url.clone(),
                 ),
-                markdown_nanos,
+                md,
             );
             match kind {
                 Kind::Skill => ctx.insert("skill", &views::skill_view(site, cards, i)),

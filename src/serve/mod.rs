@@ -1,0 +1,442 @@
+//! `roadbook serve`: the handbook in a browser while it is being written.
+//!
+//! The site is built into memory by the same [`crate::pipeline`] as
+//! `build`, through a [`Session`] whose parse cache makes one edited file
+//! cost one parse, and served over HTTP on 127.0.0.1 under `base_url`'s
+//! path, so the preview has the URLs GitHub Pages will have. A watcher
+//! (`watch`) turns file events into rebuilds; each finished build replaces
+//! the served `Snapshot` (`state`) whole and only then tells open pages
+//! (server-sent events, `http`) to reload, swap stylesheets, or show the
+//! errors.
+//! A broken edit keeps the last good site on screen with the diagnostics
+//! over it. Serving never reads or writes the disk: nothing to traverse,
+//! nothing to clean up.
+//!
+//! Threads: the main thread runs the HTTP server (a single-threaded tokio
+//! runtime is plenty for one author's browser); one builder thread waits
+//! for changes and runs the pipeline (which uses rayon inside).
+
+mod http;
+mod state;
+mod watch;
+
+use std::net::{Ipv4Addr, SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant, SystemTime};
+
+use tokio::sync::watch as tokio_watch;
+
+use crate::diagnostic::plural;
+use crate::pipeline::{Built, Failure, Options, Session};
+use state::{Diff, Live, Signal, Snapshot};
+use watch::{Batch, Changes, Watcher};
+
+/// What `roadbook serve` was asked to do.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    /// 0 picks a free port.
+    pub port: u16,
+    pub drafts: bool,
+    /// Open the preview in the default browser.
+    pub open: bool,
+    /// Look for changes every 300 ms instead of asking the OS for events.
+    pub poll: bool,
+}
+
+/// The default port: Jekyll's, which GitHub Pages authors know.
+pub const DEFAULT_PORT: u16 = 4000;
+
+/// How long the watcher must be quiet before a change to several files is
+/// built.
+const SETTLE: Duration = Duration::from_millis(100);
+
+/// A chain of builds superseded by newer changes is published anyway
+/// after this long, so a file that changes without pause cannot hold the
+/// preview back for ever.
+const SUPERSEDE_AT_MOST: Duration = Duration::from_secs(2);
+
+/// Runs until Ctrl-C. An `Err` is a message for the terminal: the server
+/// could not start at all. A handbook with errors is not one: the preview
+/// starts anyway and shows them.
+pub fn run(opts: ServeOptions) -> Result<(), String> {
+    if !opts.root.is_dir() {
+        return Err(format!(
+            "`{}` is not a folder; pass the handbook folder (the one with handbook.toml) with --root",
+            opts.root.display()
+        ));
+    }
+    let root = crate::fs::absolute(&opts.root);
+    let mut session = Session::new(Options {
+        root: opts.root.clone(),
+        base_url: None,
+        drafts: opts.drafts,
+        // Served from memory with no-cache: plain names let a stylesheet
+        // edit be swapped in without reloading every page.
+        plain_asset_names: true,
+    });
+
+    // The first build, before anything is served.
+    let start = Instant::now();
+    let (first, first_ok) = match session.build() {
+        Ok(built) => {
+            warn(&built);
+            eprintln!(
+                "built {} {} in {} ms",
+                built.pages,
+                plural(built.pages, "page"),
+                start.elapsed().as_millis()
+            );
+            (
+                Snapshot {
+                    base_path: built.base_path,
+                    site: Some(Arc::new(built.files)),
+                    generation: 1,
+                    error: None,
+                },
+                true,
+            )
+        }
+        Err(f) => {
+            let text = f.diagnostics.render();
+            eprint!("{text}");
+            (
+                Snapshot {
+                    site: None,
+                    base_path: base_path_guess(&opts.root),
+                    generation: 0,
+                    error: Some(text.into()),
+                },
+                false,
+            )
+        }
+    };
+
+    let listener = bind(opts.port)?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| format!("could not read the server's address: {e}"))?;
+    let origin = format!("http://{addr}");
+    let url = format!("{origin}{}", first.base_path);
+    let (stop_tx, stop_rx) = tokio_watch::channel(false);
+    let live = Arc::new(Live::new(first, stop_rx));
+
+    let (tx, rx) = mpsc::channel::<Batch>();
+    let watcher = match Watcher::start(&root, opts.poll, tx.clone()) {
+        Ok(w) => w,
+        Err(e) if !opts.poll => {
+            eprintln!("warning: {e}; looking for changes by polling instead (as with --poll)");
+            Watcher::start(&root, true, tx)?
+        }
+        Err(e) => return Err(e),
+    };
+    let polling = watcher.is_polling();
+    {
+        let live = Arc::clone(&live);
+        let root = root.clone();
+        let origin = origin.clone();
+        std::thread::Builder::new()
+            .name("roadbook-builder".into())
+            .spawn(move || rebuild_loop(session, watcher, rx, &root, &live, &origin))
+            .map_err(|e| format!("could not start the builder thread: {e}"))?;
+    }
+
+    if !first_ok {
+        eprintln!("the handbook has errors; the preview shows them until they are fixed");
+    }
+    eprintln!(
+        "serving {url}  (watching {}; Ctrl-C to stop)",
+        if polling { "by polling" } else { "for changes" }
+    );
+    if opts.open {
+        open_browser(&url);
+    }
+
+    let instance = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos())
+        .to_string();
+    let app = http::router(Arc::clone(&live), instance);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .enable_time()
+        .build()
+        .map_err(|e| format!("could not start the server: {e}"))?;
+    runtime.block_on(async move {
+        listener
+            .set_nonblocking(true)
+            .map_err(|e| format!("could not start the server: {e}"))?;
+        let listener = tokio::net::TcpListener::from_std(listener)
+            .map_err(|e| format!("could not start the server: {e}"))?;
+        let mut stopping = stop_tx.subscribe();
+        let server = axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = stopping.wait_for(|s| *s).await;
+            })
+            .into_future();
+        tokio::pin!(server);
+        tokio::select! {
+            result = &mut server => {
+                return result.map_err(|e| format!("the server stopped: {e}"));
+            }
+            () = shutdown_signal() => {}
+        }
+        // Ends the event streams, then lets open requests finish.
+        let _ = stop_tx.send(true);
+        let _ = tokio::time::timeout(Duration::from_secs(3), server).await;
+        Ok::<(), String>(())
+    })?;
+    eprintln!("stopped");
+    Ok(())
+}
+
+/// Listens on 127.0.0.1 only. A taken (or forbidden) port falls back to
+/// a free one, with a note.
+fn bind(port: u16) -> Result<TcpListener, String> {
+    let at = |p: u16| TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, p)));
+    match at(port) {
+        Ok(l) => Ok(l),
+        Err(e) if port != 0 => {
+            let l = at(0).map_err(|e| format!("could not listen on 127.0.0.1: {e}"))?;
+            let free = l.local_addr().map(|a| a.port()).unwrap_or(0);
+            eprintln!("port {port} is not available ({e}); using port {free} instead");
+            Ok(l)
+        }
+        Err(e) => Err(format!("could not listen on 127.0.0.1: {e}")),
+    }
+}
+
+/// The base path when the first build failed: from handbook.toml if it can
+/// be read, else `/`.
+fn base_path_guess(root: &Path) -> String {
+    crate::config::load(root).map_or_else(|_| "/".to_string(), |c| c.base_path)
+}
+
+fn warn(built: &Built) {
+    if !built.warnings.is_empty() {
+        eprint!("{}", built.warnings.render());
+    }
+}
+
+/// Waits for changes, builds, publishes; one terminal line per published
+/// build.
+///
+/// A change to one file (an editor's save, a rename) is built at once. A
+/// change to several files at a time looks like a burst (`git checkout`,
+/// a formatter over every file), so the build waits until the watcher has
+/// been quiet for [`SETTLE`]. Either way, when more changes arrived while
+/// a build ran, its result is already out of date: it is dropped unseen
+/// and the build runs again. So a burst reaches the browser as one reload
+/// of the finished state, and a single save costs only the debounce and
+/// one build.
+fn rebuild_loop(
+    mut session: Session,
+    mut watcher: Watcher,
+    rx: Receiver<Batch>,
+    root: &Path,
+    live: &Live,
+    origin: &str,
+) {
+    let changes_in = |batch: Batch| match batch {
+        Ok(events) => Changes::from_events(root, &events),
+        Err(why) => {
+            eprintln!("warning: watching for changes: {why}");
+            Changes::default()
+        }
+    };
+    // Everything the watcher has sent so far, without waiting.
+    let pending = || {
+        let mut changes = Changes::default();
+        while let Ok(batch) = rx.try_recv() {
+            changes.merge(changes_in(batch));
+        }
+        changes
+    };
+    // More changes until none came for SETTLE (at most SUPERSEDE_AT_MOST).
+    let settle = |changes: &mut Changes| {
+        let began = Instant::now();
+        let mut quiet_from = Instant::now();
+        while began.elapsed() < SUPERSEDE_AT_MOST {
+            let Some(left) = SETTLE.checked_sub(quiet_from.elapsed()) else {
+                break;
+            };
+            match rx.recv_timeout(left) {
+                Ok(batch) => {
+                    let more = changes_in(batch);
+                    if !more.is_empty() {
+                        changes.merge(more);
+                        quiet_from = Instant::now();
+                    }
+                }
+                Err(_) => break,
+            }
+        }
+    };
+    loop {
+        let Ok(first) = rx.recv() else { return };
+        let mut changes = changes_in(first);
+        changes.merge(pending());
+        if changes.is_empty() {
+            continue;
+        }
+        let start = Instant::now();
+        let mut parsed = 0;
+        loop {
+            if changes.is_burst() {
+                settle(&mut changes);
+            }
+            for problem in watcher.refresh(&changes) {
+                eprintln!("warning: {problem}");
+            }
+            let result = session.build();
+            parsed += session.parse_counts().0;
+            let newer = pending();
+            if newer.is_empty() || start.elapsed() > SUPERSEDE_AT_MOST {
+                publish(result, live, &changes.describe(), parsed, start, origin);
+                break;
+            }
+            changes.merge(newer);
+        }
+    }
+}
+
+/// Publishes the result of a build after `what` changed (`parsed` files
+/// parsed, started at `start`) and prints its line.
+fn publish(
+    result: Result<Built, Failure>,
+    live: &Live,
+    what: &str,
+    parsed: usize,
+    start: Instant,
+    origin: &str,
+) {
+    let before = live.current();
+    match result {
+        Ok(built) => {
+            warn(&built);
+            let diff = Diff::between(before.site.as_deref(), &built.files);
+            let moved = built.base_path != before.base_path;
+            let changed = !diff.is_empty() || moved;
+            let generation = before.generation + u64::from(changed);
+            let mut signals = Vec::new();
+            if before.error.is_some() {
+                signals.push(Signal::Fixed);
+            }
+            let told = if !changed && before.error.is_some() {
+                "errors cleared"
+            } else if !changed {
+                "nothing to reload"
+            } else if diff.only_css() && !moved {
+                signals.push(Signal::Css {
+                    generation,
+                    files: diff.changed.clone(),
+                });
+                "stylesheets swapped"
+            } else {
+                signals.push(Signal::Reload { generation });
+                "pages reloaded"
+            };
+            let pages = built.pages;
+            let base_path = built.base_path;
+            let next = Snapshot {
+                site: if changed || before.site.is_none() {
+                    Some(Arc::new(built.files))
+                } else {
+                    before.site.clone()
+                },
+                base_path: base_path.clone(),
+                generation,
+                error: None,
+            };
+            live.publish(next, signals);
+            eprintln!(
+                "rebuilt in {} ms: {what}; parsed {parsed} {}, {pages} {} ({} changed), {told}",
+                start.elapsed().as_millis(),
+                plural(parsed, "file"),
+                plural(pages, "page"),
+                diff.pages,
+            );
+            if moved {
+                eprintln!("base_url changed: now serving {origin}{base_path}");
+            }
+        }
+        Err(f) => {
+            let text = f.diagnostics.render();
+            eprint!("{text}");
+            let error: Arc<str> = text.into();
+            let next = Snapshot {
+                site: before.site.clone(),
+                base_path: before.base_path.clone(),
+                generation: before.generation,
+                error: Some(Arc::clone(&error)),
+            };
+            live.publish(next, vec![Signal::Failed { error }]);
+            eprintln!(
+                "build failed in {} ms: {what}; {}",
+                start.elapsed().as_millis(),
+                if before.site.is_some() {
+                    "serving the last good site, with the errors over it"
+                } else {
+                    "the preview shows the errors"
+                }
+            );
+        }
+    }
+}
+
+/// Ctrl-C, or SIGTERM on Unix. If a handler cannot be installed, that
+/// signal simply keeps its default action.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+}
+
+/// Best effort: a missing opener is not worth failing for (the URL is on
+/// the screen). The browser gets its own process group, so Ctrl-C here
+/// does not close it.
+fn open_browser(url: &str) {
+    let mut cmd = if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else if cfg!(windows) {
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/C", "start", ""]);
+        c
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    cmd.arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        cmd.process_group(0);
+    }
+    match cmd.spawn() {
+        Ok(mut child) => {
+            std::thread::spawn(move || child.wait());
+        }
+        Err(_) => eprintln!("could not open a browser; open {url} yourself"),
+    }
+}

@@ -1,0 +1,165 @@
+//! What the server shows right now: the last good site, the errors of the
+//! last build if it failed, and the signals that tell open pages to update.
+//!
+//! The builder thread replaces the [`Snapshot`] whole after each build; a
+//! request takes the current one (an `Arc` clone under a short read lock)
+//! and answers from it, so a page is never assembled from two builds.
+
+use std::sync::{Arc, RwLock};
+
+use tokio::sync::{broadcast, watch};
+
+use crate::output::Files;
+
+/// One consistent state of the preview.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    /// The last site that built without errors; `None` until one has.
+    pub site: Option<Arc<Files>>,
+    /// Where the site is served: `base_url`'s path, `/repo/` or `/`.
+    pub base_path: String,
+    /// Counts changes of `site`; a page knows the generation it was served
+    /// from, so a browser that missed a signal still notices.
+    pub generation: u64,
+    /// The diagnostics of the last build, as the terminal showed them, when
+    /// it failed (the browser shows them over the last good site).
+    pub error: Option<Arc<str>>,
+}
+
+/// What open pages are told after a build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Signal {
+    /// Pages changed: reload, keeping the scroll position.
+    Reload { generation: u64 },
+    /// Only these stylesheets changed: swap them in without a reload.
+    Css { generation: u64, files: Vec<String> },
+    /// The build failed: show the diagnostics over the page.
+    Failed { error: Arc<str> },
+    /// The build is good again and nothing else changed: hide them.
+    Fixed,
+}
+
+/// The state shared by the builder thread and the HTTP handlers.
+pub struct Live {
+    current: RwLock<Arc<Snapshot>>,
+    signals: broadcast::Sender<Signal>,
+    stop: watch::Receiver<bool>,
+}
+
+impl Live {
+    pub fn new(first: Snapshot, stop: watch::Receiver<bool>) -> Self {
+        let (signals, _) = broadcast::channel(64);
+        Live {
+            current: RwLock::new(Arc::new(first)),
+            signals,
+            stop,
+        }
+    }
+
+    pub fn current(&self) -> Arc<Snapshot> {
+        // A panic while holding the lock cannot leave a half-written
+        // snapshot (it is swapped whole), so a poisoned lock is still good.
+        let guard = self.current.read().unwrap_or_else(|e| e.into_inner());
+        Arc::clone(&guard)
+    }
+
+    /// Publishes a new state, then tells the open pages. The order matters:
+    /// a page that reloads on the signal must get the new site.
+    pub fn publish(&self, next: Snapshot, signals: Vec<Signal>) {
+        {
+            let mut guard = self.current.write().unwrap_or_else(|e| e.into_inner());
+            *guard = Arc::new(next);
+        }
+        for s in signals {
+            // No receivers (no page open) is not an error.
+            let _ = self.signals.send(s);
+        }
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Signal> {
+        self.signals.subscribe()
+    }
+
+    /// Becomes true when the server is stopping; event streams end then.
+    pub fn stopping(&self) -> watch::Receiver<bool> {
+        self.stop.clone()
+    }
+}
+
+/// How the site changed between two builds.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Diff {
+    /// Output paths added, removed or with different bytes, sorted.
+    pub changed: Vec<String>,
+    /// How many of them are HTML pages.
+    pub pages: usize,
+}
+
+impl Diff {
+    pub fn between(old: Option<&Files>, new: &Files) -> Diff {
+        let mut changed = Vec::new();
+        match old {
+            None => changed.extend(new.files.keys().cloned()),
+            Some(old) => {
+                for (path, bytes) in &new.files {
+                    if old.files.get(path) != Some(bytes) {
+                        changed.push(path.clone());
+                    }
+                }
+                for path in old.files.keys() {
+                    if !new.files.contains_key(path) {
+                        changed.push(path.clone());
+                    }
+                }
+                changed.sort();
+            }
+        }
+        let pages = changed.iter().filter(|p| p.ends_with(".html")).count();
+        Diff { changed, pages }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.changed.is_empty()
+    }
+
+    /// True when every change is a stylesheet, which a page can swap in
+    /// without reloading.
+    pub fn only_css(&self) -> bool {
+        !self.changed.is_empty() && self.changed.iter().all(|p| p.ends_with(".css"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(entries: &[(&str, &str)]) -> Files {
+        Files {
+            files: entries
+                .iter()
+                .map(|(p, b)| (p.to_string(), b.as_bytes().to_vec()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn diff_finds_changed_added_and_removed_files() {
+        let old = files(&[("a/index.html", "1"), ("b/index.html", "1"), ("x.css", "1")]);
+        let new = files(&[("a/index.html", "2"), ("c/index.html", "1"), ("x.css", "1")]);
+        let d = Diff::between(Some(&old), &new);
+        assert_eq!(d.changed, ["a/index.html", "b/index.html", "c/index.html"]);
+        assert_eq!(d.pages, 3);
+        assert!(!d.only_css());
+    }
+
+    #[test]
+    fn a_stylesheet_edit_is_css_only() {
+        let old = files(&[("a/index.html", "1"), ("assets/x.css", "1")]);
+        let new = files(&[("a/index.html", "1"), ("assets/x.css", "2")]);
+        let d = Diff::between(Some(&old), &new);
+        assert!(d.only_css());
+        assert_eq!(d.pages, 0);
+        assert!(Diff::between(Some(&new), &new).is_empty());
+        assert!(!Diff::between(Some(&new), &new).only_css());
+    }
+}
