@@ -31,6 +31,10 @@ pub struct Reader<'a> {
     /// Where a key missing from the top-level table should point: the
     /// opening `+++` line of front matter.
     anchor: Option<Range<usize>>,
+    /// Keys that an unknown key of a table was taken for (table start,
+    /// key): a typo is reported once, as the typo, not again as a missing
+    /// required key.
+    suggested: Vec<(usize, String)>,
     pub diags: Diagnostics,
 }
 
@@ -44,6 +48,7 @@ impl<'a> Reader<'a> {
             text,
             base,
             anchor: None,
+            suggested: Vec::new(),
             diags: Diagnostics::new(),
         }
     }
@@ -98,7 +103,10 @@ impl<'a> Reader<'a> {
                 continue;
             }
             let help = match did_you_mean(name, known.iter().copied()) {
-                Some(s) => format!("did you mean `{s}`?"),
+                Some(s) => {
+                    self.suggested.push((table.span.start, s.to_string()));
+                    format!("did you mean `{s}`?")
+                }
                 None => format!("the keys of {what} are: {}", list(known)),
             };
             self.at_toml(key.span(), format!("unknown key `{name}` in {what}"))
@@ -111,6 +119,13 @@ impl<'a> Reader<'a> {
     }
 
     fn missing(&mut self, table: &Table<'_, '_>, key: &str, what: &str, example: &str) {
+        if self
+            .suggested
+            .iter()
+            .any(|(t, k)| *t == table.span.start && k == key)
+        {
+            return; // the unknown key's "did you mean" already says it
+        }
         let message = format!("missing required key `{key}` in {what}");
         let help = format!("add `{key} = {example}`");
         match (&self.anchor, table.span.is_empty()) {
@@ -466,7 +481,8 @@ mod tests {
         let text = d.render();
         assert!(text.contains("unknown key `titel`"), "{text}");
         assert!(text.contains("did you mean `title`?"), "{text}");
-        assert!(text.contains("missing required key `title`"), "{text}");
+        // The typo explains the missing `title`; it is not reported twice.
+        assert!(!text.contains("missing required key `title`"), "{text}");
         assert!(
             text.contains("`level` must be between 1 and 9, found 12"),
             "{text}"
@@ -475,7 +491,14 @@ mod tests {
             text.contains("items of `tags` must be strings, found an integer"),
             "{text}"
         );
-        assert_eq!(d.error_count(), 4);
+        assert_eq!(d.error_count(), 3);
+    }
+
+    #[test]
+    fn a_typo_of_a_required_key_is_reported_once() {
+        let d = read("titel = \"x\"\nlevel = 3\n");
+        assert_eq!(d.error_count(), 1, "{}", d.render());
+        assert!(d.render().contains("did you mean `title`?"));
     }
 
     #[test]
