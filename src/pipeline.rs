@@ -206,10 +206,17 @@ impl Session {
 
 /// load → parse → resolve. Writes nothing.
 pub fn check(opts: &Options) -> Result<Checked, Failure> {
-    check_with(opts, None)
+    check_with(opts, None, false)
 }
 
-fn check_with(opts: &Options, cache: Option<&mut ParseCache>) -> Result<Checked, Failure> {
+/// `check`, with a parse cache for `serve`; `for_build` starts loading the
+/// syntax highlighter in the background as soon as a page with code is
+/// parsed, so the load overlaps resolve instead of the first page.
+fn check_with(
+    opts: &Options,
+    cache: Option<&mut ParseCache>,
+    for_build: bool,
+) -> Result<Checked, Failure> {
     let mut t = Timings::default();
     let loaded = match t.time("load", || load(opts)) {
         Ok(l) => l,
@@ -227,6 +234,9 @@ fn check_with(opts: &Options, cache: Option<&mut ParseCache>) -> Result<Checked,
         Some(cache) => content::parse_cached(&config, content, opts.drafts, &dates, cache),
         None => content::parse(&config, content, opts.drafts, &dates),
     });
+    if for_build && handbook.any_code() {
+        rayon::spawn(highlight::warm_up);
+    }
     let (site, resolve_diags) = t.time("resolve", || {
         resolve::resolve(config, handbook, &static_names)
     });
@@ -279,6 +289,11 @@ fn render_into(
         Err(d) => return Err(fail(d, timings)),
     };
     timings.note(
+        "views",
+        rendered.views,
+        "serial, at the start of render: cards and the site view",
+    );
+    timings.note(
         "markdown",
         rendered.markdown,
         "CPU time inside render, summed over threads",
@@ -305,7 +320,7 @@ fn build_with(opts: &Options, cache: Option<&mut Caches>) -> Result<Built, Failu
         Some(c) => (Some(&mut c.parse), Some(&mut c.code)),
         None => (None, None),
     };
-    let checked = check_with(opts, parse)?;
+    let checked = check_with(opts, parse, true)?;
     let memory = Memory::default();
     let result = render_into(checked, &memory, code.as_deref(), opts.plain_asset_names);
     if let Some(code) = code {
@@ -329,7 +344,7 @@ pub fn build_to(opts: &Options, output_dir: &Path) -> Result<Built, Failure> {
         failure.usage = true;
         return Err(failure);
     }
-    let checked = check(opts)?;
+    let checked = check_with(opts, None, true)?;
     let staging = match Staging::create(output_dir) {
         Ok(s) => s,
         Err(e) => {

@@ -61,6 +61,9 @@ pub struct Link {
 pub struct Scan {
     pub headings: Vec<Heading>,
     pub links: Vec<Link>,
+    /// The body has a fenced code block with a language tag, so rendering
+    /// it will need the syntax highlighter.
+    pub has_code: bool,
 }
 
 /// The id a heading gets: lowercase ASCII letters and digits kept, spaces,
@@ -173,6 +176,9 @@ pub fn scan(body: &str, offset: usize) -> Scan {
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
                 heading = Some((level as u8, id.map(|s| s.to_string()), String::new()));
+            }
+            Event::Start(Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Fenced(ref lang))) => {
+                out.has_code |= !lang.trim().is_empty();
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, custom, text)) = heading.take() {

@@ -288,6 +288,7 @@ pub(super) fn read(
         body: split.body,
         headings: scan.headings,
         links: scan.links,
+        has_code: scan.has_code,
         updated: None,
     };
     let result = match kind {

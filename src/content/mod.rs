@@ -96,6 +96,8 @@ pub struct Doc {
     pub body: std::ops::Range<usize>,
     pub headings: Vec<Heading>,
     pub links: Vec<Link>,
+    /// The body has a fenced code block with a language tag.
+    pub has_code: bool,
     /// When the file last changed in git history; `None` outside a git
     /// checkout or for a file never committed.
     pub updated: Option<Timestamp>,
@@ -145,6 +147,17 @@ pub struct Handbook {
     /// instead of reported as missing.
     pub drafts: HashSet<(Kind, String)>,
     pub broken: HashSet<(Kind, String)>,
+}
+
+impl Handbook {
+    /// Whether any page has a fenced code block with a language tag.
+    pub fn any_code(&self) -> bool {
+        self.home.iter().any(|d| d.has_code)
+            || self.skills.iter().any(|s| s.doc.has_code)
+            || self.roles.iter().any(|r| r.doc.has_code)
+            || self.phases.iter().any(|p| p.doc.has_code)
+            || self.pages.iter().any(|p| p.doc.has_code)
+    }
 }
 
 /// Reads every file under `content/`.

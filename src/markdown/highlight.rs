@@ -90,6 +90,14 @@ fn syntaxes() -> &'static SyntaxSet {
     SET.get_or_init(SyntaxSet::load_defaults_newlines)
 }
 
+/// Loads the syntax set ahead of time. The pipeline calls it on a
+/// background thread when a page has code, so the load overlaps the
+/// stages before rendering instead of holding up the first page.
+pub fn warm_up() {
+    syntaxes();
+    prefixes();
+}
+
 fn prefixes() -> &'static [(Scope, &'static str)] {
     static TABLE: OnceLock<Vec<(Scope, &'static str)>> = OnceLock::new();
     TABLE.get_or_init(|| {

@@ -297,6 +297,9 @@ pub struct Rendered {
     /// Time spent turning Markdown into HTML, summed over threads (it runs
     /// inside each page's job, so no body outlives its page).
     pub markdown: std::time::Duration,
+    /// The serial part before the pages: cards, the site view, the JSON
+    /// export and the templates' global context.
+    pub views: std::time::Duration,
 }
 
 /// Renders every page of the site in parallel and puts each into `sink` as
@@ -309,16 +312,12 @@ pub fn pages(
     memo: Option<&markdown::highlight::Memo>,
     sink: &dyn Sink,
 ) -> Result<Rendered, Diagnostics> {
+    let views_start = std::time::Instant::now();
     let cards = views::cards(site);
     let site_view = views::site_view(site, &cards, shipped.view());
     templates.tera.global_context().insert("site", &site_view);
     let mut diags = Diagnostics::new();
-    let json = export::handbook_json(site);
-    if let Err(e) = sink.put("handbook.json", json.as_bytes()) {
-        diags.push(Diagnostic::general(e.to_string()));
-        return Err(diags);
-    }
-    drop(json);
+    let views_time = views_start.elapsed();
 
     let jobs = jobs(site);
     let templates = &*templates;
@@ -326,27 +325,37 @@ pub fn pages(
     // (the error, the page it happened on); template errors carry no page
     // in their message yet, so one mistake shared by many pages is
     // reported once.
-    let errors: Vec<(Diagnostic, String)> = jobs
-        .par_iter()
-        .filter_map(|job| {
-            let page = match render_job(
-                site,
-                &cards,
-                templates,
-                *job,
-                &Markdown {
-                    memo,
-                    nanos: &markdown_nanos,
-                },
-            ) {
-                Ok(p) => p,
-                Err(e) => return Some(*e),
-            };
-            sink.put(&page.path, page.html.as_bytes())
-                .err()
-                .map(|e| (Diagnostic::general(e.to_string()), page.path))
-        })
-        .collect();
+    // The JSON export needs no page; it runs beside the page jobs so that
+    // neither core waits for it.
+    let (export_result, errors): (Result<(), crate::fs::FsError>, Vec<(Diagnostic, String)>) =
+        rayon::join(
+            || sink.put("handbook.json", export::handbook_json(site).as_bytes()),
+            || {
+                jobs.par_iter()
+                    .filter_map(|job| {
+                        let page = match render_job(
+                            site,
+                            &cards,
+                            templates,
+                            *job,
+                            &Markdown {
+                                memo,
+                                nanos: &markdown_nanos,
+                            },
+                        ) {
+                            Ok(p) => p,
+                            Err(e) => return Some(*e),
+                        };
+                        sink.put(&page.path, page.html.as_bytes())
+                            .err()
+                            .map(|e| (Diagnostic::general(e.to_string()), page.path))
+                    })
+                    .collect()
+            },
+        );
+    if let Err(e) = export_result {
+        diags.push(Diagnostic::general(e.to_string()));
+    }
     for d in group_by_mistake(errors) {
         diags.push(d);
     }
@@ -356,6 +365,7 @@ pub fn pages(
     Ok(Rendered {
         pages: jobs.len(),
         markdown: std::time::Duration::from_nanos(markdown_nanos.load(Ordering::Relaxed)),
+        views: views_time,
     })
 }
 

@@ -13,6 +13,8 @@ pub mod timeline;
 pub use relations::{PhaseRelations, RoleRelations, SkillRelations, Track};
 
 use std::collections::{BTreeSet, HashMap, HashSet};
+
+use rayon::prelude::*;
 use std::path::{Component, Path, PathBuf};
 
 use crate::config::Config;
@@ -187,15 +189,25 @@ pub fn resolve(config: Config, mut hb: Handbook, static_names: &[String]) -> (Si
                 .to_path_buf()
         })
         .collect();
-    let docs = hb
+    let docs: Vec<&Doc> = hb
         .home
         .iter()
         .chain(hb.skills.iter().map(|s| &s.doc))
         .chain(hb.roles.iter().map(|s| &s.doc))
         .chain(hb.phases.iter().map(|s| &s.doc))
-        .chain(hb.pages.iter().map(|s| &s.doc));
-    for doc in docs {
-        checker.body_links(doc, &asset_files, &mut diags);
+        .chain(hb.pages.iter().map(|s| &s.doc))
+        .collect();
+    // Each body is checked on its own, so the work splits by page.
+    let found: Vec<Diagnostics> = docs
+        .par_iter()
+        .map(|doc| {
+            let mut d = Diagnostics::new();
+            checker.body_links(doc, &asset_files, &mut d);
+            d
+        })
+        .collect();
+    for d in found {
+        diags.extend(d);
     }
 
     check_phase_orders(&hb.phases, &mut diags);
