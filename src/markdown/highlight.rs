@@ -117,17 +117,25 @@ fn class_for(scope: Scope) -> Option<&'static str> {
         .map(|(_, class)| *class)
 }
 
-/// Escapes text for HTML element content and attribute values.
+/// Escapes text for HTML element content and attribute values. Copies
+/// runs of plain text at once: this is on the path of every token of every
+/// highlighted block.
 pub fn escape(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    for (i, b) in bytes.iter().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => continue,
+        };
+        out.push_str(&text[start..i]);
+        out.push_str(entity);
+        start = i + 1;
     }
+    out.push_str(&text[start..]);
 }
 
 /// Highlighted blocks kept from one run of the pipeline to the next. A
@@ -330,6 +338,13 @@ mod tests {
         let html = code_block("python", &code);
         let ratio = html.len() as f64 / code.len() as f64;
         assert!(ratio < 8.0, "{ratio} bytes of HTML per byte of code");
+    }
+
+    #[test]
+    fn escape_handles_every_special_character_and_unicode() {
+        let mut out = String::new();
+        escape(&mut out, "a<b>&\"é\"ü");
+        assert_eq!(out, "a&lt;b&gt;&amp;&quot;é&quot;ü");
     }
 
     #[test]
