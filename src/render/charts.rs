@@ -48,6 +48,21 @@ fn nice_scale(max: f64) -> (f64, f64) {
     ((max / step).ceil() * step, step)
 }
 
+/// A vertical grid line from `top` to `bottom` with its axis label.
+fn grid_line(s: &mut String, x: f64, top: f64, bottom: f64, label_y: f64, label: &str) {
+    let _ = write!(
+        s,
+        "<line class=\"grid\" x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\"/><text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+        n(x),
+        n(x),
+        n(top),
+        n(bottom),
+        n(x),
+        n(label_y),
+        xml(label)
+    );
+}
+
 /// One bar of a range chart.
 pub struct RangeBar {
     pub label: String,
@@ -104,16 +119,13 @@ pub fn range_chart(
     let mut v = 0.0;
     while v <= axis_max + 1e-9 {
         let gx = x(v);
-        let _ = write!(
-            s,
-            "<line class=\"grid\" x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\"/><text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
-            n(gx),
-            n(gx),
-            n(TOP - 4.0),
-            n(height - AXIS + 4.0),
-            n(gx),
-            n(height - 8.0),
-            xml(&tick(v))
+        grid_line(
+            &mut s,
+            gx,
+            TOP - 4.0,
+            height - AXIS + 4.0,
+            height - 8.0,
+            &tick(v),
         );
         v += step;
     }
@@ -235,16 +247,13 @@ pub fn timeline(
                 if (v - 1.0).abs() < 1e-9 { "" } else { "s" }
             )
         };
-        let _ = write!(
-            s,
-            "<line class=\"grid\" x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\"/><text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
-            n(gx),
-            n(gx),
-            n(TOP - 4.0),
-            n(height - AXIS + 4.0),
-            n(gx),
-            n(height - 8.0),
-            xml(&label)
+        grid_line(
+            &mut s,
+            gx,
+            TOP - 4.0,
+            height - AXIS + 4.0,
+            height - 8.0,
+            &label,
         );
         v += step;
     }

@@ -217,12 +217,7 @@ pub fn handbook_json(site: &Site) -> String {
         .enumerate()
         .map(|(i, p)| {
             let rel = &site.phase_relations[i];
-            let unit = site
-                .tracks
-                .iter()
-                .find(|t| t.config == p.track)
-                .map(|t| t.unit)
-                .unwrap_or(crate::content::Unit::Months);
+            let unit = site.unit_of_track(p.track);
             PhaseOut {
                 slug: p.doc.slug.as_str(),
                 title: &p.doc.title,

@@ -404,12 +404,7 @@ pub fn cards(site: &Site) -> Cards {
         .enumerate()
         .map(|(i, p)| {
             let rel = &site.phase_relations[i];
-            let unit = site
-                .tracks
-                .iter()
-                .find(|t| t.config == p.track)
-                .map(|t| t.unit)
-                .unwrap_or(crate::content::Unit::Months);
+            let unit = site.unit_of_track(p.track);
             let offset = |w: Option<Weeks>| w.map(|w| w.label(unit));
             PhaseCard {
                 link: link(site, PageRef::Entity(Kind::Phase, i)),

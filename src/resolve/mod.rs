@@ -71,6 +71,15 @@ impl Site {
         }
     }
 
+    /// The unit a track's offsets are shown in (see `Track::unit`); months
+    /// for a track without phases.
+    pub fn unit_of_track(&self, config_index: usize) -> crate::content::Unit {
+        self.tracks
+            .iter()
+            .find(|t| t.config == config_index)
+            .map_or(crate::content::Unit::Months, |t| t.unit)
+    }
+
     /// Every entity's page with its doc, in a stable order.
     pub fn entities(&self) -> impl Iterator<Item = (PageRef, &Doc)> {
         let skills = self
