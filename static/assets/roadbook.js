@@ -48,7 +48,7 @@
       var counted = slugs.filter(function (s) { return progress[s] !== "skipped"; });
       var done = counted.filter(function (s) { return progress[s] === "done"; }).length;
       m.hidden = false;
-      m.textContent = done + " of " + counted.length + " skills done for " + m.getAttribute("data-label");
+      m.textContent = done + " of " + counted.length + (counted.length === 1 ? " skill" : " skills") + " done for " + m.getAttribute("data-label");
       var bar = document.createElement("progress");
       bar.max = counted.length || 1;
       bar.value = done;
