@@ -105,9 +105,9 @@ pub fn render_with(
                 }
                 Event::Text(ref t) | Event::Code(ref t) => {
                     text.push_str(t);
-                    inner.extend(rewrite(site, doc, page_path, event.clone(), false));
+                    rewrite(site, doc, page_path, event.clone(), false, inner);
                 }
-                other => inner.extend(rewrite(site, doc, page_path, other, next_ends_link)),
+                other => rewrite(site, doc, page_path, other, next_ends_link, inner),
             }
             continue;
         }
@@ -130,7 +130,7 @@ pub fn render_with(
                 events.push(event);
                 events.push(Event::Html("</div>\n".into()));
             }
-            other => events.extend(rewrite(site, doc, page_path, other, next_ends_link)),
+            other => rewrite(site, doc, page_path, other, next_ends_link, &mut events),
         }
     }
     let mut out = String::with_capacity(source.len() * 3 / 2);
@@ -144,15 +144,17 @@ fn escape_attr(s: &str) -> String {
     out
 }
 
-/// Rewrites link and image destinations; other events pass through. An
-/// entity link with no text (`empty`) gets the target's title as its text.
+/// Pushes `event` onto `out`, with link and image destinations rewritten;
+/// other events pass through. An entity link with no text (`empty`) gets
+/// the target's title as its text.
 fn rewrite<'a>(
     site: &Site,
     doc: &Doc,
     page_path: &str,
     event: Event<'a>,
     empty: bool,
-) -> Vec<Event<'a>> {
+    out: &mut Vec<Event<'a>>,
+) {
     match event {
         Event::Start(Tag::Link {
             link_type,
@@ -166,16 +168,15 @@ fn rewrite<'a>(
                 None
             };
             let dest = destination(site, doc, page_path, &dest_url).map_or(dest_url, CowStr::from);
-            let mut out = vec![Event::Start(Tag::Link {
+            out.push(Event::Start(Tag::Link {
                 link_type,
                 dest_url: dest,
                 title,
                 id,
-            })];
+            }));
             if let Some(t) = fill {
                 out.push(Event::Text(t.into()));
             }
-            out
         }
         Event::Start(Tag::Image {
             link_type,
@@ -184,14 +185,14 @@ fn rewrite<'a>(
             id,
         }) => {
             let dest = destination(site, doc, page_path, &dest_url).map_or(dest_url, CowStr::from);
-            vec![Event::Start(Tag::Image {
+            out.push(Event::Start(Tag::Image {
                 link_type,
                 dest_url: dest,
                 title,
                 id,
-            })]
+            }));
         }
-        other => vec![other],
+        other => out.push(other),
     }
 }
 
