@@ -820,26 +820,6 @@ fn attribute_urls(html: &str) -> Vec<String> {
     out
 }
 
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(v) = s
-                .get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(v);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// Resolves a relative URL found in the page at `page` (a path relative to
 /// the output root) to a file path relative to the output root, or `None`
 /// if it climbs out of the site.
@@ -900,7 +880,7 @@ fn broken_links(public: &Path) -> Vec<String> {
                 broken.push(format!("{page}: {url} (root-absolute)"));
                 continue;
             }
-            let Some(target) = resolve_url(page, &percent_decode(path)) else {
+            let Some(target) = resolve_url(page, &roadbook::resolve::percent_decode(path)) else {
                 broken.push(format!("{page}: {url} (leaves the site)"));
                 continue;
             };

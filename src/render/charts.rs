@@ -48,6 +48,27 @@ fn nice_scale(max: f64) -> (f64, f64) {
     ((max / step).ceil() * step, step)
 }
 
+/// The opening `<svg>` with the `<title>` and `<desc>` screen readers
+/// announce; `id` is already escaped. `role` is `img` for a picture and
+/// `group` when the chart holds links.
+fn open_svg(
+    class: &str,
+    role: &str,
+    id: &str,
+    title: &str,
+    desc: &str,
+    width: f64,
+    height: f64,
+) -> String {
+    format!(
+        "<svg class=\"{class}\" viewBox=\"0 0 {} {}\" role=\"{role}\" aria-labelledby=\"{id}-t {id}-d\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>",
+        n(width),
+        n(height),
+        xml(title),
+        xml(desc)
+    )
+}
+
 /// A vertical grid line from `top` to `bottom` with its axis label.
 fn grid_line(s: &mut String, x: f64, top: f64, bottom: f64, label_y: f64, label: &str) {
     let _ = write!(
@@ -102,15 +123,7 @@ pub fn range_chart(
     let (axis_max, step) = nice_scale(data_max);
     let x = |v: f64| LABEL_W + (v / axis_max).min(1.0) * PLOT_W;
     let id = xml(id);
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        "<svg class=\"chart\" viewBox=\"0 0 {} {}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>",
-        n(width),
-        n(height),
-        xml(title),
-        xml(desc)
-    );
+    let mut s = open_svg("chart", "img", &id, title, desc, width, height);
     let _ = write!(
         s,
         "<defs><linearGradient id=\"{id}-fade\" x1=\"0\" x2=\"1\"><stop offset=\"0\" class=\"bar-stop\"/><stop offset=\"1\" class=\"bar-stop\" stop-opacity=\"0\"/></linearGradient></defs>"
@@ -226,14 +239,14 @@ pub fn timeline(
     let (axis_units, step) = nice_scale(units);
     let x = |w: f64| LABEL_W + ((w / unit_weeks) / axis_units).min(1.0) * PLOT_W;
     let id = xml(id);
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        "<svg class=\"chart timeline-chart\" viewBox=\"0 0 {} {}\" role=\"group\" aria-labelledby=\"{id}-t {id}-d\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>",
-        n(width),
-        n(height),
-        xml(title),
-        xml(desc)
+    let mut s = open_svg(
+        "chart timeline-chart",
+        "group",
+        &id,
+        title,
+        desc,
+        width,
+        height,
     );
     let mut v = 0.0;
     while v <= axis_units + 1e-9 {
@@ -340,14 +353,14 @@ pub fn roadmap(
     let py = |i: usize| po + ROW * i as f64 + (ROW - NODE_H) / 2.0;
     let sy = |i: usize| so + ROW * i as f64 + (ROW - NODE_H) / 2.0;
     let id = xml(id);
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        "<svg class=\"chart roadmap-chart\" viewBox=\"0 0 {} {}\" role=\"group\" aria-labelledby=\"{id}-t {id}-d\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>",
-        n(width),
-        n(height),
-        xml(title),
-        xml(desc)
+    let mut s = open_svg(
+        "chart roadmap-chart",
+        "group",
+        &id,
+        title,
+        desc,
+        width,
+        height,
     );
     for &(p, k) in edges {
         if p >= phases.len() || k >= skills.len() {

@@ -106,26 +106,6 @@ fn content_type(path: &Path) -> &'static str {
     }
 }
 
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(v) = s
-                .get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(v);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// Status, extra headers and body for a request path.
 fn route(root: &Path, prefix: &str, target: &str) -> (u16, Vec<(String, String)>, PathBuf) {
     let path = target.split(['?', '#']).next().unwrap_or_default();
@@ -140,7 +120,7 @@ fn route(root: &Path, prefix: &str, target: &str) -> (u16, Vec<(String, String)>
     let Some(rel) = path.strip_prefix(prefix) else {
         return not_found;
     };
-    let rel = percent_decode(rel);
+    let rel = roadbook::resolve::percent_decode(rel);
     if rel.split('/').any(|s| s == "..") {
         return not_found;
     }
