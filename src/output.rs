@@ -5,22 +5,28 @@
 //! `build` or [`Memory`] for `serve` and tests.
 
 use std::collections::BTreeMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use crate::fs::{FsError, Sink, SourceFile};
 use crate::render;
 use crate::render::assets::ShippedAssets;
 use crate::resolve::Site;
 
-/// Every file of the site by its path relative to the output root.
+/// Every file of the site by its path relative to the output root. The
+/// bytes are shared, so a `serve` session that re-renders one page copies
+/// the map, not the site.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Files {
-    pub files: BTreeMap<String, Vec<u8>>,
+    pub files: BTreeMap<String, Arc<[u8]>>,
 }
 
 impl Files {
     pub fn get(&self, path: &str) -> Option<&[u8]> {
-        self.files.get(path).map(Vec::as_slice)
+        self.files.get(path).map(|b| &b[..])
+    }
+    /// Puts every file of `newer` in place of the file of the same path.
+    pub fn overlay(&mut self, newer: Files) {
+        self.files.extend(newer.files);
     }
     pub fn len(&self) -> usize {
         self.files.len()
@@ -33,7 +39,7 @@ impl Files {
 /// A sink that keeps the site in memory.
 #[derive(Debug, Default)]
 pub struct Memory {
-    files: Mutex<BTreeMap<String, Vec<u8>>>,
+    files: Mutex<BTreeMap<String, Arc<[u8]>>>,
 }
 
 impl Memory {
@@ -47,7 +53,7 @@ impl Memory {
 impl Sink for Memory {
     fn put(&self, path: &str, bytes: &[u8]) -> Result<(), FsError> {
         let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
-        files.insert(path.to_string(), bytes.to_vec());
+        files.insert(path.to_string(), Arc::from(bytes));
         Ok(())
     }
 }

@@ -20,7 +20,8 @@ use crate::git;
 use crate::markdown::highlight;
 use crate::output::{self, Files, Memory};
 use crate::render;
-use crate::resolve::{self, Site};
+use crate::render::views::Cards;
+use crate::resolve::{self, PageRef, Site};
 
 /// What the commands ask of the pipeline.
 #[derive(Debug, Clone, Default)]
@@ -122,6 +123,9 @@ pub struct Built {
     /// `base_url`.
     pub base_path: String,
     pub warnings: Diagnostics,
+    /// Pages rendered by this run: all of them, or for a [`Session`] that
+    /// took an edit to a body, that body's pages.
+    pub rendered: usize,
     pub timings: Timings,
 }
 
@@ -167,11 +171,15 @@ fn load(opts: &Options) -> Result<Loaded, Diagnostics> {
 
 /// The pipeline run again and again on one handbook (by `serve`). It keeps
 /// the parse results of unchanged files and the highlighted code blocks
-/// between runs (both pure functions of file or block content); every run
-/// is otherwise a whole [`build`], so its result is the same as one.
+/// between runs (both pure functions of file or block content), and the
+/// last good build whole: when only Markdown bodies were edited, in ways no
+/// other page can see, [`Session::rebuild`] re-renders just their pages.
+/// Every other run is a whole [`build`], so the result is always the same
+/// as one (the tests compare them, edit by edit).
 pub struct Session {
     opts: Options,
     cache: Caches,
+    last: Option<Last>,
 }
 
 /// What a [`Session`] keeps between runs.
@@ -181,11 +189,28 @@ struct Caches {
     code: highlight::Memo,
 }
 
+/// The last good build, with what its pages were rendered from.
+struct Last {
+    kept: Kept,
+    files: Files,
+    warnings: Diagnostics,
+    pages: usize,
+    file_count: usize,
+}
+
+/// What rendering needs besides the content, ready for more pages.
+struct Kept {
+    site: Site,
+    templates: render::Templates,
+    cards: Cards,
+}
+
 impl Session {
     pub fn new(opts: Options) -> Self {
         Session {
             opts,
             cache: Caches::default(),
+            last: None,
         }
     }
 
@@ -195,7 +220,104 @@ impl Session {
 
     /// [`build`], parsing only the files that changed since the last run.
     pub fn build(&mut self) -> Result<Built, Failure> {
-        build_with(&self.opts, Some(&mut self.cache))
+        self.last = None;
+        let result = build_with(&self.opts, Some(&mut self.cache));
+        match result {
+            Ok((built, kept)) => {
+                self.last = Some(Last {
+                    kept,
+                    files: built.files.clone(),
+                    warnings: built.warnings.clone(),
+                    pages: built.pages,
+                    file_count: built.file_count,
+                });
+                Ok(built)
+            }
+            Err(f) => Err(f),
+        }
+    }
+
+    /// The run after the files at `changed` (relative to the root) were
+    /// edited, and nothing else. When every one of them is a page's
+    /// Markdown file whose edit only its own page can show (see
+    /// [`crate::content::Doc::same_outside_body`]) and none had a warning,
+    /// only those pages are rendered again; otherwise this is [`build`].
+    /// Callers that do not know what changed call [`Session::build`].
+    pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Built, Failure> {
+        if let Some(result) = self.patch(changed) {
+            return result;
+        }
+        self.build()
+    }
+
+    /// The fast path of [`Session::rebuild`]; `None` when it does not
+    /// apply (nothing has been changed then).
+    fn patch(&mut self, changed: &[PathBuf]) -> Option<Result<Built, Failure>> {
+        let last = self.last.as_ref()?;
+        if changed.is_empty() {
+            return None;
+        }
+        let mut t = Timings::default();
+        let edits = t.time("reparse", || {
+            let mut edits: Vec<(PageRef, content::Doc)> = Vec::new();
+            for rel in changed {
+                let r = last.kept.site.page_of_file(rel)?;
+                let old = last.kept.site.doc(r)?;
+                if edits.iter().any(|(e, _)| *e == r)
+                    || last.warnings.iter().any(|d| d.file.as_deref() == Some(rel))
+                {
+                    return None;
+                }
+                let bytes = std::fs::read(self.opts.root.join(rel)).ok()?;
+                let file = SourceFile {
+                    rel: rel.clone(),
+                    bytes,
+                };
+                let (_, mut doc) = content::parse_doc(&last.kept.site.config, file)?;
+                if !old.same_outside_body(&doc) {
+                    return None;
+                }
+                // Dates come from commits, which no edit makes.
+                doc.updated = old.updated;
+                edits.push((r, doc));
+            }
+            Some(edits)
+        })?;
+        let mut last = self.last.take()?;
+        let refs: Vec<PageRef> = edits.iter().map(|(r, _)| *r).collect();
+        for (r, doc) in edits {
+            last.kept.site.replace_doc(r, doc);
+        }
+        let memory = Memory::default();
+        let rendered = t.time("render", || {
+            let k = &last.kept;
+            render::pages_of(
+                &k.site,
+                &k.templates,
+                &k.cards,
+                Some(&self.cache.code),
+                &memory,
+                &refs,
+            )
+        });
+        if let Err(d) = rendered {
+            // The kept state is dropped: the next run builds everything.
+            return Some(Err(fail(d, t)));
+        }
+        self.cache.parse.parsed = refs.len();
+        self.cache.parse.reused = 0;
+        last.files.overlay(memory.into_files());
+        let built = Built {
+            files: last.files.clone(),
+            pages: last.pages,
+            file_count: last.file_count,
+            base_path: last.kept.site.config.base_path.clone(),
+            warnings: last.warnings.clone(),
+            rendered: refs.len(),
+            timings: t,
+        };
+        self.last = Some(last);
+        Some(Ok(built))
     }
 
     /// How many files the last run parsed, and how many it reused.
@@ -259,7 +381,7 @@ fn render_into(
     sink: &dyn Sink,
     memo: Option<&highlight::Memo>,
     plain_asset_names: bool,
-) -> Result<Built, Failure> {
+) -> Result<(Built, Kept), Failure> {
     let Checked {
         site,
         statics,
@@ -282,40 +404,41 @@ fn render_into(
             return Err(fail(d, timings));
         }
     };
-    let rendered = match timings.time("render", || {
-        render::pages(&site, &mut tpl, &shipped, memo, sink)
-    }) {
+    let cards = timings.time("views", || render::prepare(&site, &mut tpl, &shipped));
+    let rendered = match timings.time("render", || render::pages(&site, &tpl, &cards, memo, sink)) {
         Ok(r) => r,
         Err(d) => return Err(fail(d, timings)),
     };
-    timings.note(
-        "views",
-        rendered.views,
-        "serial, at the start of render: cards and the site view",
-    );
     timings.note(
         "markdown",
         rendered.markdown,
         "CPU time inside render, summed over threads",
     );
-    Ok(Built {
+    let built = Built {
         files: Files::default(),
         pages: rendered.pages,
         // Pages, the JSON export and the extras.
         file_count: rendered.pages + 1 + extras,
         base_path: site.config.base_path.clone(),
         warnings,
+        rendered: rendered.pages,
         timings,
-    })
+    };
+    let kept = Kept {
+        site,
+        templates: tpl,
+        cards,
+    };
+    Ok((built, kept))
 }
 
 /// Every stage, with the finished files kept in memory (for `serve` and
 /// tests).
 pub fn build(opts: &Options) -> Result<Built, Failure> {
-    build_with(opts, None)
+    build_with(opts, None).map(|(built, _)| built)
 }
 
-fn build_with(opts: &Options, cache: Option<&mut Caches>) -> Result<Built, Failure> {
+fn build_with(opts: &Options, cache: Option<&mut Caches>) -> Result<(Built, Kept), Failure> {
     let (parse, code) = match cache {
         Some(c) => (Some(&mut c.parse), Some(&mut c.code)),
         None => (None, None),
@@ -326,9 +449,9 @@ fn build_with(opts: &Options, cache: Option<&mut Caches>) -> Result<Built, Failu
     if let Some(code) = code {
         code.finish_run();
     }
-    let mut built = result?;
+    let (mut built, kept) = result?;
     built.files = memory.into_files();
-    Ok(built)
+    Ok((built, kept))
 }
 
 /// `build` into `output_dir`: pages are written into a staging folder as
@@ -353,7 +476,7 @@ pub fn build_to(opts: &Options, output_dir: &Path) -> Result<Built, Failure> {
             return Err(fail(d, checked.timings));
         }
     };
-    let mut built = render_into(checked, &staging, None, opts.plain_asset_names)?;
+    let (mut built, _) = render_into(checked, &staging, None, opts.plain_asset_names)?;
     if let Err(e) = built.timings.time("swap", || staging.commit()) {
         let mut d = Diagnostics::new();
         d.push(

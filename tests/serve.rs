@@ -504,7 +504,9 @@ fn an_edit_appears_and_parses_one_file() {
             .map(String::from)
     });
     // One terminal line: what changed, what was parsed and rendered, time.
+    // Only the body changed, so only its page was rendered again.
     assert!(line.contains("parsed 1 file,"), "{line}");
+    assert!(line.contains(", rendered 1 of "), "{line}");
     assert!(line.contains(" ms: "), "{line}");
     assert!(line.contains("pages reloaded"), "{line}");
 }

@@ -118,6 +118,23 @@ impl Doc {
             .to_path_buf()
     }
 
+    /// True when `other` is this file with only its Markdown body edited
+    /// in a way no other page can see: the front matter is byte for byte
+    /// the same, and so are the headings (other pages link to them) and the
+    /// links (backlinks, checks). Such an edit changes this doc's own page
+    /// and nothing else.
+    pub fn same_outside_body(&self, other: &Doc) -> bool {
+        fn links(d: &Doc) -> impl Iterator<Item = (&Target, bool, bool)> {
+            d.links.iter().map(|l| (&l.target, l.empty_text, l.image))
+        }
+        self.file == other.file
+            && self.text[..self.body.start] == other.text[..other.body.start]
+            && self.slug == other.slug
+            && self.draft == other.draft
+            && self.headings == other.headings
+            && links(self).eq(links(other))
+    }
+
     pub fn has_heading(&self, id: &str) -> bool {
         self.headings.iter().any(|h| h.id == id)
     }
@@ -353,6 +370,22 @@ fn assemble(results: Vec<(Parsed, Diagnostics)>, drafts: bool) -> (Handbook, Dia
         }
     }
     (hb, diags)
+}
+
+/// One Markdown file parsed on its own: its doc and kind (`None` for the
+/// home page), only when it parsed without a single diagnostic. `serve`
+/// uses it to take in an edited body without parsing the handbook again;
+/// anything less clean goes through [`parse`], which reports it properly.
+pub fn parse_doc(config: &Config, file: SourceFile) -> Option<(Option<Kind>, Doc)> {
+    let (parsed, diags) = parse_file(config, file);
+    if !diags.is_empty() {
+        return None;
+    }
+    match parsed {
+        Parsed::Home(doc) => Some((None, doc)),
+        Parsed::Entity(e) => Some((Some(e.kind()), e.doc().clone())),
+        Parsed::Asset(_) | Parsed::Failed(_) => None,
+    }
 }
 
 fn parse_file(config: &Config, f: SourceFile) -> (Parsed, Diagnostics) {

@@ -225,6 +225,10 @@ impl Diagnostics {
         self.items.is_empty()
     }
 
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+
     /// Sorted by file, line and column, duplicates removed.
     pub fn sorted(&self) -> Vec<&Diagnostic> {
         let mut items: Vec<&Diagnostic> = self.items.iter().collect();

@@ -297,65 +297,94 @@ pub struct Rendered {
     /// Time spent turning Markdown into HTML, summed over threads (it runs
     /// inside each page's job, so no body outlives its page).
     pub markdown: std::time::Duration,
-    /// The serial part before the pages: cards, the site view, the JSON
-    /// export and the templates' global context.
-    pub views: std::time::Duration,
 }
 
-/// Renders every page of the site in parallel and puts each into `sink` as
-/// soon as it is done, so memory holds a page at a time per thread, not
-/// the site.
-pub fn pages(
-    site: &Site,
-    templates: &mut Templates,
-    shipped: &ShippedAssets,
-    memo: Option<&markdown::highlight::Memo>,
-    sink: &dyn Sink,
-) -> Result<Rendered, Diagnostics> {
-    let views_start = std::time::Instant::now();
+/// The serial work every page needs first: the cards of every entity, and
+/// the site view set as the templates' global context. Kept by a `serve`
+/// session so that re-rendering one page does not redo it.
+pub fn prepare(site: &Site, templates: &mut Templates, shipped: &ShippedAssets) -> Cards {
     let cards = views::cards(site);
     let site_view = views::site_view(site, &cards, shipped.view());
     templates.tera.global_context().insert("site", &site_view);
-    let mut diags = Diagnostics::new();
-    let views_time = views_start.elapsed();
+    cards
+}
 
+/// Renders every page of the site and the JSON export in parallel and
+/// puts each into `sink` as soon as it is done, so memory holds a page at
+/// a time per thread, not the site. `templates` and `cards` come from
+/// [`prepare`].
+pub fn pages(
+    site: &Site,
+    templates: &Templates,
+    cards: &Cards,
+    memo: Option<&markdown::highlight::Memo>,
+    sink: &dyn Sink,
+) -> Result<Rendered, Diagnostics> {
     let jobs = jobs(site);
-    let templates = &*templates;
+    // The JSON export needs no page; it runs beside the page jobs so that
+    // neither core waits for it.
+    let (export_result, rendered) = rayon::join(
+        || sink.put("handbook.json", export::handbook_json(site).as_bytes()),
+        || render_jobs(site, templates, cards, memo, sink, &jobs),
+    );
+    if let Err(e) = export_result {
+        let mut diags = Diagnostics::new();
+        diags.push(Diagnostic::general(e.to_string()));
+        return Err(diags);
+    }
+    rendered
+}
+
+/// Renders only the pages of these docs (the home page or an entity's
+/// page): what `serve` redoes when nothing but their Markdown bodies
+/// changed, since no other page shows a body.
+pub fn pages_of(
+    site: &Site,
+    templates: &Templates,
+    cards: &Cards,
+    memo: Option<&markdown::highlight::Memo>,
+    sink: &dyn Sink,
+    docs: &[PageRef],
+) -> Result<Rendered, Diagnostics> {
+    let jobs: Vec<Job> = docs
+        .iter()
+        .map(|r| match *r {
+            PageRef::Home => Job::Home,
+            PageRef::Entity(k, i) => Job::Entity(k, i),
+        })
+        .collect();
+    render_jobs(site, templates, cards, memo, sink, &jobs)
+}
+
+fn render_jobs(
+    site: &Site,
+    templates: &Templates,
+    cards: &Cards,
+    memo: Option<&markdown::highlight::Memo>,
+    sink: &dyn Sink,
+    jobs: &[Job],
+) -> Result<Rendered, Diagnostics> {
     let markdown_nanos = AtomicU64::new(0);
+    let md = Markdown {
+        memo,
+        nanos: &markdown_nanos,
+    };
     // (the error, the page it happened on); template errors carry no page
     // in their message yet, so one mistake shared by many pages is
     // reported once.
-    // The JSON export needs no page; it runs beside the page jobs so that
-    // neither core waits for it.
-    let (export_result, errors): (Result<(), crate::fs::FsError>, Vec<(Diagnostic, String)>) =
-        rayon::join(
-            || sink.put("handbook.json", export::handbook_json(site).as_bytes()),
-            || {
-                jobs.par_iter()
-                    .filter_map(|job| {
-                        let page = match render_job(
-                            site,
-                            &cards,
-                            templates,
-                            *job,
-                            &Markdown {
-                                memo,
-                                nanos: &markdown_nanos,
-                            },
-                        ) {
-                            Ok(p) => p,
-                            Err(e) => return Some(*e),
-                        };
-                        sink.put(&page.path, page.html.as_bytes())
-                            .err()
-                            .map(|e| (Diagnostic::general(e.to_string()), page.path))
-                    })
-                    .collect()
-            },
-        );
-    if let Err(e) = export_result {
-        diags.push(Diagnostic::general(e.to_string()));
-    }
+    let errors: Vec<(Diagnostic, String)> = jobs
+        .par_iter()
+        .filter_map(|job| {
+            let page = match render_job(site, cards, templates, *job, &md) {
+                Ok(p) => p,
+                Err(e) => return Some(*e),
+            };
+            sink.put(&page.path, page.html.as_bytes())
+                .err()
+                .map(|e| (Diagnostic::general(e.to_string()), page.path))
+        })
+        .collect();
+    let mut diags = Diagnostics::new();
     for d in group_by_mistake(errors) {
         diags.push(d);
     }
@@ -365,7 +394,6 @@ pub fn pages(
     Ok(Rendered {
         pages: jobs.len(),
         markdown: std::time::Duration::from_nanos(markdown_nanos.load(Ordering::Relaxed)),
-        views: views_time,
     })
 }
 

@@ -105,6 +105,36 @@ impl Site {
         skills.chain(roles).chain(phases).chain(pages)
     }
 
+    /// The page made from the file at `rel` (relative to the handbook root).
+    pub fn page_of_file(&self, rel: &Path) -> Option<PageRef> {
+        if self.home.as_ref().is_some_and(|h| h.file == rel) {
+            return Some(PageRef::Home);
+        }
+        self.entities().find(|(_, d)| d.file == rel).map(|(r, _)| r)
+    }
+
+    /// Puts an edited doc in place of a page's doc. Only for an edit that
+    /// leaves everything other pages use unchanged (front matter, headings,
+    /// link targets: see [`Doc::same_outside_body`]), so nothing computed
+    /// from the old doc goes stale; returns false, changing nothing, when
+    /// the page does not exist.
+    pub fn replace_doc(&mut self, r: PageRef, doc: Doc) -> bool {
+        let slot = match r {
+            PageRef::Home => self.home.as_mut(),
+            PageRef::Entity(Kind::Skill, i) => self.skills.get_mut(i).map(|s| &mut s.doc),
+            PageRef::Entity(Kind::Role, i) => self.roles.get_mut(i).map(|s| &mut s.doc),
+            PageRef::Entity(Kind::Phase, i) => self.phases.get_mut(i).map(|s| &mut s.doc),
+            PageRef::Entity(Kind::Page, i) => self.pages.get_mut(i).map(|s| &mut s.doc),
+        };
+        match slot {
+            Some(old) => {
+                *old = doc;
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Site-root-relative path of a page (`skills/databases/`, `` for home).
     pub fn path(&self, r: PageRef) -> String {
         match r {

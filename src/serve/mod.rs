@@ -290,7 +290,10 @@ fn rebuild_loop(
             for problem in watcher.refresh(&changes) {
                 eprintln!("warning: {problem}");
             }
-            let result = session.build();
+            let result = match changes.edited() {
+                Some(edited) => session.rebuild(&edited),
+                None => session.build(),
+            };
             parsed += session.parse_counts().0;
             let newer = pending();
             if newer.is_empty() || start.elapsed() > SUPERSEDE_AT_MOST {
@@ -351,11 +354,15 @@ fn publish(
                 error: None,
             };
             live.publish(next, signals);
+            let rendered = if built.rendered == pages {
+                format!("{pages} {}", plural(pages, "page"))
+            } else {
+                format!("rendered {} of {pages} pages", built.rendered)
+            };
             eprintln!(
-                "rebuilt in {} ms: {what}; parsed {parsed} {}, {pages} {} ({} changed), {told}",
+                "rebuilt in {} ms: {what}; parsed {parsed} {}, {rendered} ({} changed), {told}",
                 start.elapsed().as_millis(),
                 plural(parsed, "file"),
-                plural(pages, "page"),
                 diff.pages,
             );
             if moved {

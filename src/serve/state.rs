@@ -137,7 +137,7 @@ mod tests {
         Files {
             files: entries
                 .iter()
-                .map(|(p, b)| (p.to_string(), b.as_bytes().to_vec()))
+                .map(|(p, b)| (p.to_string(), Arc::from(b.as_bytes())))
                 .collect(),
         }
     }

@@ -186,6 +186,19 @@ impl Changes {
         self.files.len() > 1 || self.rescan
     }
 
+    /// The files edited in place, when that is all that happened (no file
+    /// added, removed or renamed, no lost events): what lets a session
+    /// re-render only the pages of those files.
+    pub fn edited(&self) -> Option<Vec<PathBuf>> {
+        if self.rescan || !self.touched_top.is_empty() || self.files.is_empty() {
+            return None;
+        }
+        self.files
+            .iter()
+            .map(|(path, change)| (*change == Change::Changed).then(|| PathBuf::from(path)))
+            .collect()
+    }
+
     /// Sorts `events` into changes of handbook files under `root`.
     pub fn from_events(root: &Path, events: &[DebouncedEvent]) -> Changes {
         let mut c = Changes::default();

@@ -1,0 +1,134 @@
+//! How long `serve` takes to rebuild after one edited file, stage by stage:
+//! a [`Session`] builds the handbook once (as `serve` starts), then FILE is
+//! edited RUNS times, each edit followed by the rebuild `serve` would run,
+//! and the median of each stage is printed. Two kinds of edit are timed:
+//!
+//! - a sentence added to the body, the most common save: only that page is
+//!   rendered again;
+//! - a changed title in the front matter, which other pages show: the
+//!   whole pipeline runs, with parsed files and highlighted code reused.
+//!
+//! ```text
+//! cargo run --release --example rebuild -- ROOT content/skills/x.md [RUNS]
+//! ```
+//!
+//! The file is restored at the end.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use roadbook::pipeline::{Options, Session};
+
+fn median(mut v: Vec<Duration>) -> f64 {
+    v.sort();
+    v[v.len() / 2].as_secs_f64() * 1000.0
+}
+
+/// Stage names in order, with every run's time.
+#[derive(Default)]
+struct Stages(Vec<(&'static str, Vec<Duration>)>);
+
+impl Stages {
+    fn add(&mut self, i: usize, name: &'static str, d: Duration) {
+        if self.0.len() <= i {
+            self.0.push((name, Vec::new()));
+        }
+        self.0[i].1.push(d);
+    }
+}
+
+/// Edits `file` `runs` times with `edit(original, run)`, rebuilding after
+/// each, and prints the medians under `title`.
+fn time_edits(
+    session: &mut Session,
+    path: &Path,
+    file: &str,
+    runs: usize,
+    title: &str,
+    edit: impl Fn(&str, usize) -> String,
+) -> Result<(), String> {
+    let original = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    let (mut stages, mut notes, mut totals) = (Stages::default(), Stages::default(), Vec::new());
+    let (mut rendered, mut pages) = (0, 0);
+    let mut result = Ok(());
+    for run in 0..runs {
+        if let Err(e) = std::fs::write(path, edit(&original, run)) {
+            result = Err(e.to_string());
+            break;
+        }
+        match session.rebuild(&[PathBuf::from(file)]) {
+            Ok(b) => {
+                (rendered, pages) = (b.rendered, b.pages);
+                totals.push(b.timings.total());
+                for (i, (name, d)) in b.timings.stages.iter().enumerate() {
+                    stages.add(i, name, *d);
+                }
+                for (i, (name, d, _)) in b.timings.notes.iter().enumerate() {
+                    notes.add(i, name, *d);
+                }
+            }
+            Err(f) => {
+                result = Err(f.diagnostics.render());
+                break;
+            }
+        }
+    }
+    // Back as it was, and the session with it.
+    let restored = std::fs::write(path, &original).map_err(|e| e.to_string());
+    let _ = session.build();
+    result?;
+    restored?;
+    println!("{title}: median of {runs}, {rendered} of {pages} pages rendered");
+    for (name, v) in stages.0 {
+        println!("  {name:<10} {:>8.2} ms", median(v));
+    }
+    println!("  {:<10} {:>8.2} ms", "total", median(totals));
+    for (name, v) in notes.0 {
+        println!("  ({name}: {:.2} ms)", median(v));
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (Some(root), Some(file)) = (args.first(), args.get(1)) else {
+        eprintln!("usage: rebuild ROOT FILE [RUNS]");
+        return ExitCode::from(2);
+    };
+    let runs: usize = args.get(2).and_then(|r| r.parse().ok()).unwrap_or(7);
+    let root = PathBuf::from(root);
+    let path = root.join(file);
+    let mut session = Session::new(Options {
+        root,
+        plain_asset_names: true,
+        ..Options::default()
+    });
+    match session.build() {
+        Ok(b) => println!(
+            "first build of the session: {:.1} ms, {} pages",
+            b.timings.total().as_secs_f64() * 1000.0,
+            b.pages
+        ),
+        Err(f) => {
+            eprintln!("{}", f.diagnostics.render());
+            return ExitCode::FAILURE;
+        }
+    }
+    let body = |text: &str, run: usize| format!("{text}\nEdit number {run} adds this sentence.\n");
+    let title =
+        |text: &str, run: usize| text.replacen("title = \"", &format!("title = \"({run}) "), 1);
+    for (name, edit) in [
+        (
+            "a sentence added to the body",
+            &body as &dyn Fn(&str, usize) -> String,
+        ),
+        ("a new title in the front matter", &title),
+    ] {
+        if let Err(e) = time_edits(&mut session, &path, file, runs, name, edit) {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    }
+    ExitCode::SUCCESS
+}

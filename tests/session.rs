@@ -1,0 +1,200 @@
+//! `serve`'s session against plain `build`, edit by edit: whatever a
+//! session re-renders (one page for a body edit, everything otherwise), its
+//! site must be byte for byte what a fresh build of the same files gives.
+//!
+//! The edits run over every Markdown file of the bundled handbook and of
+//! the full fixture, so a page that starts to show something of another
+//! page's body (a word count on a card, say) fails here, naming the file.
+
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    reason = "a test reports failure by panicking"
+)]
+
+mod harness;
+
+use std::path::{Path, PathBuf};
+
+use harness::*;
+use roadbook::pipeline::{self, Built, Failure, Options, Session};
+
+fn options(root: &Path) -> Options {
+    Options {
+        root: root.to_path_buf(),
+        plain_asset_names: true,
+        ..Options::default()
+    }
+}
+
+/// Every Markdown file under `content/`, relative to the root.
+fn markdown_files(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.join("content")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "md") {
+                out.push(path.strip_prefix(root).unwrap().to_path_buf());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// What a run leaves for the preview: the files, or the error report.
+fn outcome(result: &Result<Built, Failure>) -> Result<(&roadbook::output::Files, String), String> {
+    match result {
+        Ok(b) => Ok((&b.files, b.warnings.render())),
+        Err(f) => Err(f.diagnostics.render()),
+    }
+}
+
+/// Writes `text` to `rel`, rebuilds the session as `serve` would after
+/// that one edit, and compares it with a fresh build. Returns how many
+/// pages the session rendered.
+fn edit_and_compare(session: &mut Session, root: &Path, rel: &Path, text: &str) -> usize {
+    std::fs::write(root.join(rel), text).unwrap();
+    let patched = session.rebuild(&[rel.to_path_buf()]);
+    let fresh = pipeline::build(&options(root));
+    match (outcome(&patched), outcome(&fresh)) {
+        (Ok((a, wa)), Ok((b, wb))) => {
+            if a != b {
+                let differ: Vec<&String> = a
+                    .files
+                    .keys()
+                    .chain(b.files.keys())
+                    .filter(|p| a.files.get(*p) != b.files.get(*p))
+                    .collect();
+                panic!(
+                    "after editing {}, the session's site differs from a build in {differ:?}",
+                    rel.display()
+                );
+            }
+            assert_eq!(wa, wb, "warnings after editing {}", rel.display());
+        }
+        (Err(a), Err(b)) => assert_eq!(a, b, "errors after editing {}", rel.display()),
+        (a, b) => panic!(
+            "after editing {}, the session {} but a build {}",
+            rel.display(),
+            if a.is_ok() { "succeeded" } else { "failed" },
+            if b.is_ok() { "succeeded" } else { "failed" },
+        ),
+    }
+    patched.map_or(0, |b| b.rendered)
+}
+
+/// A paragraph, a list and a code block added at the end of the body: an
+/// edit only the file's own page shows.
+fn body_edit(text: &str) -> String {
+    format!(
+        "{text}\nA sentence added while previewing, with *emphasis*.\n\n- one more point\n\n```text\nplain block\n```\n"
+    )
+}
+
+/// Runs edits of every kind on every Markdown file of the handbook at
+/// `root` (`all_kinds: false` skips the kinds that always rebuild
+/// everything, which other tests cover on the whole); returns how many
+/// body edits re-rendered a single page.
+fn every_edit_matches_a_build(root: &Path, all_kinds: bool) -> usize {
+    let mut session = Session::new(options(root));
+    assert!(session.build().is_ok(), "the handbook builds");
+    let mut single = 0;
+    for rel in markdown_files(root) {
+        let original = std::fs::read_to_string(root.join(&rel)).unwrap();
+        // Body only: the fast path when the file had no warnings.
+        if edit_and_compare(&mut session, root, &rel, &body_edit(&original)) == 1 {
+            single += 1;
+        }
+        // A link: a backlink appears on the target's page.
+        edit_and_compare(
+            &mut session,
+            root,
+            &rel,
+            &format!("{original}\nSee [the about page](page:about).\n"),
+        );
+        // Back as it was: the session must not keep anything of the edits.
+        edit_and_compare(&mut session, root, &rel, &original);
+        if !all_kinds {
+            continue;
+        }
+        // A new heading: other pages may link to it.
+        edit_and_compare(
+            &mut session,
+            root,
+            &rel,
+            &format!("{original}\n## A heading added later\n\nText.\n"),
+        );
+        // A broken link: the session fails exactly as a build does.
+        edit_and_compare(
+            &mut session,
+            root,
+            &rel,
+            &format!("{original}\nSee [nothing](skill:no-such-skill).\n"),
+        );
+        // The front matter: a new title shows on many pages.
+        let retitled = original.replacen("title = \"", "title = \"Renamed ", 1);
+        edit_and_compare(&mut session, root, &rel, &retitled);
+        // Back as it was: the session must not keep anything of the edits.
+        edit_and_compare(&mut session, root, &rel, &original);
+    }
+    single
+}
+
+#[test]
+fn every_edit_of_the_bundled_handbook_matches_a_build() {
+    let hb = bundled();
+    let files = markdown_files(hb.path()).len();
+    let single = every_edit_matches_a_build(hb.path(), false);
+    // The bundled handbook has no warnings, so every body edit takes the
+    // fast path.
+    assert_eq!(single, files, "body edits that re-rendered one page");
+}
+
+#[test]
+fn every_edit_of_the_full_fixture_matches_a_build() {
+    let hb = full();
+    let single = every_edit_matches_a_build(hb.path(), true);
+    assert!(single > 0, "some body edit took the fast path");
+}
+
+#[test]
+fn edits_to_several_bodies_at_once_render_just_their_pages() {
+    let hb = bundled();
+    let root = hb.path();
+    let mut session = Session::new(options(root));
+    assert!(session.build().is_ok());
+    let files = markdown_files(root);
+    let picked: Vec<PathBuf> = files.iter().step_by(7).cloned().collect();
+    for rel in &picked {
+        let text = std::fs::read_to_string(root.join(rel)).unwrap();
+        std::fs::write(root.join(rel), body_edit(&text)).unwrap();
+    }
+    let patched = session.rebuild(&picked);
+    let fresh = pipeline::build(&options(root));
+    let (patched, fresh) = (patched.unwrap(), fresh.unwrap());
+    assert_eq!(patched.rendered, picked.len());
+    assert_eq!(patched.files, fresh.files);
+    assert_eq!(patched.pages, fresh.pages);
+    assert_eq!(patched.file_count, fresh.file_count);
+}
+
+#[test]
+fn a_file_that_is_not_a_page_rebuilds_everything() {
+    let hb = bundled();
+    let root = hb.path();
+    let mut session = Session::new(options(root));
+    let first = session.build().unwrap();
+    let toml = std::fs::read_to_string(root.join("handbook.toml")).unwrap();
+    std::fs::write(
+        root.join("handbook.toml"),
+        toml.replacen("title = \"", "title = \"New ", 1),
+    )
+    .unwrap();
+    let again = session.rebuild(&[PathBuf::from("handbook.toml")]).unwrap();
+    assert_eq!(again.rendered, first.pages);
+    assert_eq!(again.files, pipeline::build(&options(root)).unwrap().files);
+}
