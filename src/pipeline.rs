@@ -306,9 +306,12 @@ impl Session {
         }
         self.cache.parse.parsed = refs.len();
         self.cache.parse.reused = 0;
-        last.files.overlay(memory.into_files());
+        let files = t.time("files", || {
+            last.files.overlay(memory.into_files());
+            last.files.clone()
+        });
         let built = Built {
-            files: last.files.clone(),
+            files,
             pages: last.pages,
             file_count: last.file_count,
             base_path: last.kept.site.config.base_path.clone(),

@@ -102,7 +102,14 @@ impl Diff {
             None => changed.extend(new.files.keys().cloned()),
             Some(old) => {
                 for (path, bytes) in &new.files {
-                    if old.files.get(path) != Some(bytes) {
+                    // A session shares the bytes of pages it did not render
+                    // again, so most files are the same allocation; `==` on
+                    // `Arc<[u8]>` would compare their contents all the same.
+                    let same = old
+                        .files
+                        .get(path)
+                        .is_some_and(|b| Arc::ptr_eq(b, bytes) || b == bytes);
+                    if !same {
                         changed.push(path.clone());
                     }
                 }
