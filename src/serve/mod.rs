@@ -2,7 +2,8 @@
 //!
 //! The site is built into memory by the same [`crate::pipeline`] as
 //! `build`, through a [`Session`] whose parse cache makes one edited file
-//! cost one parse, and served over HTTP on 127.0.0.1 under `base_url`'s
+//! cost one parse (and an edit to a page's prose alone, one page render),
+//! and served over HTTP on 127.0.0.1 under `base_url`'s
 //! path, so the preview has the URLs GitHub Pages will have. A watcher
 //! (`watch`) turns file events into rebuilds; each finished build replaces
 //! the served `Snapshot` (`state`) whole and only then tells open pages
