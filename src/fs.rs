@@ -256,7 +256,25 @@ pub fn check_output(root: &Path, output: &Path) -> Result<(), OutputRefusal> {
 pub trait Sink: Sync {
     /// Stores one file; `path` is relative to the site root, with `/`.
     fn put(&self, path: &str, bytes: &[u8]) -> Result<(), FsError>;
+
+    /// Stores one file made by `write`, which a sink on disk streams
+    /// straight into the file: the few outputs of a large handbook that
+    /// run to megabytes (the matrix, the JSON export) then never sit in
+    /// memory whole. After an error from `write`, whatever was written is
+    /// left to the failed build, which discards the sink's files.
+    fn put_with(&self, path: &str, write: &mut Write<'_>) -> Result<(), FsError> {
+        let mut buf = Vec::new();
+        write(&mut buf).map_err(|source| FsError {
+            path: PathBuf::from(path),
+            action: "write",
+            source,
+        })?;
+        self.put(path, &buf)
+    }
 }
+
+/// What [`Sink::put_with`] calls to produce a file.
+pub type Write<'a> = dyn FnMut(&mut dyn io::Write) -> io::Result<()> + 'a;
 
 /// A site being written beside its output folder. [`Staging::commit`] swaps
 /// it in whole with renames, so a reader (or a failed build) never sees a
@@ -321,8 +339,10 @@ impl Staging {
     }
 }
 
-impl Sink for Staging {
-    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), FsError> {
+impl Staging {
+    /// Where `path` goes in the staging folder, with its folder created;
+    /// refuses a path that would leave it.
+    fn place(&self, path: &str) -> Result<PathBuf, FsError> {
         let rel = Path::new(path);
         if rel
             .components()
@@ -338,7 +358,25 @@ impl Sink for Staging {
         if let Some(parent) = target.parent() {
             fs::create_dir_all(parent).map_err(err(parent, "create folder"))?;
         }
+        Ok(target)
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), FsError> {
+        let target = self.place(path)?;
         fs::write(&target, bytes).map_err(err(&target, "write"))
+    }
+
+    fn put_with(&self, path: &str, write: &mut Write<'_>) -> Result<(), FsError> {
+        use std::io::Write as _;
+        let target = self.place(path)?;
+        let file = fs::File::create(&target).map_err(err(&target, "write"))?;
+        // Large enough that a typical page is one write call.
+        let mut out = io::BufWriter::with_capacity(64 * 1024, file);
+        write(&mut out)
+            .and_then(|()| out.flush())
+            .map_err(err(&target, "write"))
     }
 }
 

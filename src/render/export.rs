@@ -118,7 +118,7 @@ struct PageOut<'a> {
 
 /// The export as pretty-printed JSON (stable field order, so builds stay
 /// byte-identical).
-pub fn handbook_json(site: &Site) -> String {
+pub fn handbook_json(site: &Site, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let base = &site.config.base_url;
     let abs = |r: PageRef| format!("{base}/{}", site.path(r));
     let skill = |i: &usize| site.skills[*i].doc.slug.as_str();
@@ -265,5 +265,5 @@ pub fn handbook_json(site: &Site) -> String {
         phases,
         pages,
     };
-    serde_json::to_string_pretty(&export).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    serde_json::to_writer_pretty(out, &export).map_err(std::io::Error::from)
 }

@@ -217,6 +217,15 @@ impl Job {
         }
     }
 
+    /// Pages that list every skill, role or phase, whose size grows with
+    /// the handbook rather than with one entry.
+    fn lists_the_site(self) -> bool {
+        matches!(
+            self,
+            Job::Home | Job::Matrix | Job::Section(_) | Job::Track(_)
+        )
+    }
+
     /// Pages search engines should index: not the 404 page, not the
     /// redirects left at old slugs.
     fn indexed(self) -> bool {
@@ -313,6 +322,12 @@ pub fn prepare(site: &Site, templates: &mut Templates, shipped: &ShippedAssets) 
 /// puts each into `sink` as soon as it is done, so memory holds a page at
 /// a time per thread, not the site. `templates` and `cards` come from
 /// [`prepare`].
+///
+/// The few outputs that list the whole site (the export, the home page,
+/// the matrix, the section and track pages: megabytes each for a large
+/// handbook) are made one after another on one thread while the other
+/// threads render the per-entity pages, so that no two of them are in
+/// memory at once.
 pub fn pages(
     site: &Site,
     templates: &Templates,
@@ -320,19 +335,30 @@ pub fn pages(
     memo: Option<&markdown::highlight::Memo>,
     sink: &dyn Sink,
 ) -> Result<Rendered, Diagnostics> {
-    let jobs = jobs(site);
-    // The JSON export needs no page; it runs beside the page jobs so that
-    // neither core waits for it.
-    let (export_result, rendered) = rayon::join(
-        || sink.put("handbook.json", export::handbook_json(site).as_bytes()),
-        || render_jobs(site, templates, cards, memo, sink, &jobs),
+    let (whole, each): (Vec<Job>, Vec<Job>) =
+        jobs(site).into_iter().partition(|j| j.lists_the_site());
+    let r = Renderer::new(site, templates, cards, memo, sink);
+    let (mut errors, more) = rayon::join(
+        || {
+            let mut errors = Vec::new();
+            if let Err(e) = sink.put_with("handbook.json", &mut |w| export::handbook_json(site, w))
+            {
+                errors.push((
+                    Diagnostic::general(e.to_string()),
+                    "handbook.json".to_string(),
+                ));
+            }
+            errors.extend(whole.iter().filter_map(|job| r.render(*job)));
+            errors
+        },
+        || {
+            each.par_iter()
+                .filter_map(|job| r.render(*job))
+                .collect::<Vec<_>>()
+        },
     );
-    if let Err(e) = export_result {
-        let mut diags = Diagnostics::new();
-        diags.push(Diagnostic::general(e.to_string()));
-        return Err(diags);
-    }
-    rendered
+    errors.extend(more);
+    r.finish(errors, whole.len() + each.len())
 }
 
 /// Renders only the pages of these docs (the home page or an entity's
@@ -346,55 +372,91 @@ pub fn pages_of(
     sink: &dyn Sink,
     docs: &[PageRef],
 ) -> Result<Rendered, Diagnostics> {
-    let jobs: Vec<Job> = docs
-        .iter()
-        .map(|r| match *r {
-            PageRef::Home => Job::Home,
-            PageRef::Entity(k, i) => Job::Entity(k, i),
+    let r = Renderer::new(site, templates, cards, memo, sink);
+    let errors = docs
+        .par_iter()
+        .filter_map(|d| {
+            r.render(match *d {
+                PageRef::Home => Job::Home,
+                PageRef::Entity(k, i) => Job::Entity(k, i),
+            })
         })
         .collect();
-    render_jobs(site, templates, cards, memo, sink, &jobs)
+    r.finish(errors, docs.len())
 }
 
-fn render_jobs(
-    site: &Site,
-    templates: &Templates,
-    cards: &Cards,
-    memo: Option<&markdown::highlight::Memo>,
-    sink: &dyn Sink,
-    jobs: &[Job],
-) -> Result<Rendered, Diagnostics> {
-    let markdown_nanos = AtomicU64::new(0);
-    let md = Markdown {
-        memo,
-        nanos: &markdown_nanos,
-    };
-    // (the error, the page it happened on); template errors carry no page
-    // in their message yet, so one mistake shared by many pages is
-    // reported once.
-    let errors: Vec<(Diagnostic, String)> = jobs
-        .par_iter()
-        .filter_map(|job| {
-            let page = match render_job(site, cards, templates, *job, &md) {
-                Ok(p) => p,
-                Err(e) => return Some(*e),
-            };
-            sink.put(&page.path, page.html.as_bytes())
-                .err()
-                .map(|e| (Diagnostic::general(e.to_string()), page.path))
+/// What every page job shares: the inputs, where pages go, and the time
+/// spent in Markdown.
+struct Renderer<'a> {
+    site: &'a Site,
+    templates: &'a Templates,
+    cards: &'a Cards,
+    memo: Option<&'a markdown::highlight::Memo>,
+    sink: &'a dyn Sink,
+    markdown_nanos: AtomicU64,
+}
+
+impl<'a> Renderer<'a> {
+    fn new(
+        site: &'a Site,
+        templates: &'a Templates,
+        cards: &'a Cards,
+        memo: Option<&'a markdown::highlight::Memo>,
+        sink: &'a dyn Sink,
+    ) -> Self {
+        Renderer {
+            site,
+            templates,
+            cards,
+            memo,
+            sink,
+            markdown_nanos: AtomicU64::new(0),
+        }
+    }
+
+    /// Renders one page into the sink; on failure, the error and the page
+    /// it happened on.
+    fn render(&self, job: Job) -> Option<(Diagnostic, String)> {
+        let md = Markdown {
+            memo: self.memo,
+            nanos: &self.markdown_nanos,
+        };
+        let page = page_job(self.site, self.cards, job, &md);
+        let tera = &self.templates.tera;
+        let mut failed = None;
+        let put = self.sink.put_with(&page.file, &mut |w| {
+            tera.render_to(page.template, &page.ctx, w).map_err(|e| {
+                failed = Some(e);
+                std::io::Error::other("the template failed")
+            })
+        });
+        if let Some(e) = failed {
+            return Some((tera_diagnostic(&e, &self.templates.sources), page.file));
+        }
+        put.err()
+            .map(|e| (Diagnostic::general(e.to_string()), page.file))
+    }
+
+    /// The result of `pages` rendered pages. Template errors carry no page
+    /// in their message yet, so one mistake shared by many pages is
+    /// reported once.
+    fn finish(
+        self,
+        errors: Vec<(Diagnostic, String)>,
+        pages: usize,
+    ) -> Result<Rendered, Diagnostics> {
+        let mut diags = Diagnostics::new();
+        for d in group_by_mistake(errors) {
+            diags.push(d);
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        Ok(Rendered {
+            pages,
+            markdown: std::time::Duration::from_nanos(self.markdown_nanos.into_inner()),
         })
-        .collect();
-    let mut diags = Diagnostics::new();
-    for d in group_by_mistake(errors) {
-        diags.push(d);
     }
-    if diags.has_errors() {
-        return Err(diags);
-    }
-    Ok(Rendered {
-        pages: jobs.len(),
-        markdown: std::time::Duration::from_nanos(markdown_nanos.load(Ordering::Relaxed)),
-    })
 }
 
 /// One diagnostic per distinct mistake, naming the first page (in path
@@ -492,13 +554,14 @@ fn with_doc(site: &Site, r: PageRef, mut m: PageMeta, md: &Markdown<'_>) -> Page
     m
 }
 
-fn render_job(
-    site: &Site,
-    cards: &Cards,
-    t: &Templates,
-    job: Job,
-    md: &Markdown<'_>,
-) -> Result<Page, Box<(Diagnostic, String)>> {
+/// A page ready for its template: which one, the output file, the context.
+struct PageJob {
+    template: &'static str,
+    file: String,
+    ctx: Context,
+}
+
+fn page_job(site: &Site, cards: &Cards, job: Job, md: &Markdown<'_>) -> PageJob {
     let mut ctx = Context::new();
     let url = job.url(site);
     let (template, path, file, mut m) = match job {
@@ -663,9 +726,10 @@ fn render_job(
         urls::root_prefix(&path)
     };
     ctx.insert("root", &root);
-    match t.tera.render(template, &ctx) {
-        Ok(html) => Ok(Page { path: file, html }),
-        Err(e) => Err(Box::new((tera_diagnostic(&e, &t.sources), file))),
+    PageJob {
+        template,
+        file,
+        ctx,
     }
 }
 

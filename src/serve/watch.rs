@@ -430,6 +430,39 @@ mod tests {
             Changes::from_events(root, &vim).describe(),
             "content/skills/a.md changed"
         );
+        // Either way it is an edit in place, which a session can take in
+        // by re-rendering that page alone.
+        for events in [&tmp[..], &vim[..]] {
+            assert_eq!(
+                Changes::from_events(root, events).edited(),
+                Some(vec![PathBuf::from("content/skills/a.md")])
+            );
+        }
+    }
+
+    #[test]
+    fn only_edits_in_place_are_edits() {
+        let root = Path::new("/hb");
+        let added = [ev(
+            EventKind::Create(CreateKind::File),
+            &["content/skills/b.md"],
+        )];
+        let removed = [ev(
+            EventKind::Remove(RemoveKind::File),
+            &["content/skills/b.md"],
+        )];
+        let renamed = [ev(
+            EventKind::Modify(ModifyKind::Name(RenameMode::Both)),
+            &["content/skills/a.md", "content/skills/b.md"],
+        )];
+        let folder = [ev(modify(), &["content"])];
+        for events in [&added[..], &removed[..], &renamed[..], &folder[..]] {
+            assert_eq!(Changes::from_events(root, events).edited(), None);
+        }
+        let mut lost = Changes::from_events(root, &[ev(modify(), &["content/skills/a.md"])]);
+        assert!(lost.edited().is_some());
+        lost.rescan = true;
+        assert_eq!(lost.edited(), None);
     }
 
     #[test]
