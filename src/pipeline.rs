@@ -221,20 +221,15 @@ impl Session {
     /// [`build`], parsing only the files that changed since the last run.
     pub fn build(&mut self) -> Result<Built, Failure> {
         self.last = None;
-        let result = build_with(&self.opts, Some(&mut self.cache));
-        match result {
-            Ok((built, kept)) => {
-                self.last = Some(Last {
-                    kept,
-                    files: built.files.clone(),
-                    warnings: built.warnings.clone(),
-                    pages: built.pages,
-                    file_count: built.file_count,
-                });
-                Ok(built)
-            }
-            Err(f) => Err(f),
-        }
+        let (built, kept) = build_with(&self.opts, Some(&mut self.cache))?;
+        self.last = Some(Last {
+            kept,
+            files: built.files.clone(),
+            warnings: built.warnings.clone(),
+            pages: built.pages,
+            file_count: built.file_count,
+        });
+        Ok(built)
     }
 
     /// The run after the files at `changed` (relative to the root) were
