@@ -437,9 +437,9 @@ impl<'a> Renderer<'a> {
             .map(|e| (Diagnostic::general(e.to_string()), page.file))
     }
 
-    /// The result of `pages` rendered pages. Template errors carry no page
-    /// in their message yet, so one mistake shared by many pages is
-    /// reported once.
+    /// What rendering `pages` pages came to, given the errors met on the
+    /// way. Template errors carry no page in their message yet, so one
+    /// mistake shared by many pages is reported once.
     fn finish(
         self,
         errors: Vec<(Diagnostic, String)>,
