@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::config::{self, Config};
-use crate::content::{self, ParseCache};
+use crate::content::{self, ParseCache, Reparsed};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::fs::{self, Sink, SourceFile, Staging};
 use crate::git;
@@ -182,6 +182,14 @@ pub struct Session {
     last: Option<Last>,
 }
 
+/// What [`Session::patch`] made of an edit.
+enum Patch {
+    /// Bodies only: the whole result, one page per edited file.
+    Done(Result<Built, Failure>),
+    /// Shapes kept: the edited files' own pages, ahead of a full build.
+    Early(Built),
+}
+
 /// What a [`Session`] keeps between runs.
 #[derive(Default)]
 struct Caches {
@@ -239,25 +247,47 @@ impl Session {
     /// only those pages are rendered again; otherwise this is [`build`].
     /// Callers that do not know what changed call [`Session::build`].
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Built, Failure> {
-        if let Some(result) = self.patch(changed) {
-            return result;
-        }
-        self.build()
+        self.rebuild_with(changed, &mut |_| {})
     }
 
-    /// The fast path of [`Session::rebuild`]; `None` when it does not
-    /// apply (nothing has been changed then).
-    fn patch(&mut self, changed: &[PathBuf]) -> Option<Result<Built, Failure>> {
+    /// [`Session::rebuild`], handing `early` the edited files' own pages
+    /// before the rest when the edit reaches further than their bodies but
+    /// keeps their shape (a new title or summary, say: see
+    /// [`crate::content::Entity::same_shape`]). Those pages come out
+    /// exactly as the full rebuild that follows makes them, in the time of
+    /// one page; `serve` shows them at once, then the pages that list or
+    /// link the edited entries when the rebuild is done. `early` gets the
+    /// last site with those pages replaced.
+    pub fn rebuild_with(
+        &mut self,
+        changed: &[PathBuf],
+        early: &mut dyn FnMut(Built),
+    ) -> Result<Built, Failure> {
+        match self.patch(changed) {
+            Some(Patch::Done(result)) => result,
+            Some(Patch::Early(built)) => {
+                early(built);
+                self.build()
+            }
+            None => self.build(),
+        }
+    }
+
+    /// The fast paths of [`Session::rebuild_with`]; `None` when neither
+    /// applies (nothing has been changed then).
+    fn patch(&mut self, changed: &[PathBuf]) -> Option<Patch> {
         let last = self.last.as_ref()?;
         if changed.is_empty() {
             return None;
         }
         let mut t = Timings::default();
-        let edits = t.time("reparse", || {
-            let mut edits: Vec<(PageRef, content::Doc)> = Vec::new();
+        let (edits, bodies_only) = t.time("reparse", || {
+            let site = &last.kept.site;
+            let mut edits: Vec<(PageRef, Reparsed)> = Vec::new();
+            let mut bodies_only = true;
             for rel in changed {
-                let r = last.kept.site.page_of_file(rel)?;
-                let old = last.kept.site.doc(r)?;
+                let r = site.page_of_file(rel)?;
+                let old = site.doc(r)?;
                 if edits.iter().any(|(e, _)| *e == r)
                     || last.warnings.iter().any(|d| d.file.as_deref() == Some(rel))
                 {
@@ -268,20 +298,44 @@ impl Session {
                     rel: rel.clone(),
                     bytes,
                 };
-                let (_, mut doc) = content::parse_doc(&last.kept.site.config, file)?;
-                if !old.same_outside_body(&doc) {
-                    return None;
+                let mut new = content::reparse(&site.config, file)?;
+                if !old.same_outside_body(new.doc()) {
+                    bodies_only = false;
+                    let fits = match (r, &new) {
+                        // The home page is no entry of any list; its
+                        // title and summary show on its own page, and on
+                        // those it links to as a backlink.
+                        (PageRef::Home, Reparsed::Home(doc)) => old.same_anchors(doc),
+                        (PageRef::Entity(..), Reparsed::Entity(e)) => {
+                            site.entity(r).is_some_and(|o| o.same_shape(e))
+                                && site.keeps_place(r, e)
+                        }
+                        _ => false,
+                    };
+                    if !fits {
+                        return None;
+                    }
                 }
                 // Dates come from commits, which no edit makes.
-                doc.updated = old.updated;
-                edits.push((r, doc));
+                new.doc_mut().updated = old.updated;
+                edits.push((r, new));
             }
-            Some(edits)
+            Some((edits, bodies_only))
         })?;
+        // From here the kept state is changed: when this is not the whole
+        // run, the full build that follows replaces it.
         let mut last = self.last.take()?;
         let refs: Vec<PageRef> = edits.iter().map(|(r, _)| *r).collect();
-        for (r, doc) in edits {
-            last.kept.site.replace_doc(r, doc);
+        for (r, new) in edits {
+            match new {
+                Reparsed::Home(doc) => {
+                    last.kept.site.replace_doc(r, doc);
+                }
+                Reparsed::Entity(e) => {
+                    last.kept.site.replace_entity(r, e);
+                    render::views::refresh_card(&last.kept.site, &mut last.kept.cards, r);
+                }
+            }
         }
         let memory = Memory::default();
         let rendered = t.time("render", || {
@@ -296,8 +350,13 @@ impl Session {
             )
         });
         if let Err(d) = rendered {
-            // The kept state is dropped: the next run builds everything.
-            return Some(Err(fail(d, t)));
+            // The kept state is dropped: the next run builds everything,
+            // and reports the error if it is still there.
+            return if bodies_only {
+                Some(Patch::Done(Err(fail(d, t))))
+            } else {
+                None
+            };
         }
         self.cache.parse.parsed = refs.len();
         self.cache.parse.reused = 0;
@@ -314,8 +373,17 @@ impl Session {
             rendered: refs.len(),
             timings: t,
         };
+        if !bodies_only {
+            return Some(Patch::Early(built));
+        }
         self.last = Some(last);
-        Some(Ok(built))
+        Some(Patch::Done(Ok(built)))
+    }
+
+    /// The site of the last good run (shared, not copied), if the session
+    /// keeps one.
+    pub fn last_files(&self) -> Option<Files> {
+        self.last.as_ref().map(|l| l.files.clone())
     }
 
     /// How many files the last run parsed, and how many it reused.

@@ -791,6 +791,67 @@ fn live_events_follow_builds() {
     events.next("fixed", &server);
 }
 
+/// A new title shows on the skill's own page and on every page that lists
+/// or links it. The own page is published first, alone; the rest follow
+/// with the full rebuild, and each reload signal names its pages, so the
+/// open page of the skill is not reloaded a second time.
+#[test]
+fn a_new_title_shows_on_its_page_first_then_everywhere() {
+    let hb = Handbook::new("early");
+    let server = Server::start(&hb);
+    let mut events = Events::open(&server);
+    hb.replace(
+        "content/skills/alpha.md",
+        "title = \"Alpha\"",
+        "title = \"Alpha Prime\"",
+    );
+
+    let first: serde_json::Value = serde_json::from_str(&events.next("reload", &server)).unwrap();
+    assert_eq!(
+        first["pages"],
+        serde_json::json!(["skills/alpha/index.html"])
+    );
+    let then: serde_json::Value = serde_json::from_str(&events.next("reload", &server)).unwrap();
+    let pages: Vec<&str> = then["pages"]
+        .as_array()
+        .expect("the pages are listed")
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    for lists_it in ["skills/index.html", "skills/beta/index.html", "index.html"] {
+        assert!(pages.contains(&lists_it), "{lists_it} in {pages:?}");
+    }
+    assert!(
+        !pages.contains(&"skills/alpha/index.html"),
+        "the skill's page is already final: {pages:?}"
+    );
+    assert!(server.get("skills/beta/").body.contains("Alpha Prime"));
+    let log = server.log();
+    let shown = log.find("shown in ").expect("the early line");
+    let rebuilt = log.rfind("rebuilt in ").unwrap();
+    assert!(shown < rebuilt, "{log}");
+    assert!(
+        log[shown..].contains("content/skills/alpha.md changed; its own page first"),
+        "{log}"
+    );
+}
+
+#[test]
+fn the_live_script_reloads_only_pages_a_build_changed() {
+    let script = include_str!("../src/serve/live.js");
+    // The decision the browser test cannot see without two tabs: a reload
+    // signal that lists pages leaves every other page alone.
+    assert!(script.contains("d.pages.indexOf(cfg.file) < 0"));
+    let hb = Handbook::new("file-key");
+    let server = Server::start(&hb);
+    assert_eq!(
+        server.get("skills/alpha/").page_state()["file"],
+        "skills/alpha/index.html"
+    );
+    assert_eq!(server.get("").page_state()["file"], "index.html");
+    assert!(server.get("no/such/page/").page_state()["file"].is_null());
+}
+
 #[test]
 fn polling_sees_edits() {
     let hb = Handbook::new("poll");
@@ -1212,6 +1273,22 @@ fn browser_sees_live_changes() {
         "fixing back to the same text needs no reload"
     );
 
+    // 3b. An edit another page shows, not this one: this page stays as it
+    // is (the reload signal names the pages that changed).
+    let builds = server.rebuild_lines().len();
+    hb.replace("content/skills/beta.md", "Read [the basics]", "First read [the basics]");
+    let start = Instant::now();
+    while server.rebuild_lines().len() == builds {
+        assert!(start.elapsed() < WAIT, "no rebuild:\n{}", server.log());
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(
+        b.eval("window.__marker").unwrap(),
+        2,
+        "an edit to another page reloaded this one"
+    );
+
     // 4. The page's file is deleted: off to the section overview.
     b.open(&format!("{}skills/lonely/", server.url), &server);
     std::fs::remove_file(hb.path("content/skills/lonely.md")).unwrap();
@@ -1276,6 +1353,9 @@ fn measure_save_to_reload() {
     let file = var("ROADBOOK_MEASURE_FILE", "content/skills/databases.md");
     let page = var("ROADBOOK_MEASURE_PAGE", "skills/databases/");
     let runs: usize = var("ROADBOOK_MEASURE_RUNS", "7").parse().unwrap();
+    // `body` adds a sentence; `title` adds to the title, which other pages
+    // show too (the page comes early, "shown in", then the rest).
+    let edit = var("ROADBOOK_MEASURE_EDIT", "body");
 
     let hb = Handbook {
         tmp: TempDir::new("measure"),
@@ -1305,7 +1385,12 @@ fn measure_save_to_reload() {
         b.eval(&format!("window.__run = {run}; 1")).unwrap();
         std::thread::sleep(Duration::from_millis(500));
         let saved = now_ms();
-        hb.write(&file, &format!("{original}\nMeasurement run {run}.\n"));
+        let edited = match edit.as_str() {
+            "title" => original.replacen("\"\n", &format!(" {run}\"\n"), 1),
+            _ => format!("{original}\nMeasurement run {run}.\n"),
+        };
+        assert_ne!(edited, original);
+        hb.write(&file, &edited);
         b.wait_for(
             "window.__run === undefined && document.readyState === 'complete' && performance.getEntriesByType('navigation')[0].loadEventEnd > 0",
             "the reload",
@@ -1328,8 +1413,15 @@ fn measure_save_to_reload() {
             .unwrap()
             .parse()
             .unwrap();
+        let early = server
+            .log()
+            .lines()
+            .filter(|l| l.starts_with("shown in "))
+            .nth(run)
+            .map(String::from);
         eprintln!(
-            "run {run}: reload started after {start:.0} ms, page loaded after {load:.0} ms ({line})"
+            "run {run}: reload started after {start:.0} ms, page loaded after {load:.0} ms ({}{line})",
+            early.map(|l| format!("{l}; ")).unwrap_or_default()
         );
         to_start.push(start);
         to_load.push(load);

@@ -55,11 +55,40 @@ fn outcome(result: &Result<Built, Failure>) -> Result<(&roadbook::output::Files,
 
 /// Writes `text` to `rel`, rebuilds the session as `serve` would after
 /// that one edit, and compares it with a fresh build. Returns how many
-/// pages the session rendered.
-fn edit_and_compare(session: &mut Session, root: &Path, rel: &Path, text: &str) -> usize {
+/// pages the session rendered, and whether it handed over the edited
+/// file's own page early (checked to be exactly the fresh build's).
+fn edit_and_compare(session: &mut Session, root: &Path, rel: &Path, text: &str) -> (usize, bool) {
+    let before = session.last_files().unwrap_or_default();
     std::fs::write(root.join(rel), text).unwrap();
-    let patched = session.rebuild(&[rel.to_path_buf()]);
+    let mut early = None;
+    let patched = session.rebuild_with(&[rel.to_path_buf()], &mut |b| early = Some(b));
     let fresh = pipeline::build(&options(root));
+    if let Some(early) = &early {
+        let fresh = fresh.as_ref().unwrap_or_else(|f| {
+            panic!(
+                "after editing {}, the session showed a page early but a build fails: {}",
+                rel.display(),
+                f.diagnostics.render()
+            )
+        });
+        assert_eq!(early.rendered, 1, "pages shown early for {}", rel.display());
+        // The page it rendered is the one whose bytes moved; it must be
+        // the final page already.
+        let moved: Vec<&String> = early
+            .files
+            .files
+            .keys()
+            .filter(|p| before.files.get(*p) != early.files.files.get(*p))
+            .collect();
+        assert_eq!(moved.len(), 1, "after editing {}: {moved:?}", rel.display());
+        for p in moved {
+            assert!(
+                early.files.files.get(p) == fresh.files.files.get(p),
+                "after editing {}, the early {p} differs from a build's",
+                rel.display()
+            );
+        }
+    }
     match (outcome(&patched), outcome(&fresh)) {
         (Ok((a, wa)), Ok((b, wb))) => {
             if a != b {
@@ -84,7 +113,16 @@ fn edit_and_compare(session: &mut Session, root: &Path, rel: &Path, text: &str) 
             if b.is_ok() { "succeeded" } else { "failed" },
         ),
     }
-    patched.map_or(0, |b| b.rendered)
+    (patched.map_or(0, |b| b.rendered), early.is_some())
+}
+
+/// `text` with `suffix` added to the end of the front matter's `key`
+/// string (`title = "APIs"` → `title = "APIs, revised"`); `None` when the
+/// file has no such line.
+fn with_suffix(text: &str, key: &str, suffix: &str) -> Option<String> {
+    let start = text.find(&format!("\n{key} = \""))? + key.len() + 5;
+    let end = start + text[start..].find('"')?;
+    Some(format!("{}{suffix}{}", &text[..end], &text[end..]))
 }
 
 /// A paragraph, a list and a code block added at the end of the body: an
@@ -98,15 +136,16 @@ fn body_edit(text: &str) -> String {
 /// Runs edits of every kind on every Markdown file of the handbook at
 /// `root` (`all_kinds: false` skips the kinds that always rebuild
 /// everything, which other tests cover on the whole); returns how many
-/// body edits re-rendered a single page.
-fn every_edit_matches_a_build(root: &Path, all_kinds: bool) -> usize {
+/// body edits re-rendered a single page, and how many front matter edits
+/// had their page shown early.
+fn every_edit_matches_a_build(root: &Path, all_kinds: bool) -> (usize, usize) {
     let mut session = Session::new(options(root));
     assert!(session.build().is_ok(), "the handbook builds");
-    let mut single = 0;
+    let (mut single, mut early) = (0, 0);
     for rel in markdown_files(root) {
         let original = std::fs::read_to_string(root.join(&rel)).unwrap();
         // Body only: the fast path when the file had no warnings.
-        if edit_and_compare(&mut session, root, &rel, &body_edit(&original)) == 1 {
+        if edit_and_compare(&mut session, root, &rel, &body_edit(&original)).0 == 1 {
             single += 1;
         }
         // A link: a backlink appears on the target's page.
@@ -118,6 +157,16 @@ fn every_edit_matches_a_build(root: &Path, all_kinds: bool) -> usize {
         );
         // Back as it was: the session must not keep anything of the edits.
         edit_and_compare(&mut session, root, &rel, &original);
+        // What shows of the entry, not its place or links: its own page
+        // comes early, the rest with the full rebuild.
+        for (key, suffix) in [("title", ", revised"), ("summary", " Revised.")] {
+            if let Some(edited) = with_suffix(&original, key, suffix) {
+                if edit_and_compare(&mut session, root, &rel, &edited).1 {
+                    early += 1;
+                }
+                edit_and_compare(&mut session, root, &rel, &original);
+            }
+        }
         if !all_kinds {
             continue;
         }
@@ -141,24 +190,31 @@ fn every_edit_matches_a_build(root: &Path, all_kinds: bool) -> usize {
         // Back as it was: the session must not keep anything of the edits.
         edit_and_compare(&mut session, root, &rel, &original);
     }
-    single
+    (single, early)
 }
 
 #[test]
 fn every_edit_of_the_bundled_handbook_matches_a_build() {
     let hb = bundled();
     let files = markdown_files(hb.path()).len();
-    let single = every_edit_matches_a_build(hb.path(), false);
+    let (single, early) = every_edit_matches_a_build(hb.path(), false);
     // The bundled handbook has no warnings, so every body edit takes the
     // fast path.
     assert_eq!(single, files, "body edits that re-rendered one page");
+    // Every file has a title, and a suffix moves none of them in its list
+    // here, so at least every title edit shows its page early.
+    assert!(
+        early >= files,
+        "{early} of {files} front matter edits shown early"
+    );
 }
 
 #[test]
 fn every_edit_of_the_full_fixture_matches_a_build() {
     let hb = full();
-    let single = every_edit_matches_a_build(hb.path(), true);
+    let (single, early) = every_edit_matches_a_build(hb.path(), true);
     assert!(single > 0, "some body edit took the fast path");
+    assert!(early > 0, "some front matter edit was shown early");
 }
 
 #[test]

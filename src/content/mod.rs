@@ -124,13 +124,21 @@ impl Doc {
     /// links (backlinks, checks). Such an edit changes this doc's own page
     /// and nothing else.
     pub fn same_outside_body(&self, other: &Doc) -> bool {
+        // The same file and front matter give the same slug, title, draft
+        // flag and every other field.
+        self.text[..self.body.start] == other.text[..other.body.start] && self.same_anchors(other)
+    }
+
+    /// True when `other` is the same file with the same slug, draft flag,
+    /// headings and links: what other pages link to, and what links from
+    /// here (backlinks, link checks), are unchanged.
+    pub fn same_anchors(&self, other: &Doc) -> bool {
         fn links(d: &Doc) -> impl Iterator<Item = (&Target, bool, bool)> {
             d.links.iter().map(|l| (&l.target, l.empty_text, l.image))
         }
-        // The same file and front matter give the same slug, title, draft
-        // flag and every other field.
         self.file == other.file
-            && self.text[..self.body.start] == other.text[..other.body.start]
+            && self.slug == other.slug
+            && self.draft == other.draft
             && self.headings == other.headings
             && links(self).eq(links(other))
     }
@@ -372,18 +380,42 @@ fn assemble(results: Vec<(Parsed, Diagnostics)>, drafts: bool) -> (Handbook, Dia
     (hb, diags)
 }
 
-/// One Markdown file parsed on its own: its doc and kind (`None` for the
-/// home page), only when it parsed without a single diagnostic. `serve`
-/// uses it to take in an edited body without parsing the handbook again;
-/// anything less clean goes through [`parse`], which reports it properly.
-pub fn parse_doc(config: &Config, file: SourceFile) -> Option<(Option<Kind>, Doc)> {
+/// One Markdown file parsed on its own, as a `serve` session re-reads a
+/// file it was told was edited.
+#[derive(Debug, Clone)]
+pub enum Reparsed {
+    Home(Doc),
+    Entity(Entity),
+}
+
+impl Reparsed {
+    pub fn doc(&self) -> &Doc {
+        match self {
+            Reparsed::Home(d) => d,
+            Reparsed::Entity(e) => e.doc(),
+        }
+    }
+
+    pub fn doc_mut(&mut self) -> &mut Doc {
+        match self {
+            Reparsed::Home(d) => d,
+            Reparsed::Entity(e) => e.doc_mut(),
+        }
+    }
+}
+
+/// One Markdown file parsed on its own, only when it parsed without a
+/// single diagnostic. `serve` uses it to take in an edit without parsing
+/// the handbook again; anything less clean goes through [`parse`], which
+/// reports it properly.
+pub fn reparse(config: &Config, file: SourceFile) -> Option<Reparsed> {
     let (parsed, diags) = parse_file(config, file);
     if !diags.is_empty() {
         return None;
     }
     match parsed {
-        Parsed::Home(doc) => Some((None, doc)),
-        Parsed::Entity(e) => Some((Some(e.kind()), e.doc().clone())),
+        Parsed::Home(doc) => Some(Reparsed::Home(doc)),
+        Parsed::Entity(e) => Some(Reparsed::Entity(e)),
         Parsed::Asset(_) | Parsed::Failed(_) => None,
     }
 }

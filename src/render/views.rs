@@ -332,91 +332,18 @@ fn salary_view(site: &Site, s: &Salary) -> SalaryView {
 }
 
 pub fn cards(site: &Site) -> Cards {
-    let skills = site
-        .skills
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let cat = &site.config.categories[s.category];
-            SkillCard {
-                link: link(site, PageRef::Entity(Kind::Skill, i)),
-                category: cat.id.clone(),
-                category_title: cat.title.clone(),
-                difficulty: s.difficulty.name(),
-                applies: s.applies.clone(),
-                impact: s.impact.clone(),
-                tools: s.tools.clone(),
-            }
-        })
+    let skills = (0..site.skills.len())
+        .map(|i| skill_card(site, i))
         .collect();
     let columns = salary_columns(site);
-    let roles = site
-        .roles
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let salaries: Vec<SalaryView> = r.salary.iter().map(|s| salary_view(site, s)).collect();
-            let salary_cells = columns
-                .iter()
-                .map(|c| {
-                    salaries
-                        .iter()
-                        .filter(|s| s.region == c.region && s.currency == c.currency)
-                        .cloned()
-                        .collect()
-                })
-                .collect();
-            let needed = &site.role_relations[i].skills;
-            let top = needed.first().map(|(_, p)| *p);
-            RoleCard {
-                link: link(site, PageRef::Entity(Kind::Role, i)),
-                level: r.level,
-                experience: r.experience.as_ref().map(format::experience),
-                responsibilities: r.responsibilities.clone(),
-                salaries,
-                salary_cells,
-                key_skills: needed
-                    .iter()
-                    .filter(|(_, p)| Some(*p) == top)
-                    .map(|(s, _)| link(site, PageRef::Entity(Kind::Skill, *s)))
-                    .collect(),
-                skill_slugs: needed
-                    .iter()
-                    .map(|(s, _)| site.skills[*s].doc.slug.to_string())
-                    .collect(),
-            }
-        })
+    let roles = (0..site.roles.len())
+        .map(|i| role_card(site, &columns, i))
         .collect();
-    let phase_skills: Vec<Vec<LinkView>> = site
-        .phases
-        .iter()
-        .map(|p| {
-            p.skills
-                .iter()
-                .filter_map(|s| site.find(Kind::Skill, s.get_ref()))
-                .map(|s| link(site, PageRef::Entity(Kind::Skill, s)))
-                .collect()
-        })
+    let phase_skills: Vec<Vec<LinkView>> = (0..site.phases.len())
+        .map(|i| phase_skills(site, i))
         .collect();
-    let phases = site
-        .phases
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let rel = &site.phase_relations[i];
-            let unit = site.unit_of_track(p.track);
-            let offset = |w: Option<Weeks>| w.map(|w| w.label(unit));
-            PhaseCard {
-                link: link(site, PageRef::Entity(Kind::Phase, i)),
-                order: *p.order.get_ref(),
-                track: site.config.tracks[p.track].id.clone(),
-                duration: p.duration.as_ref().map(duration_label),
-                starts: offset(rel.start),
-                ends: offset(rel.end),
-                focus: p.focus.clone(),
-                skill_count: phase_skills[i].len(),
-            }
-        })
+    let phases = (0..site.phases.len())
+        .map(|i| phase_card(site, &phase_skills, i))
         .collect();
     let pages = (0..site.pages.len())
         .map(|i| link(site, PageRef::Entity(Kind::Page, i)))
@@ -428,6 +355,98 @@ pub fn cards(site: &Site) -> Cards {
         phases,
         pages,
         columns,
+    }
+}
+
+/// Makes the card of `r` again after a `serve` session swapped in an
+/// edited entity of the same shape, so that its own page can be rendered
+/// at once. The cards of other entries that show it (a phase's skill
+/// list, a role's key skills) are left as they were: the session renders
+/// those pages in the full rebuild that follows.
+pub fn refresh_card(site: &Site, cards: &mut Cards, r: PageRef) {
+    let PageRef::Entity(kind, i) = r else { return };
+    match kind {
+        Kind::Skill if i < cards.skills.len() => cards.skills[i] = skill_card(site, i),
+        Kind::Role if i < cards.roles.len() => cards.roles[i] = role_card(site, &cards.columns, i),
+        Kind::Phase if i < cards.phases.len() => {
+            cards.phases[i] = phase_card(site, &cards.phase_skills, i)
+        }
+        Kind::Page if i < cards.pages.len() => cards.pages[i] = link(site, r),
+        _ => {}
+    }
+}
+
+fn skill_card(site: &Site, i: usize) -> SkillCard {
+    let s = &site.skills[i];
+    let cat = &site.config.categories[s.category];
+    SkillCard {
+        link: link(site, PageRef::Entity(Kind::Skill, i)),
+        category: cat.id.clone(),
+        category_title: cat.title.clone(),
+        difficulty: s.difficulty.name(),
+        applies: s.applies.clone(),
+        impact: s.impact.clone(),
+        tools: s.tools.clone(),
+    }
+}
+
+fn role_card(site: &Site, columns: &[SalaryColumn], i: usize) -> RoleCard {
+    let r = &site.roles[i];
+    let salaries: Vec<SalaryView> = r.salary.iter().map(|s| salary_view(site, s)).collect();
+    let salary_cells = columns
+        .iter()
+        .map(|c| {
+            salaries
+                .iter()
+                .filter(|s| s.region == c.region && s.currency == c.currency)
+                .cloned()
+                .collect()
+        })
+        .collect();
+    let needed = &site.role_relations[i].skills;
+    let top = needed.first().map(|(_, p)| *p);
+    RoleCard {
+        link: link(site, PageRef::Entity(Kind::Role, i)),
+        level: r.level,
+        experience: r.experience.as_ref().map(format::experience),
+        responsibilities: r.responsibilities.clone(),
+        salaries,
+        salary_cells,
+        key_skills: needed
+            .iter()
+            .filter(|(_, p)| Some(*p) == top)
+            .map(|(s, _)| link(site, PageRef::Entity(Kind::Skill, *s)))
+            .collect(),
+        skill_slugs: needed
+            .iter()
+            .map(|(s, _)| site.skills[*s].doc.slug.to_string())
+            .collect(),
+    }
+}
+
+fn phase_skills(site: &Site, i: usize) -> Vec<LinkView> {
+    site.phases[i]
+        .skills
+        .iter()
+        .filter_map(|s| site.find(Kind::Skill, s.get_ref()))
+        .map(|s| link(site, PageRef::Entity(Kind::Skill, s)))
+        .collect()
+}
+
+fn phase_card(site: &Site, phase_skills: &[Vec<LinkView>], i: usize) -> PhaseCard {
+    let p = &site.phases[i];
+    let rel = &site.phase_relations[i];
+    let unit = site.unit_of_track(p.track);
+    let offset = |w: Option<Weeks>| w.map(|w| w.label(unit));
+    PhaseCard {
+        link: link(site, PageRef::Entity(Kind::Phase, i)),
+        order: *p.order.get_ref(),
+        track: site.config.tracks[p.track].id.clone(),
+        duration: p.duration.as_ref().map(duration_label),
+        starts: offset(rel.start),
+        ends: offset(rel.end),
+        focus: p.focus.clone(),
+        skill_count: phase_skills.get(i).map_or(0, Vec::len),
     }
 }
 

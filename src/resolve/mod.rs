@@ -5,20 +5,22 @@
 //! cycles and clashing orders, and computes what authors never write by
 //! hand: backlinks, the relations between skills, roles and phases, and
 //! track timelines. The result, [`Site`], is read-only for every later
-//! stage.
+//! stage; only a `serve` session swaps in an edited entry, and only when
+//! the edit changes nothing computed here.
 
 mod relations;
 pub mod timeline;
 
 pub use relations::{PhaseRelations, RoleRelations, SkillRelations, Track};
 
+use std::cmp::Ordering;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use rayon::prelude::*;
 use std::path::{Component, Path, PathBuf};
 
 use crate::config::Config;
-use crate::content::{Asset, Doc, Handbook, Kind, Page, Phase, Role, Skill, Slug, Target};
+use crate::content::{Asset, Doc, Entity, Handbook, Kind, Page, Phase, Role, Skill, Slug, Target};
 use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean, display_path};
 
 /// Page slugs that would shadow a generated section.
@@ -115,8 +117,8 @@ impl Site {
 
     /// Puts an edited doc in place of a page's doc. Only for an edit that
     /// leaves everything other pages use unchanged (front matter, headings,
-    /// link targets: see [`Doc::same_outside_body`]), so nothing computed
-    /// from the old doc goes stale; returns false, changing nothing, when
+    /// link targets: see [`Doc::same_outside_body`]) or, for the home page,
+    /// that a full build follows; returns false, changing nothing, when
     /// the page does not exist.
     pub fn replace_doc(&mut self, r: PageRef, doc: Doc) -> bool {
         let slot = match r {
@@ -133,6 +135,65 @@ impl Site {
             }
             None => false,
         }
+    }
+
+    /// A copy of the entity at `r` (none for the home page).
+    pub fn entity(&self, r: PageRef) -> Option<Entity> {
+        let PageRef::Entity(kind, i) = r else {
+            return None;
+        };
+        match kind {
+            Kind::Skill => self.skills.get(i).cloned().map(Entity::Skill),
+            Kind::Role => self.roles.get(i).cloned().map(Entity::Role),
+            Kind::Phase => self.phases.get(i).cloned().map(Entity::Phase),
+            Kind::Page => self.pages.get(i).cloned().map(Entity::Page),
+        }
+    }
+
+    /// Whether `new`, put in place of the entity at `r`, sorts to the same
+    /// place among its kind, so that no index into the lists changes (a new
+    /// title can move a skill, role or page; see [`Entity::same_shape`]
+    /// for the rest).
+    pub fn keeps_place(&self, r: PageRef, new: &Entity) -> bool {
+        match (r, new) {
+            (PageRef::Entity(Kind::Skill, i), Entity::Skill(s)) => {
+                fits_at(&self.skills, i, s, skill_order)
+            }
+            (PageRef::Entity(Kind::Role, i), Entity::Role(x)) => {
+                fits_at(&self.roles, i, x, role_order)
+            }
+            (PageRef::Entity(Kind::Phase, i), Entity::Phase(x)) => {
+                fits_at(&self.phases, i, x, phase_order)
+            }
+            (PageRef::Entity(Kind::Page, i), Entity::Page(x)) => {
+                fits_at(&self.pages, i, x, page_order)
+            }
+            _ => false,
+        }
+    }
+
+    /// Puts an edited entity in place of the one at `r`. Only for an edit
+    /// that keeps its shape and place ([`Entity::same_shape`],
+    /// [`Site::keeps_place`]), so that every index and relation stays
+    /// true; returns false, changing nothing, when the kinds differ or the
+    /// page does not exist.
+    pub fn replace_entity(&mut self, r: PageRef, new: Entity) -> bool {
+        let slot = match (r, new) {
+            (PageRef::Entity(Kind::Skill, i), Entity::Skill(x)) => {
+                self.skills.get_mut(i).map(|s| *s = x)
+            }
+            (PageRef::Entity(Kind::Role, i), Entity::Role(x)) => {
+                self.roles.get_mut(i).map(|s| *s = x)
+            }
+            (PageRef::Entity(Kind::Phase, i), Entity::Phase(x)) => {
+                self.phases.get_mut(i).map(|s| *s = x)
+            }
+            (PageRef::Entity(Kind::Page, i), Entity::Page(x)) => {
+                self.pages.get_mut(i).map(|s| *s = x)
+            }
+            _ => None,
+        };
+        slot.is_some()
     }
 
     /// Site-root-relative path of a page (`skills/databases/`, `` for home).
@@ -277,34 +338,43 @@ pub fn resolve(config: Config, mut hb: Handbook, static_names: &[String]) -> (Si
 
 fn sort(config: &Config, hb: &mut Handbook) {
     let _ = config;
-    hb.skills.sort_by(|a, b| {
-        (
-            a.category,
-            a.order.unwrap_or(i64::MAX),
-            &a.doc.title,
-            &a.doc.slug,
-        )
-            .cmp(&(
-                b.category,
-                b.order.unwrap_or(i64::MAX),
-                &b.doc.title,
-                &b.doc.slug,
-            ))
-    });
-    hb.roles.sort_by(|a, b| {
-        (a.level, &a.doc.title, &a.doc.slug).cmp(&(b.level, &b.doc.title, &b.doc.slug))
-    });
-    hb.phases.sort_by(|a, b| {
-        (a.track, *a.order.get_ref(), &a.doc.slug).cmp(&(b.track, *b.order.get_ref(), &b.doc.slug))
-    });
-    hb.pages.sort_by(|a, b| {
-        (a.order.unwrap_or(i64::MAX), &a.doc.title, &a.doc.slug).cmp(&(
-            b.order.unwrap_or(i64::MAX),
-            &b.doc.title,
-            &b.doc.slug,
-        ))
-    });
+    hb.skills.sort_by(skill_order);
+    hb.roles.sort_by(role_order);
+    hb.phases.sort_by(phase_order);
+    hb.pages.sort_by(page_order);
     hb.assets.sort_by(|a, b| a.out.cmp(&b.out));
+}
+
+/// By category, `order`, then title (slugs are unique, so no two tie).
+fn skill_order(a: &Skill, b: &Skill) -> Ordering {
+    let (ka, kb) = (a.order.unwrap_or(i64::MAX), b.order.unwrap_or(i64::MAX));
+    (a.category, ka, &a.doc.title, &a.doc.slug).cmp(&(b.category, kb, &b.doc.title, &b.doc.slug))
+}
+
+/// By level, then title.
+fn role_order(a: &Role, b: &Role) -> Ordering {
+    (a.level, &a.doc.title, &a.doc.slug).cmp(&(b.level, &b.doc.title, &b.doc.slug))
+}
+
+/// By track, then `order`.
+fn phase_order(a: &Phase, b: &Phase) -> Ordering {
+    (a.track, *a.order.get_ref(), &a.doc.slug).cmp(&(b.track, *b.order.get_ref(), &b.doc.slug))
+}
+
+/// By `order`, then title.
+fn page_order(a: &Page, b: &Page) -> Ordering {
+    (a.order.unwrap_or(i64::MAX), &a.doc.title, &a.doc.slug).cmp(&(
+        b.order.unwrap_or(i64::MAX),
+        &b.doc.title,
+        &b.doc.slug,
+    ))
+}
+
+/// Whether `new`, put at `i` in `v` (sorted by `order`), keeps it sorted.
+fn fits_at<T>(v: &[T], i: usize, new: &T, order: fn(&T, &T) -> Ordering) -> bool {
+    let after_previous = i == 0 || v.get(i - 1).is_some_and(|p| order(p, new).is_lt());
+    let before_next = v.get(i + 1).is_none_or(|n| order(new, n).is_lt());
+    i < v.len() && after_previous && before_next
 }
 
 struct Checker<'a> {

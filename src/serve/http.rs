@@ -95,7 +95,7 @@ fn serve_file(app: &App, snap: &Snapshot, rel: &str, raw: &str, query: Option<&s
         let page = inject(
             PLACEHOLDER.as_bytes(),
             &snap.base_path,
-            &page_config(app, snap, false),
+            &page_config(app, snap, None),
         );
         return file(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -135,7 +135,11 @@ fn respond(
 ) -> Response {
     let mime = content_type(key);
     if mime.starts_with("text/html") {
-        let page = inject(bytes, &snap.base_path, &page_config(app, snap, found));
+        let page = inject(
+            bytes,
+            &snap.base_path,
+            &page_config(app, snap, found.then_some(key)),
+        );
         return file(status, mime, page);
     }
     file(status, mime, bytes.to_vec())
@@ -172,13 +176,17 @@ fn redirect(status: StatusCode, to: &str) -> Response {
 }
 
 /// What the live script needs to know about the page it runs in.
-fn page_config(app: &App, snap: &Snapshot, found: bool) -> String {
+/// `file` is the output path of the page served (absent for the 404 page,
+/// which stands in for any path), so that it can tell whether a build
+/// changed it.
+fn page_config(app: &App, snap: &Snapshot, file: Option<&str>) -> String {
     serde_json::json!({
         "base": snap.base_path,
         "generation": snap.generation,
         "instance": app.instance,
         "error": snap.error.as_deref(),
-        "found": found,
+        "found": file.is_some(),
+        "file": file,
     })
     .to_string()
 }
@@ -281,9 +289,10 @@ fn events(app: &App, snap: &Snapshot) -> Response {
 
 fn to_event(signal: &Signal) -> Event {
     let (name, data) = match signal {
-        Signal::Reload { generation } => {
-            ("reload", serde_json::json!({ "generation": generation }))
-        }
+        Signal::Reload { generation, pages } => (
+            "reload",
+            serde_json::json!({ "generation": generation, "pages": pages }),
+        ),
         Signal::Css { generation, files } => (
             "css",
             serde_json::json!({ "generation": generation, "files": files }),

@@ -137,7 +137,15 @@
       if (d.generation !== generation || d.instance !== cfg.instance) return reload();
       showError(d.error);
     });
-    source.addEventListener("reload", function () { reload(); });
+    source.addEventListener("reload", function (e) {
+      var d = JSON.parse(e.data);
+      // Only some pages changed, and not this one: nothing to show.
+      if (d.pages && cfg.file && d.pages.indexOf(cfg.file) < 0) {
+        generation = d.generation;
+        return;
+      }
+      reload();
+    });
     source.addEventListener("css", function (e) {
       var d = JSON.parse(e.data);
       generation = d.generation;

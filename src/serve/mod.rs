@@ -291,20 +291,37 @@ fn rebuild_loop(
             for problem in watcher.refresh(&changes) {
                 eprintln!("warning: {problem}");
             }
+            let what = changes.describe();
             let result = match changes.edited() {
-                Some(edited) => session.rebuild(&edited),
+                Some(edited) => session.rebuild_with(&edited, &mut |early| {
+                    // The edited pages, while the pages that list them
+                    // are rendered again.
+                    publish(Ok(early), live, &what, 1, start, origin, Stage::Early);
+                }),
                 None => session.build(),
             };
             parsed += session.parse_counts().0;
             let newer = pending();
             if newer.is_empty() || start.elapsed() > SUPERSEDE_AT_MOST {
-                publish(result, live, &changes.describe(), parsed, start, origin);
+                publish(result, live, &what, parsed, start, origin, Stage::Done);
                 break;
             }
             changes.merge(newer);
         }
     }
 }
+
+/// Whether a result is a build's whole, or the edited pages shown ahead
+/// of it (see [`Session::rebuild_with`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    Early,
+    Done,
+}
+
+/// Most changed pages a reload signal lists by name; with more, every open
+/// page reloads.
+const LISTED_PAGES: usize = 1000;
 
 /// Publishes the result of a build after `what` changed (`parsed` files
 /// parsed, started at `start`) and prints its line.
@@ -315,6 +332,7 @@ fn publish(
     parsed: usize,
     start: Instant,
     origin: &str,
+    stage: Stage,
 ) {
     let before = live.current();
     match result {
@@ -339,7 +357,14 @@ fn publish(
                 });
                 "stylesheets swapped"
             } else {
-                signals.push(Signal::Reload { generation });
+                signals.push(Signal::Reload {
+                    generation,
+                    pages: if moved {
+                        None
+                    } else {
+                        diff.only_pages(LISTED_PAGES)
+                    },
+                });
                 "pages reloaded"
             };
             let pages = built.pages;
@@ -360,6 +385,14 @@ fn publish(
             } else {
                 format!("rendered {} of {pages} pages", built.rendered)
             };
+            if stage == Stage::Early {
+                eprintln!(
+                    "shown in {} ms: {what}; its own {} first ({told}), then the pages that show it",
+                    start.elapsed().as_millis(),
+                    plural(built.rendered, "page"),
+                );
+                return;
+            }
             eprintln!(
                 "rebuilt in {} ms: {what}; parsed {parsed} {}, {rendered} ({} changed), {told}",
                 start.elapsed().as_millis(),

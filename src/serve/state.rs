@@ -29,8 +29,13 @@ pub struct Snapshot {
 /// What open pages are told after a build.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Signal {
-    /// Pages changed: reload, keeping the scroll position.
-    Reload { generation: u64 },
+    /// Pages changed: reload, keeping the scroll position. With `pages`,
+    /// only those (output paths) changed, and only pages among them need
+    /// to; without, every open page reloads.
+    Reload {
+        generation: u64,
+        pages: Option<Vec<String>>,
+    },
     /// Only these stylesheets changed: swap them in without a reload.
     Css { generation: u64, files: Vec<String> },
     /// The build failed: show the diagnostics over the page.
@@ -129,6 +134,27 @@ impl Diff {
         self.changed.is_empty()
     }
 
+    /// The HTML pages that changed, when nothing else changed that a page
+    /// shows (a stylesheet, a script, an image): then an open page needs
+    /// a reload only if it is one of them. The JSON export, the feeds, the
+    /// sitemap and `robots.txt` are no part of any page. `None` beyond
+    /// `most` pages, where a list would cost more than a few extra reloads.
+    pub fn only_pages(&self, most: usize) -> Option<Vec<String>> {
+        const NOT_SHOWN: [&str; 3] = [".json", ".xml", ".txt"];
+        let shown_elsewhere =
+            |p: &String| !p.ends_with(".html") && !NOT_SHOWN.iter().any(|ext| p.ends_with(ext));
+        if self.pages > most || self.changed.iter().any(shown_elsewhere) {
+            return None;
+        }
+        Some(
+            self.changed
+                .iter()
+                .filter(|p| p.ends_with(".html"))
+                .cloned()
+                .collect(),
+        )
+    }
+
     /// True when every change is a stylesheet, which a page can swap in
     /// without reloading.
     pub fn only_css(&self) -> bool {
@@ -157,6 +183,22 @@ mod tests {
         assert_eq!(d.changed, ["a/index.html", "b/index.html", "c/index.html"]);
         assert_eq!(d.pages, 3);
         assert!(!d.only_css());
+        assert_eq!(
+            d.only_pages(10).as_deref(),
+            Some(&d.changed[..]),
+            "pages only: each open page can tell whether it changed"
+        );
+        assert_eq!(d.only_pages(2), None, "too many to list");
+    }
+
+    #[test]
+    fn a_changed_image_or_script_reloads_every_page() {
+        let old = files(&[("a/index.html", "1"), ("atom.xml", "1"), ("x.png", "1")]);
+        let feed = files(&[("a/index.html", "2"), ("atom.xml", "2"), ("x.png", "1")]);
+        let d = Diff::between(Some(&old), &feed);
+        assert_eq!(d.only_pages(10), Some(vec!["a/index.html".to_string()]));
+        let image = files(&[("a/index.html", "2"), ("atom.xml", "1"), ("x.png", "2")]);
+        assert_eq!(Diff::between(Some(&old), &image).only_pages(10), None);
     }
 
     #[test]
