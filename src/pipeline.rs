@@ -186,8 +186,10 @@ pub struct Session {
 enum Patch {
     /// Bodies only: the whole result, one page per edited file.
     Done(Result<Built, Failure>),
-    /// Shapes kept: the edited files' own pages, ahead of a full build.
-    Early(Built),
+    /// Shapes kept: the edited files' own pages, ahead of a full build,
+    /// and the kept state they were rendered from, which that build
+    /// replaces.
+    Early(Built, Box<Last>),
 }
 
 /// What a [`Session`] keeps between runs.
@@ -265,8 +267,11 @@ impl Session {
     ) -> Result<Built, Failure> {
         match self.patch(changed) {
             Some(Patch::Done(result)) => result,
-            Some(Patch::Early(built)) => {
+            Some(Patch::Early(built, stale)) => {
                 early(built);
+                // Freeing a large site takes a while: not before the
+                // early pages are out.
+                drop(stale);
                 self.build()
             }
             None => self.build(),
@@ -374,7 +379,7 @@ impl Session {
             timings: t,
         };
         if !bodies_only {
-            return Some(Patch::Early(built));
+            return Some(Patch::Early(built, Box::new(last)));
         }
         self.last = Some(last);
         Some(Patch::Done(Ok(built)))

@@ -1276,7 +1276,11 @@ fn browser_sees_live_changes() {
     // 3b. An edit another page shows, not this one: this page stays as it
     // is (the reload signal names the pages that changed).
     let builds = server.rebuild_lines().len();
-    hb.replace("content/skills/beta.md", "Read [the basics]", "First read [the basics]");
+    hb.replace(
+        "content/skills/beta.md",
+        "Read [the basics]",
+        "First read [the basics]",
+    );
     let start = Instant::now();
     while server.rebuild_lines().len() == builds {
         assert!(start.elapsed() < WAIT, "no rebuild:\n{}", server.log());

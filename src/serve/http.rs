@@ -65,7 +65,7 @@ async fn handle(State(app): State<Arc<App>>, method: Method, uri: Uri) -> Respon
     };
     if let Some(internal) = rel.strip_prefix(INTERNAL) {
         return match internal {
-            "events" => events(&app, &snap),
+            "events" => events(&app, &snap, uri.query()),
             "live.js" => (
                 [
                     (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
@@ -246,8 +246,16 @@ fn escape_attr(s: &str) -> String {
 }
 
 /// The server-sent event stream of one open page: `hello` with the current
-/// state first, then one event per signal until the server stops.
-fn events(app: &App, snap: &Snapshot) -> Response {
+/// state first, then one event per signal until the server stops. The
+/// page says which it is (`?file=` its output path), so the builder knows
+/// which pages are open.
+fn events(app: &App, snap: &Snapshot, query: Option<&str>) -> Response {
+    let file = query
+        .unwrap_or("")
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("file="))
+        .map(crate::resolve::percent_decode);
+    let viewer = app.live.open_stream(file);
     let hello = Event::default()
         .event("hello")
         .retry(Duration::from_millis(1000))
@@ -262,10 +270,10 @@ fn events(app: &App, snap: &Snapshot) -> Response {
     let signals = app.live.subscribe();
     let stop = app.live.stopping();
     let stream = futures_util::stream::unfold(
-        (Some(hello), signals, stop),
-        |(hello, mut signals, mut stop)| async move {
+        (Some(hello), signals, stop, viewer),
+        |(hello, mut signals, mut stop, viewer)| async move {
             if let Some(h) = hello {
-                return Some((Ok::<_, Infallible>(h), (None, signals, stop)));
+                return Some((Ok::<_, Infallible>(h), (None, signals, stop, viewer)));
             }
             if *stop.borrow() {
                 return None;
@@ -279,7 +287,7 @@ fn events(app: &App, snap: &Snapshot) -> Response {
                 },
                 _ = stop.changed() => return None,
             };
-            Some((Ok(event), (None, signals, stop)))
+            Some((Ok(event), (None, signals, stop, viewer)))
         },
     );
     Sse::new(stream)

@@ -129,7 +129,8 @@
   var source = null;
   function connect() {
     if (source || reloading || document.hidden) return;
-    source = new EventSource(cfg.base + "__roadbook/events");
+    source = new EventSource(cfg.base + "__roadbook/events" +
+      (cfg.file ? "?file=" + encodeURIComponent(cfg.file) : ""));
     source.addEventListener("hello", function (e) {
       var d = JSON.parse(e.data);
       // A build finished while this page was loading or hidden, or the

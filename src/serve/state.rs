@@ -5,7 +5,9 @@
 //! request takes the current one (an `Arc` clone under a short read lock)
 //! and answers from it, so a page is never assembled from two builds.
 
-use std::sync::{Arc, RwLock};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
 
 use tokio::sync::{broadcast, watch};
 
@@ -49,6 +51,30 @@ pub struct Live {
     current: RwLock<Arc<Snapshot>>,
     signals: broadcast::Sender<Signal>,
     stop: watch::Receiver<bool>,
+    /// The output path of each open page with an event stream, counted.
+    viewing: Mutex<HashMap<String, usize>>,
+    /// Event streams opened so far: a page that reloaded opens a new one.
+    opened: AtomicU64,
+}
+
+/// An open page's place in [`Live`]'s count, given back when its event
+/// stream ends.
+pub struct Viewer {
+    live: Arc<Live>,
+    file: Option<String>,
+}
+
+impl Drop for Viewer {
+    fn drop(&mut self) {
+        let Some(file) = self.file.take() else { return };
+        let mut viewing = self.live.viewing.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = viewing.get_mut(&file) {
+            *n -= 1;
+            if *n == 0 {
+                viewing.remove(&file);
+            }
+        }
+    }
 }
 
 impl Live {
@@ -58,7 +84,34 @@ impl Live {
             current: RwLock::new(Arc::new(first)),
             signals,
             stop,
+            viewing: Mutex::default(),
+            opened: AtomicU64::new(0),
         }
+    }
+
+    /// Counts an event stream opened by the page at output path `file`
+    /// (when it says), for as long as the returned guard lives.
+    pub fn open_stream(self: &Arc<Self>, file: Option<String>) -> Viewer {
+        self.opened.fetch_add(1, Ordering::SeqCst);
+        if let Some(f) = &file {
+            let mut viewing = self.viewing.lock().unwrap_or_else(|e| e.into_inner());
+            *viewing.entry(f.clone()).or_default() += 1;
+        }
+        Viewer {
+            live: Arc::clone(self),
+            file,
+        }
+    }
+
+    /// Event streams opened since the server started.
+    pub fn streams_opened(&self) -> u64 {
+        self.opened.load(Ordering::SeqCst)
+    }
+
+    /// Whether a page open in a browser is one of `files`.
+    pub fn is_viewed(&self, files: &[String]) -> bool {
+        let viewing = self.viewing.lock().unwrap_or_else(|e| e.into_inner());
+        files.iter().any(|f| viewing.contains_key(f))
     }
 
     pub fn current(&self) -> Arc<Snapshot> {
@@ -189,6 +242,23 @@ mod tests {
             "pages only: each open page can tell whether it changed"
         );
         assert_eq!(d.only_pages(2), None, "too many to list");
+    }
+
+    #[test]
+    fn open_pages_are_counted_while_their_stream_lives() {
+        let (_tx, stop) = watch::channel(false);
+        let live = Arc::new(Live::new(Snapshot::default(), stop));
+        let page = ["skills/a/index.html".to_string()];
+        let a = live.open_stream(Some(page[0].clone()));
+        let b = live.open_stream(Some(page[0].clone()));
+        let _unnamed = live.open_stream(None);
+        assert_eq!(live.streams_opened(), 3);
+        assert!(live.is_viewed(&page));
+        drop(a);
+        assert!(live.is_viewed(&page), "one tab still shows it");
+        drop(b);
+        assert!(!live.is_viewed(&page));
+        assert!(!live.is_viewed(&["index.html".to_string()]));
     }
 
     #[test]
