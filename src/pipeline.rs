@@ -5,8 +5,9 @@
 //! `check` stops after resolve; `build` streams pages into a staging folder
 //! and swaps it in; `serve` keeps them in memory and runs the same stages
 //! again on every change through a [`Session`], whose caches make one
-//! edited file cost one parse, and an edit to nothing but a page's prose
-//! one page render. There is one code path, so what `check` accepts
+//! edited file cost one parse, an edit to nothing but a page's prose one
+//! page render, and an edit to what shows of an entry one page render
+//! before the rest. There is one code path, so what `check` accepts
 //! `build` renders, and what `serve` shows is what `build` writes.
 
 use std::path::{Path, PathBuf};

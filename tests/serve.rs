@@ -1344,7 +1344,8 @@ fn browser_sees_live_changes() {
 /// ```
 ///
 /// The handbook (the bundled one by default) is copied first; the copy is
-/// edited. "Saved" is the moment before the write; "reloaded" is the new
+/// edited: a sentence added to the body, or with `ROADBOOK_MEASURE_EDIT=title`
+/// a word added to the first quoted front matter value (the title). "Saved" is the moment before the write; "reloaded" is the new
 /// document's load event, both read from the same wall clock.
 #[test]
 #[ignore = "a measurement, not a check"]
