@@ -253,14 +253,14 @@ impl Session {
         self.rebuild_with(changed, &mut |_| {})
     }
 
-    /// [`Session::rebuild`], handing `early` the edited files' own pages
-    /// before the rest when the edit reaches further than their bodies but
-    /// keeps their shape (a new title or summary, say: see
-    /// [`crate::content::Entity::same_shape`]). Those pages come out
-    /// exactly as the full rebuild that follows makes them, in the time of
-    /// one page; `serve` shows them at once, then the pages that list or
-    /// link the edited entries when the rebuild is done. `early` gets the
-    /// last site with those pages replaced.
+    /// [`Session::rebuild`], handing `early` the edited file's own page
+    /// before the rest when one file was edited, further than its body but
+    /// keeping its shape (a new title or summary, say: see
+    /// [`crate::content::Entity::same_shape`]). That page comes out
+    /// exactly as the full rebuild that follows makes it, in the time of
+    /// one page; `serve` shows it at once, then the pages that list or
+    /// link the entry when the rebuild is done. `early` gets the last site
+    /// with that page replaced.
     pub fn rebuild_with(
         &mut self,
         changed: &[PathBuf],
@@ -318,7 +318,10 @@ impl Session {
                         }
                         _ => false,
                     };
-                    if !fits {
+                    // Alone: two entries retitled at once could swap
+                    // places while each alone would keep its own, and
+                    // another edited page could show the entry's old card.
+                    if !fits || changed.len() > 1 {
                         return None;
                     }
                 }

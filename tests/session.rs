@@ -278,3 +278,32 @@ fn a_file_that_is_not_a_page_rebuilds_everything() {
     assert_eq!(again.rendered, first.pages);
     assert_eq!(again.files, pipeline::build(&options(root)).unwrap().files);
 }
+
+#[test]
+fn two_front_matter_edits_at_once_show_nothing_early() {
+    let hb = bundled();
+    let root = hb.path();
+    let mut session = Session::new(options(root));
+    assert!(session.build().is_ok());
+    let files = markdown_files(root);
+    let picked: Vec<PathBuf> = files
+        .iter()
+        .filter(|p| p.starts_with("content/skills"))
+        .take(2)
+        .cloned()
+        .collect();
+    for rel in &picked {
+        let text = std::fs::read_to_string(root.join(rel)).unwrap();
+        std::fs::write(root.join(rel), with_suffix(&text, "title", " II").unwrap()).unwrap();
+    }
+    let mut early = 0;
+    let patched = session.rebuild_with(&picked, &mut |_| early += 1);
+    assert_eq!(
+        early, 0,
+        "each could keep its place while together they swap"
+    );
+    assert_eq!(
+        patched.unwrap().files,
+        pipeline::build(&options(root)).unwrap().files
+    );
+}
