@@ -798,7 +798,7 @@ fn live_events_follow_builds() {
 #[test]
 fn a_new_title_shows_on_its_page_first_then_everywhere() {
     let hb = Handbook::new("early");
-    let server = Server::start(&hb);
+    let mut server = Server::start(&hb);
     let mut events = Events::open(&server);
     hb.replace(
         "content/skills/alpha.md",
@@ -826,7 +826,8 @@ fn a_new_title_shows_on_its_page_first_then_everywhere() {
         "the skill's page is already final: {pages:?}"
     );
     assert!(server.get("skills/beta/").body.contains("Alpha Prime"));
-    let log = server.log();
+    // The line is printed just after the signal is sent.
+    let log = server.wait_for_log(|log| log.contains("rebuilt in ").then(|| log.to_string()));
     let shown = log.find("shown in ").expect("the early line");
     let rebuilt = log.rfind("rebuilt in ").unwrap();
     assert!(shown < rebuilt, "{log}");
