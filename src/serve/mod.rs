@@ -346,8 +346,8 @@ fn head_start(live: &Live, shown: &[String], opened: u64) {
 }
 
 /// Publishes the result of a build after `what` changed (`parsed` files
-/// parsed, started at `start`) and prints its line; returns the HTML pages
-/// that changed.
+/// parsed, started at `start`) and prints its line; for an early result,
+/// returns the HTML pages it changed (for [`head_start`]).
 fn publish(
     result: Result<Built, Failure>,
     live: &Live,
@@ -392,12 +392,6 @@ fn publish(
             };
             let pages = built.pages;
             let base_path = built.base_path;
-            let shown: Vec<String> = diff
-                .changed
-                .iter()
-                .filter(|p| p.ends_with(".html"))
-                .cloned()
-                .collect();
             let next = Snapshot {
                 site: if changed || before.site.is_none() {
                     Some(Arc::new(built.files))
@@ -420,7 +414,7 @@ fn publish(
                     start.elapsed().as_millis(),
                     plural(built.rendered, "page"),
                 );
-                return shown;
+                return diff.html_pages();
             }
             eprintln!(
                 "rebuilt in {} ms: {what}; parsed {parsed} {}, {rendered} ({} changed), {told}",
@@ -431,7 +425,7 @@ fn publish(
             if moved {
                 eprintln!("base_url changed: now serving {origin}{base_path}");
             }
-            shown
+            Vec::new()
         }
         Err(f) => {
             let text = f.diagnostics.render();

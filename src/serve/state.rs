@@ -199,13 +199,16 @@ impl Diff {
         if self.pages > most || self.changed.iter().any(shown_elsewhere) {
             return None;
         }
-        Some(
-            self.changed
-                .iter()
-                .filter(|p| p.ends_with(".html"))
-                .cloned()
-                .collect(),
-        )
+        Some(self.html_pages())
+    }
+
+    /// The HTML pages among the changed files.
+    pub fn html_pages(&self) -> Vec<String> {
+        self.changed
+            .iter()
+            .filter(|p| p.ends_with(".html"))
+            .cloned()
+            .collect()
     }
 
     /// True when every change is a stylesheet, which a page can swap in
