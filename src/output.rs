@@ -63,13 +63,13 @@ impl Sink for Memory {
 /// ones: the handbook's `static/`, then co-located files, then the theme's
 /// CSS and JS under hashed names. The sitemap, feed and `robots.txt` are
 /// added only where the handbook has no file of that name: a handbook may
-/// provide its own. Returns how many files were put.
+/// provide its own.
 pub fn extras(
     site: &Site,
     statics: &[SourceFile],
     shipped: &ShippedAssets,
     sink: &dyn Sink,
-) -> Result<usize, FsError> {
+) -> Result<Extras, FsError> {
     let mut files: BTreeMap<String, &[u8]> = BTreeMap::new();
     for f in statics {
         let rel = f.rel.strip_prefix("static").unwrap_or(&f.rel);
@@ -96,11 +96,40 @@ pub fn extras(
         files.insert("CNAME".to_string(), c.as_bytes());
     }
     let discovery = render::discovery_files(site);
+    let mut generated = Vec::new();
     for p in &discovery {
-        files.entry(p.path.clone()).or_insert(p.html.as_bytes());
+        if !files.contains_key(&p.path) {
+            files.insert(p.path.clone(), p.html.as_bytes());
+            generated.push(p.path.clone());
+        }
     }
     for (path, bytes) in &files {
         sink.put(path, bytes)?;
     }
-    Ok(files.len())
+    Ok(Extras {
+        files: files.len(),
+        discovery: generated,
+    })
+}
+
+/// What [`extras`] put.
+#[derive(Debug, Clone, Default)]
+pub struct Extras {
+    /// How many files.
+    pub files: usize,
+    /// The sitemap, feed and `robots.txt` it made (not those the handbook
+    /// ships itself): a `serve` session makes these again after an edit
+    /// to an entry's title or summary, which the feed shows.
+    pub discovery: Vec<String>,
+}
+
+/// The discovery files named in `made` (from [`Extras::discovery`]) again,
+/// from the site as it is now.
+pub fn discovery_again(site: &Site, made: &[String], sink: &dyn Sink) -> Result<(), FsError> {
+    for p in render::discovery_files(site) {
+        if made.contains(&p.path) {
+            sink.put(&p.path, p.html.as_bytes())?;
+        }
+    }
+    Ok(())
 }

@@ -21,7 +21,8 @@ use crate::git;
 use crate::markdown::highlight;
 use crate::output::{self, Files, Memory};
 use crate::render;
-use crate::render::views::Cards;
+use crate::render::assets::AssetsView;
+use crate::render::views::{self, Cards, SiteView};
 use crate::resolve::{self, PageRef, Site};
 
 /// What the commands ask of the pipeline.
@@ -187,10 +188,21 @@ pub struct Session {
 enum Patch {
     /// Bodies only: the whole result, one page per edited file.
     Done(Result<Built, Failure>),
-    /// Shapes kept: the edited files' own pages, ahead of a full build,
-    /// and the kept state they were rendered from, which that build
-    /// replaces.
-    Early(Built, Box<Last>),
+    /// A shape kept: the edited file's own page, and what the pages that
+    /// show it need to be rendered next.
+    Early(Built, Box<Rest>),
+}
+
+/// The rest of a run that showed an edited entry's own page early.
+struct Rest {
+    /// The kept state, with the entry swapped in and its cards refreshed.
+    last: Last,
+    edited: PageRef,
+    /// The `site` global as the last build made it.
+    old_view: SiteView,
+    /// The fields of `site` the edit changed, when they are known already
+    /// (and set for the templates).
+    site_changed: Option<Vec<&'static str>>,
 }
 
 /// What a [`Session`] keeps between runs.
@@ -214,6 +226,10 @@ struct Kept {
     site: Site,
     templates: render::Templates,
     cards: Cards,
+    assets: AssetsView,
+    /// The sitemap, feed and `robots.txt`, where made (not shipped by the
+    /// handbook).
+    discovery: Vec<String>,
 }
 
 impl Session {
@@ -255,12 +271,12 @@ impl Session {
 
     /// [`Session::rebuild`], handing `early` the edited file's own page
     /// before the rest when one file was edited, further than its body but
-    /// keeping its shape (a new title or summary, say: see
-    /// [`crate::content::Entity::same_shape`]). That page comes out
-    /// exactly as the full rebuild that follows makes it, in the time of
-    /// one page; `serve` shows it at once, then the pages that list or
-    /// link the entry when the rebuild is done. `early` gets the last site
-    /// with that page replaced.
+    /// keeping its shape and place (a new title or summary, say: see
+    /// [`crate::content::Entity::same_shape`]). That page comes out in the
+    /// time of one page, and `serve` shows it at once; then only the pages
+    /// that can show the entry are rendered again (its lists, neighbours
+    /// and linking pages: see [`render::pages_showing`]), not the site.
+    /// `early` gets the last site with that page replaced.
     pub fn rebuild_with(
         &mut self,
         changed: &[PathBuf],
@@ -268,15 +284,65 @@ impl Session {
     ) -> Result<Built, Failure> {
         match self.patch(changed) {
             Some(Patch::Done(result)) => result,
-            Some(Patch::Early(built, stale)) => {
+            Some(Patch::Early(built, rest)) => {
                 early(built);
-                // Freeing a large site takes a while: not before the
-                // early pages are out.
-                drop(stale);
-                self.build()
+                self.show_everywhere(*rest)
             }
             None => self.build(),
         }
+    }
+
+    /// After an entry's own page was shown early: the pages that list,
+    /// link or otherwise show it, the JSON export and the feed, rendered
+    /// from the kept state. Any failure here (a template that breaks on
+    /// the new value, say) becomes a full build, which reports it as
+    /// `build` would.
+    fn show_everywhere(&mut self, rest: Rest) -> Result<Built, Failure> {
+        let Rest {
+            mut last,
+            edited,
+            old_view,
+            site_changed,
+        } = rest;
+        let mut t = Timings::default();
+        let k = &mut last.kept;
+        let changed = match site_changed {
+            Some(c) => c,
+            None => t.time("views", || new_site(k, &old_view)),
+        };
+        drop(old_view);
+        let memory = Memory::default();
+        let rendered = t.time("render", || {
+            let rendered = render::pages_showing(
+                &k.site,
+                &k.templates,
+                &k.cards,
+                Some(&self.cache.code),
+                &memory,
+                edited,
+                &changed,
+            );
+            output::discovery_again(&k.site, &k.discovery, &memory).ok()?;
+            rendered.ok()
+        });
+        let Some(rendered) = rendered else {
+            return self.build();
+        };
+        let files = t.time("files", || {
+            last.files.overlay(memory.into_files());
+            last.files.clone()
+        });
+        let built = Built {
+            files,
+            pages: last.pages,
+            file_count: last.file_count,
+            base_path: last.kept.site.config.base_path.clone(),
+            warnings: last.warnings.clone(),
+            rendered: rendered.pages,
+            timings: t,
+        };
+        self.last = Some(last);
+        Ok(built)
     }
 
     /// The fast paths of [`Session::rebuild_with`]; `None` when neither
@@ -331,10 +397,18 @@ impl Session {
             }
             Some((edits, bodies_only))
         })?;
-        // From here the kept state is changed: when this is not the whole
-        // run, the full build that follows replaces it.
+        // From here the kept state is changed: a run that fails drops it,
+        // and the next run builds everything.
         let mut last = self.last.take()?;
         let refs: Vec<PageRef> = edits.iter().map(|(r, _)| *r).collect();
+        // What every page saw of the site before the edit, to find what
+        // the edit changes of it.
+        let old_view = (!bodies_only).then(|| {
+            let k = &last.kept;
+            t.time("views", || {
+                views::site_view(&k.site, &k.cards, k.assets.clone())
+            })
+        });
         for (r, new) in edits {
             match new {
                 Reparsed::Home(doc) => {
@@ -345,6 +419,15 @@ impl Session {
                     render::views::refresh_card(&last.kept.site, &mut last.kept.cards, r);
                 }
             }
+        }
+        // Most templates of entries' pages read nothing of `site` that an
+        // entry makes (the built-in ones read the settings): those pages
+        // come first, and `site` is made again after.
+        let mut site_changed = None;
+        if let (Some(old), [r]) = (&old_view, refs.as_slice())
+            && render::page_reads(&last.kept.templates, *r, views::FIELDS_FROM_ENTRIES)
+        {
+            site_changed = Some(t.time("views", || new_site(&mut last.kept, old)));
         }
         let memory = Memory::default();
         let rendered = t.time("render", || {
@@ -382,8 +465,20 @@ impl Session {
             rendered: refs.len(),
             timings: t,
         };
-        if !bodies_only {
-            return Some(Patch::Early(built, Box::new(last)));
+        match (old_view, refs.as_slice()) {
+            (Some(old_view), [edited]) => {
+                let rest = Rest {
+                    last,
+                    edited: *edited,
+                    old_view,
+                    site_changed,
+                };
+                return Some(Patch::Early(built, Box::new(rest)));
+            }
+            // Never so (more than one edit reaches here only for bodies),
+            // but a full build is right whatever came.
+            (Some(_), _) => return None,
+            (None, _) => {}
         }
         self.last = Some(last);
         Some(Patch::Done(Ok(built)))
@@ -399,6 +494,17 @@ impl Session {
     pub fn parse_counts(&self) -> (usize, usize) {
         (self.cache.parse.parsed, self.cache.parse.reused)
     }
+}
+
+/// Makes the `site` global again from the kept state, sets it for the
+/// templates if it changed, and returns which fields did.
+fn new_site(k: &mut Kept, old: &SiteView) -> Vec<&'static str> {
+    let view = views::site_view(&k.site, &k.cards, k.assets.clone());
+    let changed = views::changed_site_fields(old, &view);
+    if !changed.is_empty() {
+        render::set_site(&mut k.templates, &view);
+    }
+    changed
 }
 
 /// load → parse → resolve. Writes nothing.
@@ -493,7 +599,7 @@ fn render_into(
         files: Files::default(),
         pages: rendered.pages,
         // Pages, the JSON export and the extras.
-        file_count: rendered.pages + 1 + extras,
+        file_count: rendered.pages + 1 + extras.files,
         base_path: site.config.base_path.clone(),
         warnings,
         rendered: rendered.pages,
@@ -503,6 +609,8 @@ fn render_into(
         site,
         templates: tpl,
         cards,
+        assets: shipped.view(),
+        discovery: extras.discovery,
     };
     Ok((built, kept))
 }

@@ -144,6 +144,45 @@ fn with_suffix(text: &str, key: &str, suffix: &str) -> Option<String> {
     Some(format!("{}{suffix}{}", &text[..end], &text[end..]))
 }
 
+/// `text` with `item` put first in the front matter's `key` array
+/// (`tools = ["Git"]` → `tools = ["Added", "Git"]`); `None` when the file
+/// has no such line.
+fn with_first_item(text: &str, key: &str, item: &str) -> Option<String> {
+    let at = text.find(&format!("\n{key} = ["))? + key.len() + 5;
+    Some(format!("{}\"{item}\", {}", &text[..at], &text[at..]))
+}
+
+/// Edits to what shows of an entry but not where it sorts or what it
+/// links: a title or summary, a skill's difficulty, tools and impact, a
+/// role's duties and pay, a phase's focus. Each applies to the files that
+/// have the key.
+fn shape_keeping_edits(text: &str) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    for (key, suffix) in [
+        ("title", ", revised"),
+        ("summary", " Revised."),
+        ("impact", " Revised."),
+        ("applies", " Revised."),
+    ] {
+        out.extend(with_suffix(text, key, suffix).map(|t| (key, t)));
+    }
+    for key in ["tools", "responsibilities", "focus"] {
+        out.extend(with_first_item(text, key, "Added while previewing").map(|t| (key, t)));
+    }
+    for (from, to) in [("beginner", "advanced"), ("advanced", "beginner")] {
+        let old = format!("\ndifficulty = \"{from}\"");
+        if text.contains(&old) {
+            let new = format!("\ndifficulty = \"{to}\"");
+            out.push(("difficulty", text.replacen(&old, &new, 1)));
+        }
+    }
+    // A salary's upper end, one digit longer.
+    if text.contains("\nmax = ") && text.contains("[[salary]]") {
+        out.push(("salary", text.replacen("\nmax = ", "\nmax = 1", 1)));
+    }
+    out
+}
+
 /// A paragraph, a list and a code block added at the end of the body: an
 /// edit only the file's own page shows.
 fn body_edit(text: &str) -> String {
@@ -152,12 +191,21 @@ fn body_edit(text: &str) -> String {
     )
 }
 
+/// What [`every_edit_matches_a_build`] counted.
+#[derive(Debug, Default)]
+struct Counts {
+    /// Body edits that re-rendered a single page.
+    single: usize,
+    /// Front matter edits whose page was shown early.
+    early: usize,
+    /// Of those, the ones that then rendered fewer pages than the site has.
+    partial: usize,
+}
+
 /// Runs edits of every kind on every Markdown file of the handbook at
 /// `root` (`all_kinds: false` skips the kinds that always rebuild
-/// everything, which other tests cover on the whole); returns how many
-/// body edits re-rendered a single page, and how many front matter edits
-/// had their page shown early.
-fn every_edit_matches_a_build(root: &Path, all_kinds: bool) -> (usize, usize) {
+/// everything, which other tests cover on the whole).
+fn every_edit_matches_a_build(root: &Path, all_kinds: bool) -> Counts {
     let mut session = Session::new(options(root));
     assert!(session.build().is_ok(), "the handbook builds");
     // Every file goes back to how it was after its edits.
@@ -165,12 +213,13 @@ fn every_edit_matches_a_build(root: &Path, all_kinds: bool) -> (usize, usize) {
     let restore = |session: &mut Session, rel: &Path, original: &str| {
         edit_and_compare_with(session, root, rel, original, Some(&start));
     };
-    let (mut single, mut early) = (0, 0);
+    let pages = start.as_ref().map_or(0, |b| b.pages);
+    let mut counts = Counts::default();
     for rel in markdown_files(root) {
         let original = std::fs::read_to_string(root.join(&rel)).unwrap();
         // Body only: the fast path when the file had no warnings.
         if edit_and_compare(&mut session, root, &rel, &body_edit(&original)).0 == 1 {
-            single += 1;
+            counts.single += 1;
         }
         // A link: a backlink appears on the target's page.
         edit_and_compare(
@@ -182,14 +231,16 @@ fn every_edit_matches_a_build(root: &Path, all_kinds: bool) -> (usize, usize) {
         // Back as it was: the session must not keep anything of the edits.
         restore(&mut session, &rel, &original);
         // What shows of the entry, not its place or links: its own page
-        // comes early, the rest with the full rebuild.
-        for (key, suffix) in [("title", ", revised"), ("summary", " Revised.")] {
-            if let Some(edited) = with_suffix(&original, key, suffix) {
-                if edit_and_compare(&mut session, root, &rel, &edited).1 {
-                    early += 1;
+        // comes early, then the pages that show it.
+        for (_, edited) in shape_keeping_edits(&original) {
+            let (rendered, shown_early) = edit_and_compare(&mut session, root, &rel, &edited);
+            if shown_early {
+                counts.early += 1;
+                if rendered < pages {
+                    counts.partial += 1;
                 }
-                restore(&mut session, &rel, &original);
             }
+            restore(&mut session, &rel, &original);
         }
         if !all_kinds {
             continue;
@@ -214,31 +265,37 @@ fn every_edit_matches_a_build(root: &Path, all_kinds: bool) -> (usize, usize) {
         // Back as it was: the session must not keep anything of the edits.
         restore(&mut session, &rel, &original);
     }
-    (single, early)
+    counts
 }
 
 #[test]
 fn every_edit_of_the_bundled_handbook_matches_a_build() {
     let hb = bundled();
     let files = markdown_files(hb.path()).len();
-    let (single, early) = every_edit_matches_a_build(hb.path(), false);
+    let counts = every_edit_matches_a_build(hb.path(), false);
     // The bundled handbook has no warnings, so every body edit takes the
     // fast path.
-    assert_eq!(single, files, "body edits that re-rendered one page");
+    assert_eq!(counts.single, files, "body edits that re-rendered one page");
     // Every file has a title, and a suffix moves none of them in its list
-    // here, so at least every title edit shows its page early.
+    // here, so at least every title edit shows its page early, and none
+    // needs the whole site again.
     assert!(
-        early >= files,
-        "{early} of {files} front matter edits shown early"
+        counts.early >= files,
+        "{} of {files} front matter edits shown early",
+        counts.early
     );
+    eprintln!("bundled: {counts:?}");
+    assert_eq!(counts.partial, counts.early, "{counts:?}");
 }
 
 #[test]
 fn every_edit_of_the_full_fixture_matches_a_build() {
     let hb = full();
-    let (single, early) = every_edit_matches_a_build(hb.path(), true);
-    assert!(single > 0, "some body edit took the fast path");
-    assert!(early > 0, "some front matter edit was shown early");
+    let counts = every_edit_matches_a_build(hb.path(), true);
+    assert!(counts.single > 0, "some body edit took the fast path");
+    assert!(counts.early > 0, "some front matter edit was shown early");
+    eprintln!("full: {counts:?}");
+    assert!(counts.partial > 0, "{counts:?}");
 }
 
 #[test]
@@ -305,5 +362,60 @@ fn two_front_matter_edits_at_once_show_nothing_early() {
     assert_eq!(
         patched.unwrap().files,
         pipeline::build(&options(root)).unwrap().files
+    );
+}
+
+#[test]
+fn a_template_that_reads_every_skill_has_its_pages_rendered_again() {
+    let hb = bundled();
+    let root = hb.path();
+    // Every skill page lists every skill, through an included partial;
+    // every role page shows `site` whole through a variable.
+    let skill = roadbook::render::BUILTIN
+        .iter()
+        .find(|(n, _)| *n == "skill.html")
+        .unwrap()
+        .1
+        .replace(
+            "{% endblock content %}",
+            "{% include \"all-skills.html\" %}{% endblock content %}",
+        );
+    change_file(&hb, "templates/skill.html", skill);
+    change_file(
+        &hb,
+        "templates/all-skills.html",
+        "<ul>{% for c in site.categories %}{% for s in c.skills %}<li>{{ s.title }}</li>{% endfor %}{% endfor %}</ul>",
+    );
+    let role = roadbook::render::BUILTIN
+        .iter()
+        .find(|(n, _)| *n == "role.html")
+        .unwrap()
+        .1
+        .replace(
+            "{% endblock content %}",
+            "{% set everything = site %}<p>{{ everything.tracks | length }} tracks</p>{% endblock content %}",
+        );
+    change_file(&hb, "templates/role.html", role);
+    let mut session = Session::new(options(root));
+    let pages = session.build().unwrap().pages;
+    let rel = Path::new("content/skills/databases.md");
+    let text = std::fs::read_to_string(root.join(rel)).unwrap();
+    let (rendered, early) = edit_and_compare(
+        &mut session,
+        root,
+        rel,
+        &with_suffix(&text, "title", " and storage").unwrap(),
+    );
+    assert!(early);
+    // Not the whole site (the phases' pages show no skill list), but
+    // every skill and role page.
+    assert!(rendered < pages, "{rendered} of {pages}");
+    let skills = markdown_files(root)
+        .iter()
+        .filter(|p| p.starts_with("content/skills") || p.starts_with("content/roles"))
+        .count();
+    assert!(
+        rendered > skills,
+        "{rendered} pages for {skills} skills and roles"
     );
 }

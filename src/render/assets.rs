@@ -78,7 +78,7 @@ impl ShippedAssets {
 
 /// `site.assets`: the published names of the theme's files, to be written
 /// `{{ root }}{{ site.assets.css }}`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AssetsView {
     pub css: String,
     pub js: String,

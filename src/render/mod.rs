@@ -13,10 +13,11 @@ pub mod charts;
 pub mod export;
 pub mod feeds;
 pub mod format;
+pub mod reads;
 pub mod structured;
 pub mod views;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use rayon::prelude::*;
@@ -89,6 +90,18 @@ struct TemplateSource {
 pub struct Templates {
     tera: Tera,
     sources: HashMap<String, TemplateSource>,
+    /// What each template, with those it uses, reads of `site`.
+    site_reads: HashMap<String, reads::SiteReads>,
+}
+
+impl Templates {
+    /// Whether pages rendered with `template` can show any of the
+    /// `changed` fields of `site`.
+    fn reads_any(&self, template: &str, changed: &[&str]) -> bool {
+        self.site_reads
+            .get(template)
+            .is_none_or(|r| r.any_of(changed))
+    }
 }
 
 /// Builds the template set from the built-ins and the handbook's overrides
@@ -137,11 +150,16 @@ pub fn templates(overrides: &[SourceFile]) -> Result<Templates, Diagnostics> {
         .iter()
         .map(|n| (n.as_str(), sources[*n].text.as_str()))
         .collect();
+    let site_reads = reads::site_reads(&all);
     if let Err(e) = tera.add_raw_templates(all) {
         diags.push(tera_diagnostic(&e, &sources));
         return Err(diags);
     }
-    Ok(Templates { tera, sources })
+    Ok(Templates {
+        tera,
+        sources,
+        site_reads,
+    })
 }
 
 fn tera_diagnostic(e: &tera::Error, sources: &HashMap<String, TemplateSource>) -> Diagnostic {
@@ -166,7 +184,7 @@ fn tera_diagnostic(e: &tera::Error, sources: &HashMap<String, TemplateSource>) -
 }
 
 /// What one output page is.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Job {
     Home,
     Entity(Kind, usize),
@@ -190,6 +208,25 @@ impl Job {
             Job::Compare(a, b) => views::compare_url(site, a, b),
             Job::Alias(a) => format!("skills/{}/", site.aliases[a].0),
             Job::NotFound => "404.html".to_string(),
+        }
+    }
+
+    /// The template the page is rendered with.
+    fn template(self) -> &'static str {
+        match self {
+            Job::Home => "index.html",
+            Job::Entity(Kind::Skill, _) => "skill.html",
+            Job::Entity(Kind::Role, _) => "role.html",
+            Job::Entity(Kind::Phase, _) => "phase.html",
+            Job::Entity(Kind::Page, _) => "page.html",
+            Job::Section(Kind::Skill) => "skills.html",
+            Job::Section(Kind::Role) => "roles.html",
+            Job::Section(_) => "phases.html",
+            Job::Track(_) => "track.html",
+            Job::Matrix => "matrix.html",
+            Job::Compare(..) => "compare.html",
+            Job::Alias(_) => "redirect.html",
+            Job::NotFound => "404.html",
         }
     }
 
@@ -313,9 +350,13 @@ pub struct Rendered {
 /// session so that re-rendering one page does not redo it.
 pub fn prepare(site: &Site, templates: &mut Templates, shipped: &ShippedAssets) -> Cards {
     let cards = views::cards(site);
-    let site_view = views::site_view(site, &cards, shipped.view());
-    templates.tera.global_context().insert("site", &site_view);
+    set_site(templates, &views::site_view(site, &cards, shipped.view()));
     cards
+}
+
+/// Makes `view` the `site` every template sees.
+pub fn set_site(templates: &mut Templates, view: &views::SiteView) {
+    templates.tera.global_context().insert("site", view);
 }
 
 /// Renders every page of the site and the JSON export in parallel and
@@ -383,6 +424,149 @@ pub fn pages_of(
         })
         .collect();
     r.finish(errors, docs.len())
+}
+
+/// Renders again every page that can show the entry at `edited`, after a
+/// `serve` session swapped in an edit that kept its shape and place
+/// ([`crate::content::Entity::same_shape`], [`Site::keeps_place`]) and
+/// refreshed its cards ([`views::refresh_card`]); `site_changed` names the
+/// fields of the `site` global that differ from the last build's
+/// ([`views::changed_site_fields`]). The JSON export is made again too.
+///
+/// Which pages those are follows from the view model ([`showing`]) and
+/// from what each template reads of `site` ([`reads`]); `tests/session.rs`
+/// compares the result with a fresh build for every file of two handbooks.
+pub fn pages_showing(
+    site: &Site,
+    templates: &Templates,
+    cards: &Cards,
+    memo: Option<&markdown::highlight::Memo>,
+    sink: &dyn Sink,
+    edited: PageRef,
+    site_changed: &[&str],
+) -> Result<Rendered, Diagnostics> {
+    let jobs = showing(site, templates, edited, site_changed);
+    let r = Renderer::new(site, templates, cards, memo, sink);
+    let (mut errors, more) = rayon::join(
+        || match sink.put_with("handbook.json", &mut |w| export::handbook_json(site, w)) {
+            Ok(()) => Vec::new(),
+            Err(e) => vec![(
+                Diagnostic::general(e.to_string()),
+                "handbook.json".to_string(),
+            )],
+        },
+        || {
+            jobs.par_iter()
+                .filter_map(|job| r.render(*job))
+                .collect::<Vec<_>>()
+        },
+    );
+    errors.extend(more);
+    r.finish(errors, jobs.len())
+}
+
+/// Whether the page of `r` is rendered with a template that reads any of
+/// `fields` of `site`.
+pub fn page_reads(templates: &Templates, r: PageRef, fields: &[&str]) -> bool {
+    let job = match r {
+        PageRef::Home => Job::Home,
+        PageRef::Entity(k, i) => Job::Entity(k, i),
+    };
+    templates.reads_any(job.template(), fields)
+}
+
+/// The pages that can show the entry at `edited` (see [`pages_showing`]):
+/// its own, the pages whose view holds its card or link, and those whose
+/// templates read a changed part of `site`. The largest pages come first,
+/// so that the two threads finish together.
+fn showing(site: &Site, templates: &Templates, edited: PageRef, site_changed: &[&str]) -> Vec<Job> {
+    let mut out: BTreeSet<Job> = BTreeSet::new();
+    let page = |r: PageRef| match r {
+        PageRef::Home => Job::Home,
+        PageRef::Entity(k, i) => Job::Entity(k, i),
+    };
+    out.insert(page(edited));
+    // Pages linking to it, whose empty link texts show its title; pages it
+    // links to, which list it among their backlinks.
+    if let Some(sources) = site.backlinks.get(&edited) {
+        out.extend(sources.iter().map(|&s| page(s)));
+    }
+    for (target, sources) in &site.backlinks {
+        if sources.contains(&edited) {
+            out.insert(page(*target));
+        }
+    }
+    let track_of = |p: usize| site.tracks.iter().position(|t| t.phases.contains(&p));
+    let all = jobs(site);
+    match edited {
+        PageRef::Entity(Kind::Skill, i) => {
+            let rel = &site.skill_relations[i];
+            let skills = rel
+                .prerequisites
+                .iter()
+                .chain(&rel.unlocks)
+                .chain(&rel.related);
+            out.extend(skills.map(|&j| Job::Entity(Kind::Skill, j)));
+            // The roles' pages group it by level; their cards list it as a
+            // key skill, and their comparisons row by row.
+            for &(role, _) in &rel.roles {
+                out.insert(Job::Entity(Kind::Role, role));
+                out.extend(
+                    all.iter()
+                        .filter(|j| matches!(j, Job::Compare(a, b) if *a == role || *b == role)),
+                );
+            }
+            for &p in &rel.phases {
+                out.insert(Job::Entity(Kind::Phase, p));
+                out.extend(track_of(p).map(Job::Track));
+                out.insert(Job::Section(Kind::Phase));
+            }
+            for (a, (_, target)) in site.aliases.iter().enumerate() {
+                if *target == i {
+                    out.insert(Job::Alias(a));
+                }
+            }
+            out.insert(Job::Matrix);
+        }
+        PageRef::Entity(Kind::Role, i) => {
+            // Every role page links to every other role to compare with,
+            // by title.
+            out.extend(all.iter().filter(|j| match j {
+                Job::Entity(Kind::Role, _) => true,
+                Job::Compare(a, b) => *a == i || *b == i,
+                _ => false,
+            }));
+            let needs = &site.role_relations[i].skills;
+            out.extend(needs.iter().map(|&(s, _)| Job::Entity(Kind::Skill, s)));
+        }
+        PageRef::Entity(Kind::Phase, i) => {
+            let rel = &site.phase_relations[i];
+            out.extend(
+                rel.previous
+                    .iter()
+                    .chain(&rel.next)
+                    .map(|&p| Job::Entity(Kind::Phase, p)),
+            );
+            // The skills it builds show its card.
+            for (s, srel) in site.skill_relations.iter().enumerate() {
+                if srel.phases.contains(&i) {
+                    out.insert(Job::Entity(Kind::Skill, s));
+                }
+            }
+            out.extend(track_of(i).map(Job::Track));
+            out.insert(Job::Section(Kind::Phase));
+        }
+        PageRef::Entity(Kind::Page, _) | PageRef::Home => {}
+    }
+    if !site_changed.is_empty() {
+        out.extend(
+            all.iter()
+                .filter(|j| templates.reads_any(j.template(), site_changed)),
+        );
+    }
+    let mut list: Vec<Job> = out.into_iter().collect();
+    list.sort_by_key(|j| !j.lists_the_site());
+    list
 }
 
 /// What every page job shares: the inputs, where pages go, and the time
@@ -564,7 +748,7 @@ struct PageJob {
 fn page_job(site: &Site, cards: &Cards, job: Job, md: &Markdown<'_>) -> PageJob {
     let mut ctx = Context::new();
     let url = job.url(site);
-    let (template, path, file, mut m) = match job {
+    let (path, file, mut m) = match job {
         Job::Home => {
             let title = site
                 .home
@@ -577,7 +761,7 @@ fn page_job(site: &Site, cards: &Cards, job: Job, md: &Markdown<'_>) -> PageJob 
                 meta(site, "home", "home", title, summary, String::new()),
                 md,
             );
-            ("index.html", String::new(), "index.html".to_string(), m)
+            (String::new(), "index.html".to_string(), m)
         }
         Job::Entity(kind, i) => {
             let r = PageRef::Entity(kind, i);
@@ -607,24 +791,13 @@ fn page_job(site: &Site, cards: &Cards, job: Job, md: &Markdown<'_>) -> PageJob 
                 Kind::Phase => ctx.insert("phase", &views::phase_view(site, cards, i)),
                 Kind::Page => {}
             }
-            let template = match kind {
-                Kind::Skill => "skill.html",
-                Kind::Role => "role.html",
-                Kind::Phase => "phase.html",
-                Kind::Page => "page.html",
-            };
-            (
-                template,
-                card.url.clone(),
-                format!("{}index.html", card.url),
-                m,
-            )
+            (card.url.clone(), format!("{}index.html", card.url), m)
         }
         Job::Section(kind) => {
-            let (template, title, section) = match kind {
-                Kind::Skill => ("skills.html", "Skills", "skills"),
-                Kind::Role => ("roles.html", "Job roles", "roles"),
-                _ => ("phases.html", "Roadmaps", "phases"),
+            let (title, section) = match kind {
+                Kind::Skill => ("Skills", "skills"),
+                Kind::Role => ("Job roles", "roles"),
+                _ => ("Roadmaps", "phases"),
             };
             let m = meta(site, section, section, title.to_string(), None, url.clone());
             if kind == Kind::Phase {
@@ -634,13 +807,13 @@ fn page_job(site: &Site, cards: &Cards, job: Job, md: &Markdown<'_>) -> PageJob 
                     .collect();
                 ctx.insert("tracks", &tracks);
             }
-            (template, url.clone(), format!("{url}index.html"), m)
+            (url.clone(), format!("{url}index.html"), m)
         }
         Job::Track(i) => {
             let tv = views::track_view(site, cards, i, Some(&urls::root_prefix(&url)));
             let m = meta(site, "track", "phases", tv.title.clone(), None, url.clone());
             ctx.insert("track", &tv);
-            ("track.html", url.clone(), format!("{url}index.html"), m)
+            (url.clone(), format!("{url}index.html"), m)
         }
         Job::Matrix => {
             let m = meta(
@@ -652,7 +825,7 @@ fn page_job(site: &Site, cards: &Cards, job: Job, md: &Markdown<'_>) -> PageJob 
                 url.clone(),
             );
             ctx.insert("rows", &views::matrix_rows(site, cards));
-            ("matrix.html", url.clone(), format!("{url}index.html"), m)
+            (url.clone(), format!("{url}index.html"), m)
         }
         Job::Compare(a, b) => {
             let cv = views::compare_view(site, cards, a, b);
@@ -670,7 +843,7 @@ fn page_job(site: &Site, cards: &Cards, job: Job, md: &Markdown<'_>) -> PageJob 
                 url.clone(),
             );
             ctx.insert("compare", &cv);
-            ("compare.html", url.clone(), format!("{url}index.html"), m)
+            (url.clone(), format!("{url}index.html"), m)
         }
         Job::Alias(a) => {
             let (alias, skill) = &site.aliases[a];
@@ -693,7 +866,7 @@ fn page_job(site: &Site, cards: &Cards, job: Job, md: &Markdown<'_>) -> PageJob 
                     new_slug: target.slug,
                 },
             );
-            ("redirect.html", url.clone(), format!("{url}index.html"), m)
+            (url.clone(), format!("{url}index.html"), m)
         }
         Job::NotFound => {
             let m = meta(
@@ -704,12 +877,7 @@ fn page_job(site: &Site, cards: &Cards, job: Job, md: &Markdown<'_>) -> PageJob 
                 None,
                 "404.html".to_string(),
             );
-            (
-                "404.html",
-                "404.html".to_string(),
-                "404.html".to_string(),
-                m,
-            )
+            ("404.html".to_string(), "404.html".to_string(), m)
         }
     };
     m.updated = job.updated(site).map(views::Updated::from);
@@ -727,7 +895,7 @@ fn page_job(site: &Site, cards: &Cards, job: Job, md: &Markdown<'_>) -> PageJob 
     };
     ctx.insert("root", &root);
     PageJob {
-        template,
+        template: job.template(),
         file,
         ctx,
     }

@@ -19,7 +19,7 @@ use crate::resolve::timeline::{Weeks, duration_label};
 use crate::resolve::{PageRef, Site};
 
 /// A link to an entity, with what a list or card needs.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LinkView {
     pub slug: String,
     pub title: String,
@@ -27,7 +27,7 @@ pub struct LinkView {
     pub summary: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SalaryView {
     pub region: String,
     pub currency: String,
@@ -42,7 +42,7 @@ pub struct SalaryView {
 }
 
 /// A skill as lists, tables and its own page show it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SkillCard {
     #[serde(flatten)]
     pub link: LinkView,
@@ -54,7 +54,7 @@ pub struct SkillCard {
     pub tools: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RoleCard {
     #[serde(flatten)]
     pub link: LinkView,
@@ -81,13 +81,13 @@ pub struct SalaryColumn {
 }
 
 /// An inline SVG chart with its heading.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Chart {
     pub title: String,
     pub svg: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PhaseCard {
     #[serde(flatten)]
     pub link: LinkView,
@@ -104,21 +104,21 @@ pub struct PhaseCard {
 }
 
 /// A phase inside a track view: its card and the skills it builds.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TrackPhase {
     #[serde(flatten)]
     pub card: PhaseCard,
     pub skills: Vec<LinkView>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CategoryView {
     pub id: String,
     pub title: String,
     pub skills: Vec<SkillCard>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TrackView {
     pub id: String,
     pub title: String,
@@ -135,7 +135,7 @@ pub struct TrackView {
     pub roadmap_svg: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MenuItem {
     pub title: String,
     pub url: String,
@@ -143,7 +143,7 @@ pub struct MenuItem {
 
 /// The `site` global: settings, navigation and every entity as a card, so
 /// overview pages need no per-page data.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SiteView {
     pub title: String,
     pub description: String,
@@ -168,7 +168,7 @@ pub struct SiteView {
 }
 
 /// When a page last changed (from git history).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Updated {
     /// `2026-11-20`, in UTC.
     pub date: String,
@@ -211,7 +211,7 @@ pub struct PageMeta {
     pub section: &'static str,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RoleNeed {
     #[serde(flatten)]
     pub role: LinkView,
@@ -231,14 +231,14 @@ pub struct SkillView {
     pub phases: Vec<PhaseCard>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SkillGroup {
     /// `expert`, `proficient` or `familiar`.
     pub level: &'static str,
     pub skills: Vec<LinkView>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RoleView {
     #[serde(flatten)]
     pub card: RoleCard,
@@ -252,7 +252,7 @@ pub struct RoleView {
 }
 
 /// One skill in a role-vs-role comparison.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CompareRow {
     pub skill: LinkView,
     /// The level each role needs, or "".
@@ -263,7 +263,7 @@ pub struct CompareRow {
 }
 
 /// `roles/compare/<a>-vs-<b>/`: `a` is the lower role on the ladder.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CompareView {
     pub a: RoleCard,
     pub b: RoleCard,
@@ -274,7 +274,7 @@ pub struct CompareView {
     pub salary_columns: Vec<SalaryColumn>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PhaseView {
     #[serde(flatten)]
     pub card: PhaseCard,
@@ -289,7 +289,7 @@ pub struct PhaseView {
     pub next: Option<LinkView>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MatrixRow {
     pub skill: LinkView,
     pub category_title: String,
@@ -358,15 +358,29 @@ pub fn cards(site: &Site) -> Cards {
     }
 }
 
-/// Makes the card of `r` again after a `serve` session swapped in an
-/// edited entity of the same shape, so that its own page can be rendered
-/// at once. The cards of other entries that show it (a phase's skill
-/// list, a role's key skills) are left as they were: the session renders
-/// those pages in the full rebuild that follows.
+/// Makes the cards that show `r` again after a `serve` session swapped in
+/// an edited entity of the same shape: its own card, and for a skill the
+/// cards that list it (the key skills of the roles that need it, the
+/// skill lists of the phases that build it). Nothing else shows an
+/// entity's fields in a card; `tests/session.rs` compares the pages made
+/// from these cards with a fresh build's, edit by edit.
 pub fn refresh_card(site: &Site, cards: &mut Cards, r: PageRef) {
     let PageRef::Entity(kind, i) = r else { return };
     match kind {
-        Kind::Skill if i < cards.skills.len() => cards.skills[i] = skill_card(site, i),
+        Kind::Skill if i < cards.skills.len() => {
+            cards.skills[i] = skill_card(site, i);
+            let rel = &site.skill_relations[i];
+            for &(role, _) in &rel.roles {
+                if role < cards.roles.len() {
+                    cards.roles[role] = role_card(site, &cards.columns, role);
+                }
+            }
+            for &p in &rel.phases {
+                if p < cards.phase_skills.len() {
+                    cards.phase_skills[p] = phase_skills(site, p);
+                }
+            }
+        }
         Kind::Role if i < cards.roles.len() => cards.roles[i] = role_card(site, &cards.columns, i),
         Kind::Phase if i < cards.phases.len() => {
             cards.phases[i] = phase_card(site, &cards.phase_skills, i)
@@ -589,6 +603,66 @@ pub fn site_view(site: &Site, cards: &Cards, assets: AssetsView) -> SiteView {
         generator: format!("roadbook {}", env!("CARGO_PKG_VERSION")),
         assets,
     }
+}
+
+/// The fields of `site` made from the handbook's entries rather than its
+/// settings: those an edit to one entry can change.
+pub const FIELDS_FROM_ENTRIES: &[&str] = &[
+    "menu",
+    "categories",
+    "roles",
+    "salary_columns",
+    "salary_charts",
+    "tracks",
+    "pages",
+    "skill_count",
+];
+
+/// The fields of `site` that differ between two views of it, by the name
+/// templates read them with (see [`super::reads`]). Every field is
+/// named here, so a new one fails to compile until it is compared.
+pub fn changed_site_fields(old: &SiteView, new: &SiteView) -> Vec<&'static str> {
+    let SiteView {
+        title,
+        description,
+        base_url,
+        base_path,
+        language,
+        menu,
+        categories,
+        roles,
+        salary_columns,
+        salary_charts,
+        tracks,
+        pages,
+        sources,
+        skill_count,
+        generator,
+        assets,
+    } = old;
+    let mut out = Vec::new();
+    let mut check = |name: &'static str, same: bool| {
+        if !same {
+            out.push(name);
+        }
+    };
+    check("title", *title == new.title);
+    check("description", *description == new.description);
+    check("base_url", *base_url == new.base_url);
+    check("base_path", *base_path == new.base_path);
+    check("language", *language == new.language);
+    check("menu", *menu == new.menu);
+    check("categories", *categories == new.categories);
+    check("roles", *roles == new.roles);
+    check("salary_columns", *salary_columns == new.salary_columns);
+    check("salary_charts", *salary_charts == new.salary_charts);
+    check("tracks", *tracks == new.tracks);
+    check("pages", *pages == new.pages);
+    check("sources", *sources == new.sources);
+    check("skill_count", *skill_count == new.skill_count);
+    check("generator", *generator == new.generator);
+    check("assets", *assets == new.assets);
+    out
 }
 
 pub fn skill_view(site: &Site, cards: &Cards, i: usize) -> SkillView {
