@@ -7,8 +7,8 @@
 //!   rendered again;
 //! - a changed title in the front matter, which other pages show: the
 //!   edited page is rendered first and handed over ("early", what `serve`
-//!   shows at once), then the whole pipeline runs, with parsed files and
-//!   highlighted code reused.
+//!   shows at once), then the pages that can show the entry (its lists,
+//!   neighbours and linking pages) are rendered from the kept state.
 //!
 //! ```text
 //! cargo run --release --example rebuild -- ROOT content/skills/x.md [RUNS]
@@ -21,6 +21,11 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use roadbook::pipeline::{Options, Session};
+
+/// The allocator the `roadbook` binary runs `serve` with (see
+/// `src/main.rs`), so the figures are `serve`'s.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn median(mut v: Vec<Duration>) -> f64 {
     v.sort();

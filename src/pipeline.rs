@@ -201,7 +201,7 @@ struct Rest {
     /// The `site` global as the last build made it.
     old_view: SiteView,
     /// The fields of `site` the edit changed, when they are known already
-    /// (and set for the templates).
+    /// (and the templates see them).
     site_changed: Option<Vec<&'static str>>,
 }
 
@@ -230,6 +230,14 @@ struct Kept {
     /// The sitemap, feed and `robots.txt`, where made (not shipped by the
     /// handbook).
     discovery: Vec<String>,
+    /// The `site` global the pages were rendered with, to find what an
+    /// edit changes of it. Kept by a session only: a build drops it at
+    /// once, since it holds a copy of every card.
+    view: Option<SiteView>,
+    /// The same as template values, field by field.
+    global: render::SiteGlobal,
+    /// The JSON export in pieces (kept by a session only).
+    export: Option<render::export::Entries>,
 }
 
 impl Session {
@@ -306,25 +314,40 @@ impl Session {
         } = rest;
         let mut t = Timings::default();
         let k = &mut last.kept;
-        let changed = match site_changed {
-            Some(c) => c,
-            None => t.time("views", || new_site(k, &old_view)),
+        // The site view after the edit, and what changed in it; made
+        // earlier (and given to the templates) when the entry's own page
+        // needed it.
+        let (changed, new_view) = match site_changed {
+            Some(c) => (c, None),
+            None => t.time("views", || {
+                let view = views::site_view(&k.site, &k.cards, k.assets.clone());
+                (views::changed_site_fields(&old_view, &view), Some(view))
+            }),
         };
         drop(old_view);
         let memory = Memory::default();
+        let mut edit = render::Edit {
+            edited,
+            site_changed: &changed,
+            new_view: new_view.as_ref(),
+            export: k.export.as_mut(),
+        };
         let rendered = t.time("render", || {
             let rendered = render::pages_showing(
                 &k.site,
-                &k.templates,
+                &mut k.templates,
+                &mut k.global,
                 &k.cards,
                 Some(&self.cache.code),
                 &memory,
-                edited,
-                &changed,
+                &mut edit,
             );
             output::discovery_again(&k.site, &k.discovery, &memory).ok()?;
             rendered.ok()
         });
+        if let Some(view) = new_view {
+            k.view = Some(view);
+        }
         let Some(rendered) = rendered else {
             return self.build();
         };
@@ -403,12 +426,19 @@ impl Session {
         let refs: Vec<PageRef> = edits.iter().map(|(r, _)| *r).collect();
         // What every page saw of the site before the edit, to find what
         // the edit changes of it.
-        let old_view = (!bodies_only).then(|| {
-            let k = &last.kept;
-            t.time("views", || {
-                views::site_view(&k.site, &k.cards, k.assets.clone())
-            })
-        });
+        let old_view = match (bodies_only, last.kept.view.take()) {
+            (true, view) => {
+                last.kept.view = view;
+                None
+            }
+            (false, Some(view)) => Some(view),
+            (false, None) => {
+                let k = &last.kept;
+                Some(t.time("views", || {
+                    views::site_view(&k.site, &k.cards, k.assets.clone())
+                }))
+            }
+        };
         for (r, new) in edits {
             match new {
                 Reparsed::Home(doc) => {
@@ -425,7 +455,7 @@ impl Session {
         // come first, and `site` is made again after.
         let mut site_changed = None;
         if let (Some(old), [r]) = (&old_view, refs.as_slice())
-            && render::page_reads(&last.kept.templates, *r, views::FIELDS_FROM_ENTRIES)
+            && render::page_reads(&last.kept.templates, *r, views::FIELDS_AN_EDIT_CHANGES)
         {
             site_changed = Some(t.time("views", || new_site(&mut last.kept, old)));
         }
@@ -502,8 +532,10 @@ fn new_site(k: &mut Kept, old: &SiteView) -> Vec<&'static str> {
     let view = views::site_view(&k.site, &k.cards, k.assets.clone());
     let changed = views::changed_site_fields(old, &view);
     if !changed.is_empty() {
-        render::set_site(&mut k.templates, &view);
+        k.global.update(&view, &changed);
+        k.global.set(&mut k.templates);
     }
+    k.view = Some(view);
     changed
 }
 
@@ -562,6 +594,7 @@ fn render_into(
     sink: &dyn Sink,
     memo: Option<&highlight::Memo>,
     plain_asset_names: bool,
+    session: bool,
 ) -> Result<(Built, Kept), Failure> {
     let Checked {
         site,
@@ -585,8 +618,15 @@ fn render_into(
             return Err(fail(d, timings));
         }
     };
-    let cards = timings.time("views", || render::prepare(&site, &mut tpl, &shipped));
-    let rendered = match timings.time("render", || render::pages(&site, &tpl, &cards, memo, sink)) {
+    let (cards, view, global) =
+        timings.time("views", || render::prepare(&site, &mut tpl, &shipped));
+    // A session keeps what lets it show an edited entry without the whole
+    // site; a build drops it at once.
+    let view = session.then_some(view);
+    let rendered = timings.time("render", || {
+        render::pages(&site, &tpl, &cards, memo, sink, session)
+    });
+    let (rendered, export) = match rendered {
         Ok(r) => r,
         Err(d) => return Err(fail(d, timings)),
     };
@@ -611,6 +651,9 @@ fn render_into(
         cards,
         assets: shipped.view(),
         discovery: extras.discovery,
+        view,
+        global,
+        export,
     };
     Ok((built, kept))
 }
@@ -628,7 +671,14 @@ fn build_with(opts: &Options, cache: Option<&mut Caches>) -> Result<(Built, Kept
     };
     let checked = check_with(opts, parse, true)?;
     let memory = Memory::default();
-    let result = render_into(checked, &memory, code.as_deref(), opts.plain_asset_names);
+    let session = code.is_some();
+    let result = render_into(
+        checked,
+        &memory,
+        code.as_deref(),
+        opts.plain_asset_names,
+        session,
+    );
     if let Some(code) = code {
         code.finish_run();
     }
@@ -659,7 +709,7 @@ pub fn build_to(opts: &Options, output_dir: &Path) -> Result<Built, Failure> {
             return Err(fail(d, checked.timings));
         }
     };
-    let (mut built, _) = render_into(checked, &staging, None, opts.plain_asset_names)?;
+    let (mut built, _) = render_into(checked, &staging, None, opts.plain_asset_names, false)?;
     if let Err(e) = built.timings.time("swap", || staging.commit()) {
         let mut d = Diagnostics::new();
         d.push(

@@ -6,28 +6,15 @@
 //! the file is useful wherever it is copied. Built from the resolved site
 //! directly, not from the template views, which carry presentation.
 
+use std::borrow::Cow;
+
+use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::config::{Named, Source};
 use crate::content::{Duration, Experience, Kind, Resource};
 use crate::render::format;
 use crate::resolve::timeline::duration_label;
 use crate::resolve::{PageRef, Site};
-
-#[derive(Serialize)]
-struct Export<'a> {
-    title: &'a str,
-    description: &'a str,
-    base_url: &'a str,
-    language: &'a str,
-    categories: &'a [Named],
-    sources: &'a [Source],
-    tracks: Vec<TrackOut<'a>>,
-    skills: Vec<SkillOut<'a>>,
-    roles: Vec<RoleOut<'a>>,
-    phases: Vec<PhaseOut<'a>>,
-    pages: Vec<PageOut<'a>>,
-}
 
 #[derive(Serialize)]
 struct TrackOut<'a> {
@@ -116,16 +103,131 @@ struct PageOut<'a> {
     url: String,
 }
 
-/// The export as pretty-printed JSON (stable field order, so builds stay
-/// byte-identical).
-pub fn handbook_json(site: &Site, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+/// One skill as it appears in the export.
+fn skill_out(site: &Site, i: usize) -> SkillOut<'_> {
+    let s = &site.skills[i];
+    let rel = &site.skill_relations[i];
+    SkillOut {
+        slug: s.doc.slug.as_str(),
+        title: &s.doc.title,
+        summary: s.doc.summary.as_deref(),
+        url: absolute(site, PageRef::Entity(Kind::Skill, i)),
+        category: &site.config.categories[s.category].id,
+        difficulty: s.difficulty.name(),
+        applies: s.applies.as_deref(),
+        impact: s.impact.as_deref(),
+        tools: &s.tools,
+        resources: &s.resources,
+        aliases: s.aliases.iter().map(|a| a.get_ref().as_str()).collect(),
+        prerequisites: rel
+            .prerequisites
+            .iter()
+            .map(|&j| skill_slug(site, j))
+            .collect(),
+        unlocks: rel.unlocks.iter().map(|&j| skill_slug(site, j)).collect(),
+        related: rel.related.iter().map(|&j| skill_slug(site, j)).collect(),
+        roles: rel
+            .roles
+            .iter()
+            .map(|&(r, p)| Needed {
+                slug: site.roles[r].doc.slug.as_str(),
+                level: p.name(),
+            })
+            .collect(),
+        phases: rel.phases.iter().map(|&p| phase_slug(site, p)).collect(),
+    }
+}
+
+fn role_out(site: &Site, i: usize) -> RoleOut<'_> {
+    let r = &site.roles[i];
+    let rel = &site.role_relations[i];
+    let role = |j: &usize| site.roles[*j].doc.slug.as_str();
+    RoleOut {
+        slug: r.doc.slug.as_str(),
+        title: &r.doc.title,
+        summary: r.doc.summary.as_deref(),
+        url: absolute(site, PageRef::Entity(Kind::Role, i)),
+        level: r.level,
+        experience: r.experience,
+        responsibilities: &r.responsibilities,
+        salaries: r
+            .salary
+            .iter()
+            .map(|s| SalaryOut {
+                region: &s.region,
+                currency: &s.currency,
+                min: s.min,
+                max: s.max,
+                open_ended: s.open_ended,
+                label: format::salary(s),
+                source: s.source.map(|i| site.config.sources[i].id.as_str()),
+            })
+            .collect(),
+        skills: rel
+            .skills
+            .iter()
+            .map(|&(s, p)| Needed {
+                slug: skill_slug(site, s),
+                level: p.name(),
+            })
+            .collect(),
+        previous: rel.previous.as_ref().map(role),
+        next: rel.next.as_ref().map(role),
+    }
+}
+
+fn phase_out(site: &Site, i: usize) -> PhaseOut<'_> {
+    let p = &site.phases[i];
+    let rel = &site.phase_relations[i];
+    let unit = site.unit_of_track(p.track);
+    PhaseOut {
+        slug: p.doc.slug.as_str(),
+        title: &p.doc.title,
+        summary: p.doc.summary.as_deref(),
+        url: absolute(site, PageRef::Entity(Kind::Phase, i)),
+        track: &site.config.tracks[p.track].id,
+        order: *p.order.get_ref(),
+        duration: p.duration,
+        duration_label: p.duration.as_ref().map(duration_label),
+        starts: rel.start.map(|w| w.label(unit)),
+        ends: rel.end.map(|w| w.label(unit)),
+        focus: &p.focus,
+        skills: p
+            .skills
+            .iter()
+            .filter_map(|s| site.find(Kind::Skill, s.get_ref()))
+            .map(|s| skill_slug(site, s))
+            .collect(),
+        previous: rel.previous.map(|j| phase_slug(site, j)),
+        next: rel.next.map(|j| phase_slug(site, j)),
+    }
+}
+
+fn page_out(site: &Site, i: usize) -> PageOut<'_> {
+    let p = &site.pages[i];
+    PageOut {
+        slug: p.doc.slug.as_str(),
+        title: &p.doc.title,
+        summary: p.doc.summary.as_deref(),
+        url: absolute(site, PageRef::Entity(Kind::Page, i)),
+    }
+}
+
+fn absolute(site: &Site, r: PageRef) -> String {
+    format!("{}/{}", site.config.base_url, site.path(r))
+}
+
+fn skill_slug(site: &Site, i: usize) -> &str {
+    site.skills[i].doc.slug.as_str()
+}
+
+fn phase_slug(site: &Site, i: usize) -> &str {
+    site.phases[i].doc.slug.as_str()
+}
+
+fn tracks_out(site: &Site) -> Vec<TrackOut<'_>> {
     let base = &site.config.base_url;
-    let abs = |r: PageRef| format!("{base}/{}", site.path(r));
-    let skill = |i: &usize| site.skills[*i].doc.slug.as_str();
-    let phase = |i: &usize| site.phases[*i].doc.slug.as_str();
-    let role = |i: &usize| site.roles[*i].doc.slug.as_str();
-    let tracks = site
-        .tracks
+    site.tracks
         .iter()
         .map(|t| {
             let named = &site.config.tracks[t.config];
@@ -134,136 +236,203 @@ pub fn handbook_json(site: &Site, out: &mut dyn std::io::Write) -> std::io::Resu
                 title: &named.title,
                 url: format!("{base}/tracks/{}/", named.id),
                 total: t.total.map(|w| w.label(t.unit)),
-                phases: t.phases.iter().map(phase).collect(),
+                phases: t.phases.iter().map(|&p| phase_slug(site, p)).collect(),
             }
         })
-        .collect();
-    let skills = site
-        .skills
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let rel = &site.skill_relations[i];
-            SkillOut {
-                slug: s.doc.slug.as_str(),
-                title: &s.doc.title,
-                summary: s.doc.summary.as_deref(),
-                url: abs(PageRef::Entity(Kind::Skill, i)),
-                category: &site.config.categories[s.category].id,
-                difficulty: s.difficulty.name(),
-                applies: s.applies.as_deref(),
-                impact: s.impact.as_deref(),
-                tools: &s.tools,
-                resources: &s.resources,
-                aliases: s.aliases.iter().map(|a| a.get_ref().as_str()).collect(),
-                prerequisites: rel.prerequisites.iter().map(skill).collect(),
-                unlocks: rel.unlocks.iter().map(skill).collect(),
-                related: rel.related.iter().map(skill).collect(),
-                roles: rel
-                    .roles
-                    .iter()
-                    .map(|(r, p)| Needed {
-                        slug: role(r),
-                        level: p.name(),
-                    })
-                    .collect(),
-                phases: rel.phases.iter().map(phase).collect(),
-            }
-        })
-        .collect();
-    let roles = site
-        .roles
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let rel = &site.role_relations[i];
-            RoleOut {
-                slug: r.doc.slug.as_str(),
-                title: &r.doc.title,
-                summary: r.doc.summary.as_deref(),
-                url: abs(PageRef::Entity(Kind::Role, i)),
-                level: r.level,
-                experience: r.experience,
-                responsibilities: &r.responsibilities,
-                salaries: r
-                    .salary
-                    .iter()
-                    .map(|s| SalaryOut {
-                        region: &s.region,
-                        currency: &s.currency,
-                        min: s.min,
-                        max: s.max,
-                        open_ended: s.open_ended,
-                        label: format::salary(s),
-                        source: s.source.map(|i| site.config.sources[i].id.as_str()),
-                    })
-                    .collect(),
-                skills: rel
-                    .skills
-                    .iter()
-                    .map(|(s, p)| Needed {
-                        slug: skill(s),
-                        level: p.name(),
-                    })
-                    .collect(),
-                previous: rel.previous.as_ref().map(role),
-                next: rel.next.as_ref().map(role),
-            }
-        })
-        .collect();
-    let phases = site
-        .phases
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let rel = &site.phase_relations[i];
-            let unit = site.unit_of_track(p.track);
-            PhaseOut {
-                slug: p.doc.slug.as_str(),
-                title: &p.doc.title,
-                summary: p.doc.summary.as_deref(),
-                url: abs(PageRef::Entity(Kind::Phase, i)),
-                track: &site.config.tracks[p.track].id,
-                order: *p.order.get_ref(),
-                duration: p.duration,
-                duration_label: p.duration.as_ref().map(duration_label),
-                starts: rel.start.map(|w| w.label(unit)),
-                ends: rel.end.map(|w| w.label(unit)),
-                focus: &p.focus,
-                skills: p
-                    .skills
-                    .iter()
-                    .filter_map(|s| site.find(Kind::Skill, s.get_ref()))
-                    .map(|s| skill(&s))
-                    .collect(),
-                previous: rel.previous.as_ref().map(phase),
-                next: rel.next.as_ref().map(phase),
-            }
-        })
-        .collect();
-    let pages = site
-        .pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| PageOut {
-            slug: p.doc.slug.as_str(),
-            title: &p.doc.title,
-            summary: p.doc.summary.as_deref(),
-            url: abs(PageRef::Entity(Kind::Page, i)),
-        })
-        .collect();
-    let export = Export {
-        title: &site.config.title,
-        description: &site.config.description,
-        base_url: base,
-        language: &site.config.language,
-        categories: &site.config.categories,
-        sources: &site.config.sources,
-        tracks,
-        skills,
-        roles,
-        phases,
-        pages,
+        .collect()
+}
+
+/// The kinds listed in the export, in the file's order.
+const LISTS: [(&str, Kind); 4] = [
+    ("skills", Kind::Skill),
+    ("roles", Kind::Role),
+    ("phases", Kind::Phase),
+    ("pages", Kind::Page),
+];
+
+fn count(site: &Site, kind: Kind) -> usize {
+    match kind {
+        Kind::Skill => site.skills.len(),
+        Kind::Role => site.roles.len(),
+        Kind::Phase => site.phases.len(),
+        Kind::Page => site.pages.len(),
+    }
+}
+
+/// One entity's object as it stands in the file: pretty-printed, its
+/// lines indented for a place in a list of the top-level object.
+fn entry(site: &Site, kind: Kind, i: usize) -> String {
+    let json = match kind {
+        Kind::Skill => serde_json::to_string_pretty(&skill_out(site, i)),
+        Kind::Role => serde_json::to_string_pretty(&role_out(site, i)),
+        Kind::Phase => serde_json::to_string_pretty(&phase_out(site, i)),
+        Kind::Page => serde_json::to_string_pretty(&page_out(site, i)),
     };
-    serde_json::to_writer_pretty(out, &export).map_err(std::io::Error::from)
+    indented(&json.unwrap_or_default(), "    ")
+}
+
+/// `json` with `indent` before every line but the first. JSON strings
+/// hold no raw line breaks, so every line break is layout.
+fn indented(json: &str, indent: &str) -> String {
+    json.replace('\n', &format!("\n{indent}"))
+}
+
+/// The export as pretty-printed JSON (stable field order, so builds stay
+/// byte-identical): what `serde_json::to_writer_pretty` writes for the
+/// whole, put together from one serialized piece per entity, so that a
+/// `serve` session can keep the pieces ([`Entries`]) and make only an
+/// edited entity's again.
+pub fn handbook_json(site: &Site, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    write(site, out, &mut |kind, i| Cow::Owned(entry(site, kind, i)))
+}
+
+fn write<'e>(
+    site: &Site,
+    out: &mut dyn std::io::Write,
+    entry: &mut dyn FnMut(Kind, usize) -> Cow<'e, str>,
+) -> std::io::Result<()> {
+    let c = &site.config;
+    let head: [(&str, serde_json::Result<String>); 7] = [
+        ("title", serde_json::to_string(&c.title)),
+        ("description", serde_json::to_string(&c.description)),
+        ("base_url", serde_json::to_string(&c.base_url)),
+        ("language", serde_json::to_string(&c.language)),
+        ("categories", serde_json::to_string_pretty(&c.categories)),
+        ("sources", serde_json::to_string_pretty(&c.sources)),
+        ("tracks", serde_json::to_string_pretty(&tracks_out(site))),
+    ];
+    out.write_all(b"{")?;
+    for (key, value) in head {
+        let value = value.map_err(std::io::Error::from)?;
+        write!(out, "\n  \"{key}\": {},", indented(&value, "  "))?;
+    }
+    for (n, (key, kind)) in LISTS.iter().enumerate() {
+        write!(out, "\n  \"{key}\": [")?;
+        let len = count(site, *kind);
+        for i in 0..len {
+            out.write_all(b"\n    ")?;
+            out.write_all(entry(*kind, i).as_bytes())?;
+            if i + 1 < len {
+                out.write_all(b",")?;
+            }
+        }
+        if len > 0 {
+            out.write_all(b"\n  ")?;
+        }
+        out.write_all(if n + 1 < LISTS.len() { b"]," } else { b"]" })?;
+    }
+    out.write_all(b"\n}")
+}
+
+/// The export's entity pieces, kept by a `serve` session: after an edit to
+/// one entity that keeps its shape (the export names others by slug
+/// only, and slugs stay), its piece is the only one that changes.
+pub struct Entries {
+    lists: [Vec<String>; 4],
+}
+
+impl Entries {
+    pub fn new(site: &Site) -> Self {
+        let list = |kind: Kind| -> Vec<String> {
+            (0..count(site, kind))
+                .into_par_iter()
+                .map(|i| entry(site, kind, i))
+                .collect()
+        };
+        Entries {
+            lists: LISTS.map(|(_, kind)| list(kind)),
+        }
+    }
+
+    /// Makes the piece of `r` again.
+    pub fn refresh(&mut self, site: &Site, r: PageRef) {
+        let PageRef::Entity(kind, i) = r else { return };
+        if let Some(slot) = self.list_mut(kind).get_mut(i) {
+            *slot = entry(site, kind, i);
+        }
+    }
+
+    fn list_mut(&mut self, kind: Kind) -> &mut Vec<String> {
+        let n = LISTS.iter().position(|(_, k)| *k == kind).unwrap_or(0);
+        &mut self.lists[n]
+    }
+
+    /// The export, from these pieces.
+    pub fn write(&self, site: &Site, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        write(site, out, &mut |kind, i| {
+            let n = LISTS.iter().position(|(_, k)| *k == kind).unwrap_or(0);
+            self.lists[n].get(i).map_or_else(
+                || Cow::Owned(entry(site, kind, i)),
+                |s| Cow::Borrowed(s.as_str()),
+            )
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Named, Source};
+    use crate::content::{self, Handbook};
+    use crate::{config, git, resolve};
+
+    #[derive(Serialize)]
+    struct Whole<'a> {
+        title: &'a str,
+        description: &'a str,
+        base_url: &'a str,
+        language: &'a str,
+        categories: &'a [Named],
+        sources: &'a [Source],
+        tracks: Vec<TrackOut<'a>>,
+        skills: Vec<SkillOut<'a>>,
+        roles: Vec<RoleOut<'a>>,
+        phases: Vec<PhaseOut<'a>>,
+        pages: Vec<PageOut<'a>>,
+    }
+
+    fn site(fixture: &str) -> Site {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture);
+        let config = config::load(&root).unwrap_or_else(|d| panic!("{}", d.render()));
+        let files = content::load(&root).unwrap_or_else(|d| panic!("{}", d.render()));
+        let (hb, _): (Handbook, _) = content::parse(&config, files, false, &git::Dates::default());
+        resolve::resolve(config, hb, &[]).0
+    }
+
+    /// The export serialized whole, as it was before it came in pieces.
+    fn whole(site: &Site) -> String {
+        let c = &site.config;
+        let n = |k| 0..count(site, k);
+        let value = Whole {
+            title: &c.title,
+            description: &c.description,
+            base_url: &c.base_url,
+            language: &c.language,
+            categories: &c.categories,
+            sources: &c.sources,
+            tracks: tracks_out(site),
+            skills: n(Kind::Skill).map(|i| skill_out(site, i)).collect(),
+            roles: n(Kind::Role).map(|i| role_out(site, i)).collect(),
+            phases: n(Kind::Phase).map(|i| phase_out(site, i)).collect(),
+            pages: n(Kind::Page).map(|i| page_out(site, i)).collect(),
+        };
+        serde_json::to_string_pretty(&value).unwrap_or_default()
+    }
+
+    fn text(f: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> String {
+        let mut out = Vec::new();
+        f(&mut out).unwrap_or_else(|e| panic!("{e}"));
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    #[test]
+    fn the_pieces_make_what_serde_writes_for_the_whole() {
+        for fixture in ["tests/fixtures/full", "tests/fixtures/base", "."] {
+            let site = site(fixture);
+            let expected = whole(&site);
+            assert_eq!(text(|o| handbook_json(&site, o)), expected, "{fixture}");
+            let entries = Entries::new(&site);
+            assert_eq!(text(|o| entries.write(&site, o)), expected, "{fixture}");
+        }
+    }
 }

@@ -26,7 +26,7 @@ use tera::{Context, Tera};
 
 use crate::content::Kind;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use crate::fs::{Sink, SourceFile};
 use crate::git::Timestamp;
@@ -254,6 +254,28 @@ impl Job {
         }
     }
 
+    /// Roughly how long the page takes to render, in units of about a
+    /// microsecond with the built-in templates: enough to start the
+    /// largest first.
+    fn weight(self, site: &Site) -> usize {
+        let (skills, roles, phases) = (site.skills.len(), site.roles.len(), site.phases.len());
+        match self {
+            Job::Matrix => skills * (4 + roles / 2),
+            Job::Section(Kind::Skill) => skills * 9,
+            Job::Section(Kind::Role) => roles * 100,
+            Job::Section(_) => skills + phases * 10,
+            Job::Track(i) => site.tracks[i]
+                .phases
+                .iter()
+                .map(|&p| site.phases[p].skills.len() * 4 + 10)
+                .sum(),
+            Job::Home => skills + roles * 100,
+            Job::Compare(..) => skills / 10 + 100,
+            Job::Entity(..) => 200,
+            Job::Alias(_) | Job::NotFound => 50,
+        }
+    }
+
     /// Pages that list every skill, role or phase, whose size grows with
     /// the handbook rather than with one entry.
     fn lists_the_site(self) -> bool {
@@ -346,18 +368,77 @@ pub struct Rendered {
 }
 
 /// The serial work every page needs first: the cards of every entity, and
-/// the site view set as the templates' global context. Kept by a `serve`
-/// session so that re-rendering one page does not redo it.
-pub fn prepare(site: &Site, templates: &mut Templates, shipped: &ShippedAssets) -> Cards {
+/// the site view set as the templates' global context (and returned, with
+/// its values). Kept by a `serve` session so that re-rendering one page
+/// does not redo it, and so that an edit's changes to `site` can be found
+/// and only those serialized again.
+pub fn prepare(
+    site: &Site,
+    templates: &mut Templates,
+    shipped: &ShippedAssets,
+) -> (Cards, views::SiteView, SiteGlobal) {
     let cards = views::cards(site);
-    set_site(templates, &views::site_view(site, &cards, shipped.view()));
-    cards
+    let view = views::site_view(site, &cards, shipped.view());
+    let global = SiteGlobal::new(&view);
+    global.set(templates);
+    (cards, view, global)
 }
 
-/// Makes `view` the `site` every template sees.
-pub fn set_site(templates: &mut Templates, view: &views::SiteView) {
-    templates.tera.global_context().insert("site", view);
+/// The `site` global as template values, one per field of
+/// [`views::SiteView`]. Values share their data, so putting them together
+/// costs nothing; a `serve` session that swaps in an edited entry
+/// serializes again only the fields the edit changed (a role's card is in
+/// `site.roles`, not in the ten thousand skill cards of
+/// `site.categories`).
+pub struct SiteGlobal {
+    fields: std::collections::BTreeMap<&'static str, tera::Value>,
 }
+
+impl SiteGlobal {
+    pub fn new(view: &views::SiteView) -> Self {
+        let mut global = SiteGlobal {
+            fields: std::collections::BTreeMap::new(),
+        };
+        global.update(view, views::SITE_FIELDS);
+        global
+    }
+
+    /// Takes the `changed` fields from `view`, serialized in parallel.
+    pub fn update(&mut self, view: &views::SiteView, changed: &[&'static str]) {
+        let fresh = Self::serialize(view, changed);
+        self.fields.extend(fresh);
+    }
+
+    fn serialize(view: &views::SiteView, changed: &[&'static str]) -> Fields {
+        changed
+            .par_iter()
+            .with_max_len(1)
+            .filter_map(|&name| views::site_field(view, name).map(|v| (name, v)))
+            .collect()
+    }
+
+    /// The whole `site` value, with `fresh` fields in place of these.
+    fn value_with(&self, fresh: &Fields) -> tera::Value {
+        let mut fields = self.fields.clone();
+        fields.extend(fresh.iter().cloned());
+        tera::Value::from(fields)
+    }
+
+    /// Makes these values the `site` every template sees. The value it
+    /// replaces is freed on another thread: it may hold the last copy of
+    /// ten thousand cards, which take a while to free.
+    pub fn set(&self, templates: &mut Templates) {
+        let value = tera::Value::from(self.fields.clone());
+        let old = templates.tera.global_context().remove("site");
+        templates.tera.global_context().insert_value("site", value);
+        if let Some(old) = old {
+            std::thread::spawn(move || drop(old));
+        }
+    }
+}
+
+/// Fields of `site`, serialized.
+type Fields = Vec<(&'static str, tera::Value)>;
 
 /// Renders every page of the site and the JSON export in parallel and
 /// puts each into `sink` as soon as it is done, so memory holds a page at
@@ -369,21 +450,31 @@ pub fn set_site(templates: &mut Templates, view: &views::SiteView) {
 /// handbook) are made one after another on one thread while the other
 /// threads render the per-entity pages, so that no two of them are in
 /// memory at once.
+///
+/// With `keep_export` (a `serve` session), the export's pieces are
+/// returned too, for [`pages_showing`].
 pub fn pages(
     site: &Site,
     templates: &Templates,
     cards: &Cards,
     memo: Option<&markdown::highlight::Memo>,
     sink: &dyn Sink,
-) -> Result<Rendered, Diagnostics> {
+    keep_export: bool,
+) -> Result<(Rendered, Option<export::Entries>), Diagnostics> {
     let (whole, each): (Vec<Job>, Vec<Job>) =
         jobs(site).into_iter().partition(|j| j.lists_the_site());
     let r = Renderer::new(site, templates, cards, memo, sink);
+    let mut entries = None;
     let (mut errors, more) = rayon::join(
         || {
             let mut errors = Vec::new();
-            if let Err(e) = sink.put_with("handbook.json", &mut |w| export::handbook_json(site, w))
-            {
+            let exported = if keep_export {
+                let kept = entries.insert(export::Entries::new(site));
+                sink.put_with("handbook.json", &mut |w| kept.write(site, w))
+            } else {
+                sink.put_with("handbook.json", &mut |w| export::handbook_json(site, w))
+            };
+            if let Err(e) = exported {
                 errors.push((
                     Diagnostic::general(e.to_string()),
                     "handbook.json".to_string(),
@@ -399,7 +490,12 @@ pub fn pages(
         },
     );
     errors.extend(more);
-    r.finish(errors, whole.len() + each.len())
+    let rendered = finish(
+        errors,
+        whole.len() + each.len(),
+        r.markdown_nanos.into_inner(),
+    )?;
+    Ok((rendered, entries))
 }
 
 /// Renders only the pages of these docs (the home page or an entity's
@@ -423,46 +519,147 @@ pub fn pages_of(
             })
         })
         .collect();
-    r.finish(errors, docs.len())
+    finish(errors, docs.len(), r.markdown_nanos.into_inner())
 }
 
-/// Renders again every page that can show the entry at `edited`, after a
-/// `serve` session swapped in an edit that kept its shape and place
-/// ([`crate::content::Entity::same_shape`], [`Site::keeps_place`]) and
-/// refreshed its cards ([`views::refresh_card`]); `site_changed` names the
-/// fields of the `site` global that differ from the last build's
-/// ([`views::changed_site_fields`]). The JSON export is made again too.
+/// What [`pages_showing`] is to show.
+pub struct Edit<'a> {
+    /// The entry swapped in.
+    pub edited: PageRef,
+    /// The fields of `site` it changed ([`views::changed_site_fields`]).
+    pub site_changed: &'a [&'static str],
+    /// The `site` view after the edit, when the templates do not see it
+    /// yet.
+    pub new_view: Option<&'a views::SiteView>,
+    /// The export's pieces from the last build, if kept: only the edited
+    /// entity's is made again.
+    pub export: Option<&'a mut export::Entries>,
+}
+
+/// Renders again every page that can show an edited entry, after a
+/// `serve` session swapped it in, keeping its shape and place
+/// ([`crate::content::Entity::same_shape`], [`Site::keeps_place`]), and
+/// refreshed its cards ([`views::refresh_card`]). The JSON export is made
+/// again too, while the changed fields of `site` are serialized.
 ///
 /// Which pages those are follows from the view model ([`showing`]) and
 /// from what each template reads of `site` ([`reads`]); `tests/session.rs`
 /// compares the result with a fresh build for every file of two handbooks.
 pub fn pages_showing(
     site: &Site,
-    templates: &Templates,
+    templates: &mut Templates,
+    global: &mut SiteGlobal,
     cards: &Cards,
     memo: Option<&markdown::highlight::Memo>,
     sink: &dyn Sink,
-    edited: PageRef,
-    site_changed: &[&str],
+    edit: &mut Edit<'_>,
 ) -> Result<Rendered, Diagnostics> {
-    let jobs = showing(site, templates, edited, site_changed);
+    let Edit {
+        edited,
+        site_changed,
+        new_view,
+        export: entries,
+    } = edit;
+    let (new_view, site_changed): (Option<&views::SiteView>, &[&'static str]) =
+        (*new_view, site_changed);
+    let jobs = showing(site, templates, *edited, site_changed);
+    // The pages that read none of the changed fields render with `site`
+    // as the templates have it, while the changed fields are serialized;
+    // the others get the new `site` in their own context as soon as it is
+    // ready.
+    let (now, later): (Vec<Job>, Vec<Job>) = jobs
+        .iter()
+        .partition(|j| new_view.is_none() || !templates.reads_any(j.template(), site_changed));
+    let edited = *edited;
+    let fresh_cell: std::sync::OnceLock<(Fields, tera::Value)> = std::sync::OnceLock::new();
+    let fresh = &fresh_cell;
+    let old_global: &SiteGlobal = global;
+    let make_site = || {
+        fresh.get_or_init(|| match new_view {
+            Some(view) => {
+                let fields = SiteGlobal::serialize(view, site_changed);
+                let value = old_global.value_with(&fields);
+                (fields, value)
+            }
+            None => (Vec::new(), tera::Value::none()),
+        })
+    };
+    let exported = std::sync::Mutex::new(None);
+    let export_once = std::sync::atomic::AtomicBool::new(false);
+    let export_slot = std::sync::Mutex::new(entries.as_deref_mut());
+    let (next_now, next_later) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    let errors = std::sync::Mutex::new(Vec::new());
     let r = Renderer::new(site, templates, cards, memo, sink);
-    let (mut errors, more) = rayon::join(
-        || match sink.put_with("handbook.json", &mut |w| export::handbook_json(site, w)) {
-            Ok(()) => Vec::new(),
-            Err(e) => vec![(
-                Diagnostic::general(e.to_string()),
-                "handbook.json".to_string(),
-            )],
-        },
-        || {
-            jobs.par_iter()
-                .filter_map(|job| r.render(*job))
-                .collect::<Vec<_>>()
-        },
-    );
-    errors.extend(more);
-    r.finish(errors, jobs.len())
+    // Every thread takes the next page when it is free, the heaviest
+    // first: with a handful of pages the size of the site among small
+    // ones, an even split would leave one thread with most of the work.
+    let workers = rayon::current_num_threads().max(1);
+    rayon::scope(|scope| {
+        for w in 0..workers {
+            let (make_site, exported, export_once, export_slot) =
+                (&make_site, &exported, &export_once, &export_slot);
+            let (next_now, next_later, errors, r) = (&next_now, &next_later, &errors, &r);
+            let (now, later) = (&now, &later);
+            scope.spawn(move |_| {
+                let failed = |e| errors.lock().unwrap_or_else(|p| p.into_inner()).push(e);
+                if w == 0 && !later.is_empty() {
+                    make_site();
+                }
+                if !export_once.swap(true, Ordering::Relaxed) {
+                    let mut slot = export_slot.lock().unwrap_or_else(|p| p.into_inner());
+                    let put = match slot.as_deref_mut() {
+                        Some(kept) => {
+                            kept.refresh(site, edited);
+                            sink.put_with("handbook.json", &mut |o| kept.write(site, o))
+                        }
+                        None => {
+                            sink.put_with("handbook.json", &mut |o| export::handbook_json(site, o))
+                        }
+                    };
+                    *exported.lock().unwrap_or_else(|p| p.into_inner()) = Some(put);
+                }
+                loop {
+                    // The pages waiting for the new `site` first, once it
+                    // is there (worker 0 makes it before anything else).
+                    let ready =
+                        fresh.get().is_some() || next_now.load(Ordering::Relaxed) >= now.len();
+                    if ready
+                        && let Some(job) = later.get(next_later.fetch_add(1, Ordering::Relaxed))
+                    {
+                        let value = &make_site().1;
+                        if let Some(e) = r.render_with_site(*job, Some(value)) {
+                            failed(e);
+                        }
+                        continue;
+                    }
+                    match now.get(next_now.fetch_add(1, Ordering::Relaxed)) {
+                        Some(job) => {
+                            if let Some(e) = r.render_with_site(*job, None) {
+                                failed(e);
+                            }
+                        }
+                        None if next_later.load(Ordering::Relaxed) < later.len() => {}
+                        None => break,
+                    }
+                }
+            });
+        }
+    });
+    let nanos = r.markdown_nanos.into_inner();
+    let mut errors = errors.into_inner().unwrap_or_else(|p| p.into_inner());
+    if let Some((fields, _)) = fresh_cell.into_inner() {
+        global.fields.extend(fields);
+    }
+    if new_view.is_some() {
+        global.set(templates);
+    }
+    if let Some(Err(e)) = exported.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        errors.push((
+            Diagnostic::general(e.to_string()),
+            "handbook.json".to_string(),
+        ));
+    }
+    finish(errors, jobs.len(), nanos)
 }
 
 /// Whether the page of `r` is rendered with a template that reads any of
@@ -565,7 +762,7 @@ fn showing(site: &Site, templates: &Templates, edited: PageRef, site_changed: &[
         );
     }
     let mut list: Vec<Job> = out.into_iter().collect();
-    list.sort_by_key(|j| !j.lists_the_site());
+    list.sort_by_key(|j| std::cmp::Reverse(j.weight(site)));
     list
 }
 
@@ -601,11 +798,24 @@ impl<'a> Renderer<'a> {
     /// Renders one page into the sink; on failure, the error and the page
     /// it happened on.
     fn render(&self, job: Job) -> Option<(Diagnostic, String)> {
+        self.render_with_site(job, None)
+    }
+
+    /// [`Renderer::render`], with `site` in the page's own context in
+    /// place of the templates' global one, if given.
+    fn render_with_site(
+        &self,
+        job: Job,
+        site: Option<&tera::Value>,
+    ) -> Option<(Diagnostic, String)> {
         let md = Markdown {
             memo: self.memo,
             nanos: &self.markdown_nanos,
         };
-        let page = page_job(self.site, self.cards, job, &md);
+        let mut page = page_job(self.site, self.cards, job, &md);
+        if let Some(site) = site {
+            page.ctx.insert_value("site", site.clone());
+        }
         let tera = &self.templates.tera;
         let mut failed = None;
         let put = self.sink.put_with(&page.file, &mut |w| {
@@ -620,27 +830,27 @@ impl<'a> Renderer<'a> {
         put.err()
             .map(|e| (Diagnostic::general(e.to_string()), page.file))
     }
+}
 
-    /// What rendering `pages` pages came to, given the errors met on the
-    /// way. Template errors carry no page in their message yet, so one
-    /// mistake shared by many pages is reported once.
-    fn finish(
-        self,
-        errors: Vec<(Diagnostic, String)>,
-        pages: usize,
-    ) -> Result<Rendered, Diagnostics> {
-        let mut diags = Diagnostics::new();
-        for d in group_by_mistake(errors) {
-            diags.push(d);
-        }
-        if diags.has_errors() {
-            return Err(diags);
-        }
-        Ok(Rendered {
-            pages,
-            markdown: std::time::Duration::from_nanos(self.markdown_nanos.into_inner()),
-        })
+/// What rendering `pages` pages came to, given the errors met on the way
+/// and the time spent in Markdown. Template errors carry no page in their
+/// message yet, so one mistake shared by many pages is reported once.
+fn finish(
+    errors: Vec<(Diagnostic, String)>,
+    pages: usize,
+    markdown_nanos: u64,
+) -> Result<Rendered, Diagnostics> {
+    let mut diags = Diagnostics::new();
+    for d in group_by_mistake(errors) {
+        diags.push(d);
     }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok(Rendered {
+        pages,
+        markdown: std::time::Duration::from_nanos(markdown_nanos),
+    })
 }
 
 /// One diagnostic per distinct mistake, naming the first page (in path

@@ -7,7 +7,8 @@
 //! own templates can read whatever they like. Tera hands out only the
 //! top-level names a template uses, so this reads the text: every
 //! `site.<field>` inside `{{ … }}` and `{% … %}`, over the template and
-//! every template it extends, includes or imports.
+//! every template it extends, includes or imports, and every template
+//! that defines a component (components can be called from anywhere).
 //!
 //! The answer errs one way only: when the text uses `site` in any other
 //! form (passed whole to a macro, indexed with brackets, assigned), or
@@ -51,6 +52,8 @@ struct Own {
     /// A tag that includes, extends or imports something other than a
     /// string literal: it could be any template.
     any_template: bool,
+    /// It defines a `{% component %}`, which any template can call.
+    components: bool,
 }
 
 /// Per template name, what it and the templates it uses read of `site`.
@@ -64,6 +67,7 @@ pub fn site_reads(templates: &[(&str, &str)]) -> HashMap<String, SiteReads> {
         let mut reads = SiteReads::Fields(BTreeSet::new());
         let mut seen: BTreeSet<&str> = BTreeSet::new();
         let mut stack = vec![*name];
+        stack.extend(own.iter().filter(|(_, o)| o.components).map(|(n, _)| *n));
         while let Some(n) = stack.pop() {
             if !seen.insert(n) {
                 continue;
@@ -92,6 +96,7 @@ fn scan(text: &str) -> Own {
         reads: SiteReads::Fields(BTreeSet::new()),
         names: BTreeSet::new(),
         any_template: false,
+        components: false,
     };
     let mut rest = text;
     while let Some(open) = rest.find('{') {
@@ -133,6 +138,9 @@ fn tag(body: &str, statement: bool, own: &mut Own) {
         .unwrap_or("");
     if statement && matches!(first, "extends" | "include" | "import") && literals.is_empty() {
         own.any_template = true;
+    }
+    if statement && first == "component" {
+        own.components = true;
     }
     own.names.extend(literals);
     let bytes = code.as_bytes();
@@ -257,6 +265,18 @@ mod tests {
             ("b.html", "{{ site.pages }}"),
         ];
         assert_eq!(reads_of(&t, "a.html"), fields(&["pages"]));
+    }
+
+    #[test]
+    fn components_count_everywhere() {
+        let t = [
+            (
+                "parts.html",
+                "{% component card(x) %}{{ site.roles | length }}{% endcomponent card %}",
+            ),
+            ("a.html", "{{<card x=1/>}}{{ site.title }}"),
+        ];
+        assert_eq!(reads_of(&t, "a.html"), fields(&["roles", "title"]));
     }
 
     #[test]

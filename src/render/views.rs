@@ -605,65 +605,62 @@ pub fn site_view(site: &Site, cards: &Cards, assets: AssetsView) -> SiteView {
     }
 }
 
-/// The fields of `site` made from the handbook's entries rather than its
-/// settings: those an edit to one entry can change.
-pub const FIELDS_FROM_ENTRIES: &[&str] = &[
-    "menu",
-    "categories",
-    "roles",
-    "salary_columns",
-    "salary_charts",
-    "tracks",
-    "pages",
-    "skill_count",
-];
+/// The fields of `site` an edit to one entry can change when it keeps the
+/// entry's shape and place (see `Entity::same_shape`): the lists of
+/// cards. The menu keeps its titles, the salary columns their regions,
+/// and the count its skills.
+pub const FIELDS_AN_EDIT_CHANGES: &[&str] =
+    &["categories", "roles", "salary_charts", "tracks", "pages"];
 
-/// The fields of `site` that differ between two views of it, by the name
-/// templates read them with (see [`super::reads`]). Every field is
-/// named here, so a new one fails to compile until it is compared.
-pub fn changed_site_fields(old: &SiteView, new: &SiteView) -> Vec<&'static str> {
-    let SiteView {
-        title,
-        description,
-        base_url,
-        base_path,
-        language,
-        menu,
-        categories,
-        roles,
-        salary_columns,
-        salary_charts,
-        tracks,
-        pages,
-        sources,
-        skill_count,
-        generator,
-        assets,
-    } = old;
-    let mut out = Vec::new();
-    let mut check = |name: &'static str, same: bool| {
-        if !same {
-            out.push(name);
+/// Lists the fields of [`SiteView`] once for what needs them all by name.
+macro_rules! site_fields {
+    ($($field:ident),+ $(,)?) => {
+        /// Every field of `site`, by the name templates read it with.
+        pub const SITE_FIELDS: &[&str] = &[$(stringify!($field)),+];
+
+        /// The fields of `site` that differ between two views of it, by
+        /// the name templates read them with (see [`super::reads`]).
+        pub fn changed_site_fields(old: &SiteView, new: &SiteView) -> Vec<&'static str> {
+            // Every field is named: a new one fails to compile until it is
+            // listed.
+            let SiteView { $($field),+ } = old;
+            let mut out = Vec::new();
+            $(
+                if *$field != new.$field {
+                    out.push(stringify!($field));
+                }
+            )+
+            out
+        }
+
+        /// One field of `site` as the value templates see.
+        pub fn site_field(view: &SiteView, name: &str) -> Option<tera::Value> {
+            match name {
+                $(stringify!($field) => Some(tera::Value::from_serializable(&view.$field)),)+
+                _ => None,
+            }
         }
     };
-    check("title", *title == new.title);
-    check("description", *description == new.description);
-    check("base_url", *base_url == new.base_url);
-    check("base_path", *base_path == new.base_path);
-    check("language", *language == new.language);
-    check("menu", *menu == new.menu);
-    check("categories", *categories == new.categories);
-    check("roles", *roles == new.roles);
-    check("salary_columns", *salary_columns == new.salary_columns);
-    check("salary_charts", *salary_charts == new.salary_charts);
-    check("tracks", *tracks == new.tracks);
-    check("pages", *pages == new.pages);
-    check("sources", *sources == new.sources);
-    check("skill_count", *skill_count == new.skill_count);
-    check("generator", *generator == new.generator);
-    check("assets", *assets == new.assets);
-    out
 }
+
+site_fields!(
+    title,
+    description,
+    base_url,
+    base_path,
+    language,
+    menu,
+    categories,
+    roles,
+    salary_columns,
+    salary_charts,
+    tracks,
+    pages,
+    sources,
+    skill_count,
+    generator,
+    assets,
+);
 
 pub fn skill_view(site: &Site, cards: &Cards, i: usize) -> SkillView {
     let s = &site.skills[i];
