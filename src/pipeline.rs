@@ -532,7 +532,7 @@ fn new_site(k: &mut Kept, old: &SiteView) -> Vec<&'static str> {
     let view = views::site_view(&k.site, &k.cards, k.assets.clone());
     let changed = views::changed_site_fields(old, &view);
     if !changed.is_empty() {
-        k.global.update(&view, &changed);
+        k.global.update(&view, &changed, &k.site, &k.cards);
         k.global.set(&mut k.templates);
     }
     k.view = Some(view);
@@ -618,8 +618,9 @@ fn render_into(
             return Err(fail(d, timings));
         }
     };
-    let (cards, view, global) =
-        timings.time("views", || render::prepare(&site, &mut tpl, &shipped));
+    let (cards, view, global) = timings.time("views", || {
+        render::prepare(&site, &mut tpl, &shipped, session)
+    });
     // A session keeps what lets it show an edited entry without the whole
     // site; a build drops it at once.
     let view = session.then_some(view);

@@ -15,6 +15,7 @@ pub mod feeds;
 pub mod format;
 pub mod reads;
 pub mod structured;
+pub mod values;
 pub mod views;
 
 use std::collections::{BTreeSet, HashMap};
@@ -372,14 +373,21 @@ pub struct Rendered {
 /// its values). Kept by a `serve` session so that re-rendering one page
 /// does not redo it, and so that an edit's changes to `site` can be found
 /// and only those serialized again.
+///
+/// With `keep_values` (a `serve` session), the cards keep their template
+/// values too ([`values`]).
 pub fn prepare(
     site: &Site,
     templates: &mut Templates,
     shipped: &ShippedAssets,
+    keep_values: bool,
 ) -> (Cards, views::SiteView, SiteGlobal) {
-    let cards = views::cards(site);
+    let mut cards = views::cards(site);
+    if keep_values {
+        cards.values = Some(values::Values::new(site, &cards));
+    }
     let view = views::site_view(site, &cards, shipped.view());
-    let global = SiteGlobal::new(&view);
+    let global = SiteGlobal::new(&view, site, &cards);
     global.set(templates);
     (cards, view, global)
 }
@@ -395,25 +403,46 @@ pub struct SiteGlobal {
 }
 
 impl SiteGlobal {
-    pub fn new(view: &views::SiteView) -> Self {
+    /// `view` is what `site` and `cards` make; the cards' kept values
+    /// stand in for the large lists when there are some.
+    pub fn new(view: &views::SiteView, site: &Site, cards: &Cards) -> Self {
         let mut global = SiteGlobal {
             fields: std::collections::BTreeMap::new(),
         };
-        global.update(view, views::SITE_FIELDS);
+        global.update(view, views::SITE_FIELDS, site, cards);
         global
     }
 
     /// Takes the `changed` fields from `view`, serialized in parallel.
-    pub fn update(&mut self, view: &views::SiteView, changed: &[&'static str]) {
-        let fresh = Self::serialize(view, changed);
+    pub fn update(
+        &mut self,
+        view: &views::SiteView,
+        changed: &[&'static str],
+        site: &Site,
+        cards: &Cards,
+    ) {
+        let fresh = Self::serialize(view, changed, site, cards);
         self.fields.extend(fresh);
     }
 
-    fn serialize(view: &views::SiteView, changed: &[&'static str]) -> Fields {
+    fn serialize(
+        view: &views::SiteView,
+        changed: &[&'static str],
+        site: &Site,
+        cards: &Cards,
+    ) -> Fields {
         changed
             .par_iter()
             .with_max_len(1)
-            .filter_map(|&name| views::site_field(view, name).map(|v| (name, v)))
+            .filter_map(|&name| {
+                let kept = cards.values.as_ref().and_then(|v| match name {
+                    "categories" => Some(v.categories(site)),
+                    "tracks" => Some(v.tracks(site, cards, None)),
+                    _ => None,
+                });
+                kept.or_else(|| views::site_field(view, name))
+                    .map(|v| (name, v))
+            })
             .collect()
     }
 
@@ -577,7 +606,7 @@ pub fn pages_showing(
     let make_site = || {
         fresh.get_or_init(|| match new_view {
             Some(view) => {
-                let fields = SiteGlobal::serialize(view, site_changed);
+                let fields = SiteGlobal::serialize(view, site_changed, site, cards);
                 let value = old_global.value_with(&fields);
                 (fields, value)
             }
@@ -1012,17 +1041,26 @@ fn page_job(site: &Site, cards: &Cards, job: Job, md: &Markdown<'_>) -> PageJob 
             let m = meta(site, section, section, title.to_string(), None, url.clone());
             if kind == Kind::Phase {
                 let root = urls::root_prefix(&url);
-                let tracks: Vec<views::TrackView> = (0..site.tracks.len())
-                    .map(|i| views::track_view(site, cards, i, Some(&root)))
-                    .collect();
-                ctx.insert("tracks", &tracks);
+                match &cards.values {
+                    Some(v) => ctx.insert_value("tracks", v.tracks(site, cards, Some(&root))),
+                    None => {
+                        let tracks: Vec<views::TrackView> = (0..site.tracks.len())
+                            .map(|i| views::track_view(site, cards, i, Some(&root)))
+                            .collect();
+                        ctx.insert("tracks", &tracks);
+                    }
+                }
             }
             (url.clone(), format!("{url}index.html"), m)
         }
         Job::Track(i) => {
-            let tv = views::track_view(site, cards, i, Some(&urls::root_prefix(&url)));
-            let m = meta(site, "track", "phases", tv.title.clone(), None, url.clone());
-            ctx.insert("track", &tv);
+            let root = urls::root_prefix(&url);
+            let title = site.config.tracks[site.tracks[i].config].title.clone();
+            let m = meta(site, "track", "phases", title, None, url.clone());
+            match &cards.values {
+                Some(v) => ctx.insert_value("track", v.track(site, cards, i, Some(&root))),
+                None => ctx.insert("track", &views::track_view(site, cards, i, Some(&root))),
+            }
             (url.clone(), format!("{url}index.html"), m)
         }
         Job::Matrix => {
@@ -1034,7 +1072,10 @@ fn page_job(site: &Site, cards: &Cards, job: Job, md: &Markdown<'_>) -> PageJob 
                 None,
                 url.clone(),
             );
-            ctx.insert("rows", &views::matrix_rows(site, cards));
+            match &cards.values {
+                Some(v) => ctx.insert_value("rows", v.matrix_rows()),
+                None => ctx.insert("rows", &views::matrix_rows(site, cards)),
+            }
             (url.clone(), format!("{url}index.html"), m)
         }
         Job::Compare(a, b) => {

@@ -306,6 +306,9 @@ pub struct Cards {
     pub phase_skills: Vec<Vec<LinkView>>,
     pub pages: Vec<LinkView>,
     pub columns: Vec<SalaryColumn>,
+    /// The template values of the cards the list pages repeat, when kept
+    /// (by a `serve` session: see [`super::values`]).
+    pub values: Option<super::values::Values>,
 }
 
 pub fn link(site: &Site, r: PageRef) -> LinkView {
@@ -355,13 +358,15 @@ pub fn cards(site: &Site) -> Cards {
         phases,
         pages,
         columns,
+        values: None,
     }
 }
 
 /// Makes the cards that show `r` again after a `serve` session swapped in
 /// an edited entity of the same shape: its own card, and for a skill the
 /// cards that list it (the key skills of the roles that need it, the
-/// skill lists of the phases that build it). Nothing else shows an
+/// skill lists of the phases that build it), with their kept template
+/// values. Nothing else shows an
 /// entity's fields in a card; `tests/session.rs` compares the pages made
 /// from these cards with a fresh build's, edit by edit.
 pub fn refresh_card(site: &Site, cards: &mut Cards, r: PageRef) {
@@ -387,6 +392,10 @@ pub fn refresh_card(site: &Site, cards: &mut Cards, r: PageRef) {
         }
         Kind::Page if i < cards.pages.len() => cards.pages[i] = link(site, r),
         _ => {}
+    }
+    if let Some(mut values) = cards.values.take() {
+        values.refresh(site, cards, r);
+        cards.values = Some(values);
     }
 }
 
@@ -538,22 +547,33 @@ pub fn salary_charts(cards: &Cards) -> Vec<Chart> {
         .collect()
 }
 
-pub fn site_view(site: &Site, cards: &Cards, assets: AssetsView) -> SiteView {
-    let c = &site.config;
-    let categories = c
-        .categories
+/// Category `ci` without its skills, for a caller that has them already.
+pub fn category_shell(site: &Site, ci: usize) -> CategoryView {
+    let cat = &site.config.categories[ci];
+    CategoryView {
+        id: cat.id.clone(),
+        title: cat.title.clone(),
+        skills: Vec::new(),
+    }
+}
+
+/// The skills of category `ci`, in their order.
+pub fn category_skills(site: &Site, ci: usize) -> impl Iterator<Item = usize> + '_ {
+    site.skills
         .iter()
         .enumerate()
-        .map(|(ci, cat)| CategoryView {
-            id: cat.id.clone(),
-            title: cat.title.clone(),
-            skills: site
-                .skills
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| s.category == ci)
-                .map(|(i, _)| cards.skills[i].clone())
+        .filter(move |(_, s)| s.category == ci)
+        .map(|(i, _)| i)
+}
+
+pub fn site_view(site: &Site, cards: &Cards, assets: AssetsView) -> SiteView {
+    let c = &site.config;
+    let categories = (0..c.categories.len())
+        .map(|ci| CategoryView {
+            skills: category_skills(site, ci)
+                .map(|i| cards.skills[i].clone())
                 .collect(),
+            ..category_shell(site, ci)
         })
         .collect();
     let tracks = (0..site.tracks.len())
@@ -783,21 +803,22 @@ pub fn phase_view(site: &Site, cards: &Cards, i: usize) -> PhaseView {
 }
 
 pub fn matrix_rows(site: &Site, cards: &Cards) -> Vec<MatrixRow> {
-    site.skills
-        .iter()
-        .enumerate()
-        .map(|(i, _)| {
-            let mut cells = vec![""; site.roles.len()];
-            for (r, p) in &site.skill_relations[i].roles {
-                cells[*r] = p.name();
-            }
-            MatrixRow {
-                skill: cards.skills[i].link.clone(),
-                category_title: cards.skills[i].category_title.clone(),
-                cells,
-            }
-        })
+    (0..site.skills.len())
+        .map(|i| matrix_row(site, cards, i))
         .collect()
+}
+
+/// Skill `i`'s row of the matrix.
+pub fn matrix_row(site: &Site, cards: &Cards, i: usize) -> MatrixRow {
+    let mut cells = vec![""; site.roles.len()];
+    for (r, p) in &site.skill_relations[i].roles {
+        cells[*r] = p.name();
+    }
+    MatrixRow {
+        skill: cards.skills[i].link.clone(),
+        category_title: cards.skills[i].category_title.clone(),
+        cells,
+    }
 }
 
 /// Beyond this many skills a roadmap diagram is a tangle: the page keeps
@@ -807,6 +828,17 @@ pub const MAX_DIAGRAM_SKILLS: usize = 80;
 /// One track. With `root` (the page's way back to the site root) the
 /// timeline and roadmap diagram are drawn too; their links are relative.
 pub fn track_view(site: &Site, cards: &Cards, i: usize, root: Option<&str>) -> TrackView {
+    let mut view = track_shell(site, cards, i, root);
+    view.phases = site.tracks[i]
+        .phases
+        .iter()
+        .map(|&p| track_phase(cards, p))
+        .collect();
+    view
+}
+
+/// [`track_view`] without its phases, for a caller that has them already.
+pub fn track_shell(site: &Site, cards: &Cards, i: usize, root: Option<&str>) -> TrackView {
     let t = &site.tracks[i];
     let named = &site.config.tracks[t.config];
     let mut skill_slugs: Vec<String> = t
@@ -829,17 +861,18 @@ pub fn track_view(site: &Site, cards: &Cards, i: usize, root: Option<&str>) -> T
         title: named.title.clone(),
         url: format!("tracks/{}/", named.id),
         total,
-        phases: t
-            .phases
-            .iter()
-            .map(|&p| TrackPhase {
-                card: cards.phases[p].clone(),
-                skills: cards.phase_skills[p].clone(),
-            })
-            .collect(),
+        phases: Vec::new(),
         skill_slugs,
         timeline_svg,
         roadmap_svg,
+    }
+}
+
+/// Phase `p` as its track lists it.
+pub fn track_phase(cards: &Cards, p: usize) -> TrackPhase {
+    TrackPhase {
+        card: cards.phases[p].clone(),
+        skills: cards.phase_skills[p].clone(),
     }
 }
 
