@@ -198,6 +198,8 @@ struct Rest {
     /// The kept state, with the entry swapped in and its cards refreshed.
     last: Last,
     edited: PageRef,
+    /// Whether the edit changed the entry's link (title, summary).
+    link_changed: bool,
     /// The `site` global as the last build made it.
     old_view: SiteView,
     /// The fields of `site` the edit changed, when they are known already
@@ -309,6 +311,7 @@ impl Session {
         let Rest {
             mut last,
             edited,
+            link_changed,
             old_view,
             site_changed,
         } = rest;
@@ -328,6 +331,7 @@ impl Session {
         let memory = Memory::default();
         let mut edit = render::Edit {
             edited,
+            link_changed,
             site_changed: &changed,
             new_view: new_view.as_ref(),
             export: k.export.as_mut(),
@@ -424,6 +428,10 @@ impl Session {
         // and the next run builds everything.
         let mut last = self.last.take()?;
         let refs: Vec<PageRef> = edits.iter().map(|(r, _)| *r).collect();
+        let old_links: Vec<_> = refs
+            .iter()
+            .map(|&r| views::link(&last.kept.site, r))
+            .collect();
         // What every page saw of the site before the edit, to find what
         // the edit changes of it.
         let old_view = match (bodies_only, last.kept.view.take()) {
@@ -497,9 +505,12 @@ impl Session {
         };
         match (old_view, refs.as_slice()) {
             (Some(old_view), [edited]) => {
+                let link_changed =
+                    old_links.first() != Some(&views::link(&last.kept.site, *edited));
                 let rest = Rest {
                     last,
                     edited: *edited,
+                    link_changed,
                     old_view,
                     site_changed,
                 };

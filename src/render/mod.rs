@@ -555,6 +555,9 @@ pub fn pages_of(
 pub struct Edit<'a> {
     /// The entry swapped in.
     pub edited: PageRef,
+    /// Whether its link changed (title, summary): pages that show no more
+    /// of it than that are rendered again only then.
+    pub link_changed: bool,
     /// The fields of `site` it changed ([`views::changed_site_fields`]).
     pub site_changed: &'a [&'static str],
     /// The `site` view after the edit, when the templates do not see it
@@ -583,15 +586,16 @@ pub fn pages_showing(
     sink: &dyn Sink,
     edit: &mut Edit<'_>,
 ) -> Result<Rendered, Diagnostics> {
+    let jobs = showing(site, templates, edit);
     let Edit {
         edited,
         site_changed,
         new_view,
         export: entries,
+        link_changed: _,
     } = edit;
     let (new_view, site_changed): (Option<&views::SiteView>, &[&'static str]) =
         (*new_view, site_changed);
-    let jobs = showing(site, templates, *edited, site_changed);
     // The pages that read none of the changed fields render with `site`
     // as the templates have it, while the changed fields are serialized;
     // the others get the new `site` in their own context as soon as it is
@@ -705,13 +709,58 @@ pub fn page_reads(templates: &Templates, r: PageRef, fields: &[&str]) -> bool {
 /// its own, the pages whose view holds its card or link, and those whose
 /// templates read a changed part of `site`. The largest pages come first,
 /// so that the two threads finish together.
-fn showing(site: &Site, templates: &Templates, edited: PageRef, site_changed: &[&str]) -> Vec<Job> {
+fn showing(site: &Site, templates: &Templates, edit: &Edit<'_>) -> Vec<Job> {
     let mut out: BTreeSet<Job> = BTreeSet::new();
     let page = |r: PageRef| match r {
         PageRef::Home => Job::Home,
         PageRef::Entity(k, i) => Job::Entity(k, i),
     };
+    let edited = edit.edited;
     out.insert(page(edited));
+    let track_of = |p: usize| site.tracks.iter().position(|t| t.phases.contains(&p));
+    let all = jobs(site);
+    // Pages that show more of the entry than its link.
+    match edited {
+        PageRef::Entity(Kind::Role, i) => {
+            // Comparisons show both roles' cards.
+            out.extend(
+                all.iter()
+                    .filter(|j| matches!(j, Job::Compare(a, b) if *a == i || *b == i)),
+            );
+        }
+        PageRef::Entity(Kind::Phase, i) => {
+            // The skills it builds show its card, as do its track's pages.
+            for (s, srel) in site.skill_relations.iter().enumerate() {
+                if srel.phases.contains(&i) {
+                    out.insert(Job::Entity(Kind::Skill, s));
+                }
+            }
+            out.extend(track_of(i).map(Job::Track));
+            out.insert(Job::Section(Kind::Phase));
+        }
+        _ => {}
+    }
+    if edit.link_changed {
+        links_to(site, edited, &all, &mut out);
+    }
+    if !edit.site_changed.is_empty() {
+        out.extend(
+            all.iter()
+                .filter(|j| templates.reads_any(j.template(), edit.site_changed)),
+        );
+    }
+    let mut list: Vec<Job> = out.into_iter().collect();
+    list.sort_by_key(|j| std::cmp::Reverse(j.weight(site)));
+    list
+}
+
+/// The pages that show the link of the entry at `edited` (its title, slug
+/// or summary), into `out`.
+fn links_to(site: &Site, edited: PageRef, all: &[Job], out: &mut BTreeSet<Job>) {
+    let page = |r: PageRef| match r {
+        PageRef::Home => Job::Home,
+        PageRef::Entity(k, i) => Job::Entity(k, i),
+    };
     // Pages linking to it, whose empty link texts show its title; pages it
     // links to, which list it among their backlinks.
     if let Some(sources) = site.backlinks.get(&edited) {
@@ -723,7 +772,6 @@ fn showing(site: &Site, templates: &Templates, edited: PageRef, site_changed: &[
         }
     }
     let track_of = |p: usize| site.tracks.iter().position(|t| t.phases.contains(&p));
-    let all = jobs(site);
     match edited {
         PageRef::Entity(Kind::Skill, i) => {
             let rel = &site.skill_relations[i];
@@ -756,12 +804,11 @@ fn showing(site: &Site, templates: &Templates, edited: PageRef, site_changed: &[
         }
         PageRef::Entity(Kind::Role, i) => {
             // Every role page links to every other role to compare with,
-            // by title.
-            out.extend(all.iter().filter(|j| match j {
-                Job::Entity(Kind::Role, _) => true,
-                Job::Compare(a, b) => *a == i || *b == i,
-                _ => false,
-            }));
+            // by title; the skills it needs link to it.
+            out.extend(
+                all.iter()
+                    .filter(|j| matches!(j, Job::Entity(Kind::Role, _))),
+            );
             let needs = &site.role_relations[i].skills;
             out.extend(needs.iter().map(|&(s, _)| Job::Entity(Kind::Skill, s)));
         }
@@ -773,26 +820,9 @@ fn showing(site: &Site, templates: &Templates, edited: PageRef, site_changed: &[
                     .chain(&rel.next)
                     .map(|&p| Job::Entity(Kind::Phase, p)),
             );
-            // The skills it builds show its card.
-            for (s, srel) in site.skill_relations.iter().enumerate() {
-                if srel.phases.contains(&i) {
-                    out.insert(Job::Entity(Kind::Skill, s));
-                }
-            }
-            out.extend(track_of(i).map(Job::Track));
-            out.insert(Job::Section(Kind::Phase));
         }
         PageRef::Entity(Kind::Page, _) | PageRef::Home => {}
     }
-    if !site_changed.is_empty() {
-        out.extend(
-            all.iter()
-                .filter(|j| templates.reads_any(j.template(), site_changed)),
-        );
-    }
-    let mut list: Vec<Job> = out.into_iter().collect();
-    list.sort_by_key(|j| std::cmp::Reverse(j.weight(site)));
-    list
 }
 
 /// What every page job shares: the inputs, where pages go, and the time
