@@ -7,8 +7,9 @@
 //! again on every change through a [`Session`], whose caches make one
 //! edited file cost one parse, an edit to nothing but a page's prose one
 //! page render, and an edit to what shows of an entry one page render
-//! before the rest. There is one code path, so what `check` accepts
-//! `build` renders, and what `serve` shows is what `build` writes.
+//! before the few pages that show it. There is one code path, so what
+//! `check` accepts `build` renders, and what `serve` shows is what `build`
+//! writes.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -174,10 +175,12 @@ fn load(opts: &Options) -> Result<Loaded, Diagnostics> {
 /// The pipeline run again and again on one handbook (by `serve`). It keeps
 /// the parse results of unchanged files and the highlighted code blocks
 /// between runs (both pure functions of file or block content), and the
-/// last good build whole: when only Markdown bodies were edited, in ways no
-/// other page can see, [`Session::rebuild`] re-renders just their pages.
-/// Every other run is a whole [`build`], so the result is always the same
-/// as one (the tests compare them, edit by edit).
+/// last good build whole, with what its pages were rendered from: when
+/// only Markdown bodies were edited, in ways no other page can see,
+/// [`Session::rebuild`] re-renders just their pages; when one entry was
+/// edited keeping its shape, just the pages that can show it. Every other
+/// run is a whole [`build`]. Either way the result is the same as a build's
+/// (`tests/session.rs` compares them, edit by edit).
 pub struct Session {
     opts: Options,
     cache: Caches,

@@ -294,8 +294,8 @@ fn rebuild_loop(
             let what = changes.describe();
             let result = match changes.edited() {
                 Some(edited) => session.rebuild_with(&edited, &mut |early| {
-                    // The edited pages, while the pages that list them
-                    // are rendered again.
+                    // The edited page, before the pages that show it are
+                    // rendered again.
                     let opened = live.streams_opened();
                     let shown = publish(Ok(early), live, &what, 1, start, origin, Stage::Early);
                     head_start(live, &shown, opened);
@@ -325,16 +325,17 @@ enum Stage {
 /// page reloads.
 const LISTED_PAGES: usize = 1000;
 
-/// How long the full rebuild after an early publish waits, at most, for
+/// How long the rest of a run after an early publish waits, at most, for
 /// an open page that shows an edited file to have reloaded.
 const HEAD_START: Duration = Duration::from_millis(300);
 
 /// After the edited pages are out ([`Stage::Early`]), waits until a page
 /// that shows one of them (`shown`) has reloaded and opened its event
-/// stream again (more than `opened` streams), before the full rebuild
+/// stream again (more than `opened` streams), before the rest of the run
 /// takes every core: on two cores, sharing them slowed the reload of the
-/// page the author is looking at by half. No wait when no open page
-/// shows them.
+/// page the author is looking at by a third (10,000 pages, a new title:
+/// loaded 176 ms after the save instead of 132), for 17 ms sooner on the
+/// other pages. No wait when no open page shows them.
 fn head_start(live: &Live, shown: &[String], opened: u64) {
     if !live.is_viewed(shown) {
         return;
