@@ -574,7 +574,7 @@ pub struct Edit<'a> {
 /// refreshed its cards ([`views::refresh_card`]). The JSON export is made
 /// again too, while the changed fields of `site` are serialized.
 ///
-/// Which pages those are follows from the view model ([`showing`]) and
+/// Which pages those are follows from the view model (`showing`) and
 /// from what each template reads of `site` ([`reads`]); `tests/session.rs`
 /// compares the result with a fresh build for every file of two handbooks.
 pub fn pages_showing(
