@@ -835,6 +835,18 @@ fn a_new_title_shows_on_its_page_first_then_everywhere() {
         log[shown..].contains("content/skills/alpha.md changed; its own page first"),
         "{log}"
     );
+    // Not the whole site again: the pages that can show the skill.
+    let line = log[rebuilt..].lines().next().unwrap_or_default();
+    let of = line
+        .find("rendered ")
+        .map(|at| &line[at + "rendered ".len()..])
+        .and_then(|rest| {
+            let (n, rest) = rest.split_once(" of ")?;
+            let (total, _) = rest.split_once(' ')?;
+            Some((n.parse::<usize>().ok()?, total.parse::<usize>().ok()?))
+        });
+    let (n, total) = of.unwrap_or_else(|| panic!("rendered n of m pages: {line}"));
+    assert!(n < total, "{line}");
 }
 
 #[test]
