@@ -10,6 +10,9 @@
 //!   shows at once), then the pages that can show the entry (its lists,
 //!   neighbours and linking pages) are rendered from the kept state.
 //!
+//! - a new heading, which other pages could link to: the whole build runs
+//!   again, the edited page handed over as soon as it can be rendered.
+//!
 //! Last comes the baseline, timed in the same run: the whole build again
 //! with the session's caches warm, which is what a title edit cost before.
 //!
@@ -155,12 +158,16 @@ fn main() -> ExitCode {
         }
         None => text.to_string(),
     };
+    // A new anchor other pages could link to: the whole build runs, the
+    // edited page first.
+    let heading = |text: &str, run: usize| format!("{text}\n## Added section {run}\n\nText.\n");
     for (name, edit) in [
         (
             "a sentence added to the body",
             &body as &dyn Fn(&str, usize) -> String,
         ),
         ("a new title in the front matter", &title),
+        ("a new heading in the body", &heading),
     ] {
         if let Err(e) = time_edits(&mut session, &path, file, runs, name, edit) {
             eprintln!("{e}");

@@ -1,6 +1,6 @@
 //! The stage sequence every command shares, with per-stage timings:
-//! load → git dates → parse → resolve → templates → assets → extras →
-//! render (Markdown inside each page's job) → swap.
+//! load → git dates → parse → resolve → templates → assets → views →
+//! extras → render (Markdown inside each page's job) → swap.
 //!
 //! `check` stops after resolve; `build` streams pages into a staging folder
 //! and swaps it in; `serve` keeps them in memory and runs the same stages
@@ -210,6 +210,17 @@ struct Rest {
     site_changed: Option<Vec<&'static str>>,
 }
 
+/// A whole build that hands over one file's page first: once every page
+/// can be rendered (after resolve and the views), that page is rendered
+/// and shown with the previous site around it, then the rest.
+struct First<'a> {
+    /// The edited file, relative to the root.
+    file: &'a Path,
+    /// The previous site.
+    before: Files,
+    show: &'a mut dyn FnMut(Built),
+}
+
 /// What a [`Session`] keeps between runs.
 #[derive(Default)]
 struct Caches {
@@ -260,8 +271,12 @@ impl Session {
 
     /// [`build`], parsing only the files that changed since the last run.
     pub fn build(&mut self) -> Result<Built, Failure> {
+        self.build_with_first(None)
+    }
+
+    fn build_with_first(&mut self, first: Option<First<'_>>) -> Result<Built, Failure> {
         self.last = None;
-        let (built, kept) = build_with(&self.opts, Some(&mut self.cache))?;
+        let (built, kept) = build_with(&self.opts, Some(&mut self.cache), first)?;
         self.last = Some(Last {
             kept,
             files: built.files.clone(),
@@ -301,7 +316,19 @@ impl Session {
                 early(built);
                 self.show_everywhere(*rest)
             }
-            None => self.build(),
+            None => match (changed, self.last.take()) {
+                // One file: its page first, from the new state, before the
+                // other pages are rendered.
+                ([file], Some(last)) => {
+                    let first = First {
+                        file,
+                        before: last.files,
+                        show: early,
+                    };
+                    self.build_with_first(Some(first))
+                }
+                _ => self.build(),
+            },
         }
     }
 
@@ -609,6 +636,7 @@ fn render_into(
     memo: Option<&highlight::Memo>,
     plain_asset_names: bool,
     session: bool,
+    first: Option<First<'_>>,
 ) -> Result<(Built, Kept), Failure> {
     let Checked {
         site,
@@ -624,6 +652,16 @@ fn render_into(
     let shipped = timings.time("assets", || {
         render::assets::shipped(&statics, &templates, plain_asset_names)
     });
+    let (cards, view, global) = timings.time("views", || {
+        render::prepare(&site, &mut tpl, &shipped, session)
+    });
+    // A session keeps what lets it show an edited entry without the whole
+    // site; a build drops it at once.
+    let view = session.then_some(view);
+    if let Some(first) = first {
+        show_first(first, &site, &tpl, &cards, memo, &warnings, &timings);
+    }
+    // Before the pages, which win over a static file of the same path.
     let extras = match timings.time("extras", || output::extras(&site, &statics, &shipped, sink)) {
         Ok(n) => n,
         Err(e) => {
@@ -632,12 +670,6 @@ fn render_into(
             return Err(fail(d, timings));
         }
     };
-    let (cards, view, global) = timings.time("views", || {
-        render::prepare(&site, &mut tpl, &shipped, session)
-    });
-    // A session keeps what lets it show an edited entry without the whole
-    // site; a build drops it at once.
-    let view = session.then_some(view);
     let rendered = timings.time("render", || {
         render::pages(&site, &tpl, &cards, memo, sink, session)
     });
@@ -673,13 +705,53 @@ fn render_into(
     Ok((built, kept))
 }
 
+/// Renders the page of `first.file` (if the site has one) and hands it
+/// over with the previous site around it. A failure is left to the full
+/// render that follows, which reports it.
+fn show_first(
+    first: First<'_>,
+    site: &Site,
+    templates: &render::Templates,
+    cards: &Cards,
+    memo: Option<&highlight::Memo>,
+    warnings: &Diagnostics,
+    timings: &Timings,
+) {
+    let Some(r) = site.page_of_file(first.file) else {
+        return;
+    };
+    let memory = Memory::default();
+    let start = Instant::now();
+    if render::pages_of(site, templates, cards, memo, &memory, &[r]).is_err() {
+        return;
+    }
+    let mut timings = timings.clone();
+    timings.stages.push(("render", start.elapsed()));
+    let mut files = first.before;
+    files.overlay(memory.into_files());
+    let pages = files.files.keys().filter(|p| p.ends_with(".html")).count();
+    (first.show)(Built {
+        file_count: files.len(),
+        files,
+        pages,
+        base_path: site.config.base_path.clone(),
+        warnings: warnings.clone(),
+        rendered: 1,
+        timings,
+    });
+}
+
 /// Every stage, with the finished files kept in memory (for `serve` and
 /// tests).
 pub fn build(opts: &Options) -> Result<Built, Failure> {
-    build_with(opts, None).map(|(built, _)| built)
+    build_with(opts, None, None).map(|(built, _)| built)
 }
 
-fn build_with(opts: &Options, cache: Option<&mut Caches>) -> Result<(Built, Kept), Failure> {
+fn build_with(
+    opts: &Options,
+    cache: Option<&mut Caches>,
+    first: Option<First<'_>>,
+) -> Result<(Built, Kept), Failure> {
     let (parse, code) = match cache {
         Some(c) => (Some(&mut c.parse), Some(&mut c.code)),
         None => (None, None),
@@ -693,6 +765,7 @@ fn build_with(opts: &Options, cache: Option<&mut Caches>) -> Result<(Built, Kept
         code.as_deref(),
         opts.plain_asset_names,
         session,
+        first,
     );
     if let Some(code) = code {
         code.finish_run();
@@ -724,7 +797,7 @@ pub fn build_to(opts: &Options, output_dir: &Path) -> Result<Built, Failure> {
             return Err(fail(d, checked.timings));
         }
     };
-    let (mut built, _) = render_into(checked, &staging, None, opts.plain_asset_names, false)?;
+    let (mut built, _) = render_into(checked, &staging, None, opts.plain_asset_names, false, None)?;
     if let Err(e) = built.timings.time("swap", || staging.commit()) {
         let mut d = Diagnostics::new();
         d.push(

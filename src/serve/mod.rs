@@ -361,7 +361,10 @@ fn publish(
     let before = live.current();
     match result {
         Ok(built) => {
-            warn(&built);
+            // Once a run: an early result's warnings are the full one's.
+            if stage == Stage::Done {
+                warn(&built);
+            }
             let diff = Diff::between(before.site.as_deref(), &built.files);
             let moved = built.base_path != before.base_path;
             let changed = !diff.is_empty() || moved;
