@@ -1,6 +1,7 @@
 //! The stage sequence every command shares, with per-stage timings:
 //! load → git dates → parse → resolve → templates → assets → views →
-//! extras → render (Markdown inside each page's job) → swap.
+//! (values, in a session) → extras → render (Markdown inside each page's
+//! job) → swap.
 //!
 //! `check` stops after resolve; `build` streams pages into a staging folder
 //! and swaps it in; `serve` keeps them in memory and runs the same stages
@@ -652,14 +653,16 @@ fn render_into(
     let shipped = timings.time("assets", || {
         render::assets::shipped(&statics, &templates, plain_asset_names)
     });
-    let (cards, view, global) = timings.time("views", || {
-        render::prepare(&site, &mut tpl, &shipped, session)
-    });
+    let (mut cards, view, global) =
+        timings.time("views", || render::prepare(&site, &mut tpl, &shipped));
+    if let Some(first) = first {
+        show_first(first, &site, &tpl, &cards, memo, &warnings, &timings);
+    }
     // A session keeps what lets it show an edited entry without the whole
     // site; a build drops it at once.
     let view = session.then_some(view);
-    if let Some(first) = first {
-        show_first(first, &site, &tpl, &cards, memo, &warnings, &timings);
+    if session {
+        timings.time("values", || render::keep_values(&site, &mut cards));
     }
     // Before the pages, which win over a static file of the same path.
     let extras = match timings.time("extras", || output::extras(&site, &statics, &shipped, sink)) {

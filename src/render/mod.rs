@@ -373,23 +373,22 @@ pub struct Rendered {
 /// its values). Kept by a `serve` session so that re-rendering one page
 /// does not redo it, and so that an edit's changes to `site` can be found
 /// and only those serialized again.
-///
-/// With `keep_values` (a `serve` session), the cards keep their template
-/// values too ([`values`]).
 pub fn prepare(
     site: &Site,
     templates: &mut Templates,
     shipped: &ShippedAssets,
-    keep_values: bool,
 ) -> (Cards, views::SiteView, SiteGlobal) {
-    let mut cards = views::cards(site);
-    if keep_values {
-        cards.values = Some(values::Values::new(site, &cards));
-    }
+    let cards = views::cards(site);
     let view = views::site_view(site, &cards, shipped.view());
     let global = SiteGlobal::new(&view, site, &cards);
     global.set(templates);
     (cards, view, global)
+}
+
+/// Has the cards keep their template values ([`values`]), as a `serve`
+/// session does: its later runs put the large lists together from them.
+pub fn keep_values(site: &Site, cards: &mut Cards) {
+    cards.values = Some(values::Values::new(site, cards));
 }
 
 /// The `site` global as template values, one per field of
