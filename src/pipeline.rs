@@ -238,6 +238,26 @@ struct Last {
     file_count: usize,
 }
 
+impl Last {
+    /// Puts the `rendered` pages in `memory` in place of their old
+    /// versions; the result of the run, timed by `t`.
+    fn with_pages(&mut self, memory: Memory, rendered: usize, mut t: Timings) -> Built {
+        let files = t.time("files", || {
+            self.files.overlay(memory.into_files());
+            self.files.clone()
+        });
+        Built {
+            files,
+            pages: self.pages,
+            file_count: self.file_count,
+            base_path: self.kept.site.config.base_path.clone(),
+            warnings: self.warnings.clone(),
+            rendered,
+            timings: t,
+        }
+    }
+}
+
 /// What rendering needs besides the content, ready for more pages.
 struct Kept {
     site: Site,
@@ -386,19 +406,7 @@ impl Session {
         let Some(rendered) = rendered else {
             return self.build();
         };
-        let files = t.time("files", || {
-            last.files.overlay(memory.into_files());
-            last.files.clone()
-        });
-        let built = Built {
-            files,
-            pages: last.pages,
-            file_count: last.file_count,
-            base_path: last.kept.site.config.base_path.clone(),
-            warnings: last.warnings.clone(),
-            rendered: rendered.pages,
-            timings: t,
-        };
+        let built = last.with_pages(memory, rendered.pages, t);
         self.last = Some(last);
         Ok(built)
     }
@@ -521,19 +529,7 @@ impl Session {
         }
         self.cache.parse.parsed = refs.len();
         self.cache.parse.reused = 0;
-        let files = t.time("files", || {
-            last.files.overlay(memory.into_files());
-            last.files.clone()
-        });
-        let built = Built {
-            files,
-            pages: last.pages,
-            file_count: last.file_count,
-            base_path: last.kept.site.config.base_path.clone(),
-            warnings: last.warnings.clone(),
-            rendered: refs.len(),
-            timings: t,
-        };
+        let built = last.with_pages(memory, refs.len(), t);
         match (old_view, refs.as_slice()) {
             (Some(old_view), [edited]) => {
                 let link_changed =

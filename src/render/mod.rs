@@ -634,7 +634,9 @@ pub fn pages_showing(
             let (now, later) = (&now, &later);
             scope.spawn(move |_| {
                 let failed = |e| errors.lock().unwrap_or_else(|p| p.into_inner()).push(e);
-                if w == 0 && !later.is_empty() {
+                // Made even when no page waits for it, so that the kept
+                // `site` is never behind the kept view it is compared with.
+                if w == 0 && new_view.is_some() {
                     make_site();
                 }
                 if !export_once.swap(true, Ordering::Relaxed) {
