@@ -292,6 +292,26 @@ mod tests {
     }
 
     #[test]
+    fn the_default_theme_reads_the_lists_only_on_list_pages() {
+        // What keeps an edit to one entry cheap in a large handbook: the
+        // pages of entries read nothing of `site` such an edit changes.
+        let reads = site_reads(crate::render::BUILTIN);
+        let changes = crate::render::views::FIELDS_AN_EDIT_CHANGES;
+        for entry in [
+            "skill.html",
+            "role.html",
+            "phase.html",
+            "page.html",
+            "compare.html",
+        ] {
+            assert!(!reads[entry].any_of(changes), "{entry}: {:?}", reads[entry]);
+        }
+        for list in ["index.html", "skills.html", "roles.html"] {
+            assert!(reads[list].any_of(changes), "{list}: {:?}", reads[list]);
+        }
+    }
+
+    #[test]
     fn changed_fields_meet_reads() {
         assert!(fields(&["roles"]).any_of(&["tracks", "roles"]));
         assert!(!fields(&["title"]).any_of(&["roles"]));
