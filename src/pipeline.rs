@@ -325,7 +325,10 @@ impl Session {
     /// time of one page, and `serve` shows it at once; then only the pages
     /// that can show the entry are rendered again (its lists, neighbours
     /// and linking pages: see [`render::pages_showing`]), not the site.
-    /// `early` gets the last site with that page replaced.
+    /// After any other edit to one file (a new link, a title that moves the
+    /// entry in its list), the whole build runs, and hands `early` the
+    /// file's page as soon as it can be rendered, before the rest. Either
+    /// way `early` gets the last site with that page replaced.
     pub fn rebuild_with(
         &mut self,
         changed: &[PathBuf],
@@ -467,10 +470,14 @@ impl Session {
         // and the next run builds everything.
         let mut last = self.last.take()?;
         let refs: Vec<PageRef> = edits.iter().map(|(r, _)| *r).collect();
-        let old_links: Vec<_> = refs
-            .iter()
-            .map(|&r| views::link(&last.kept.site, r))
-            .collect();
+        // What other pages show of the entry, to tell whether they change.
+        let old_links: Vec<_> = match bodies_only {
+            true => Vec::new(),
+            false => refs
+                .iter()
+                .map(|&r| views::link(&last.kept.site, r))
+                .collect(),
+        };
         // What every page saw of the site before the edit, to find what
         // the edit changes of it.
         let old_view = match (bodies_only, last.kept.view.take()) {
