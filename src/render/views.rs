@@ -971,16 +971,18 @@ pub fn compare_url(site: &Site, i: usize, j: usize) -> String {
 }
 
 pub fn compare_view(site: &Site, cards: &Cards, a: usize, b: usize) -> CompareView {
-    let level = |r: usize, s: usize| {
-        site.role_relations[r]
-            .skills
-            .iter()
-            .find(|(k, _)| *k == s)
-            .map(|(_, p)| *p)
-    };
+    // Skill by skill, in skill order, the level each role needs: only the
+    // skills either role needs, not every skill of the handbook.
+    let mut levels: std::collections::BTreeMap<usize, (Option<_>, Option<_>)> =
+        std::collections::BTreeMap::new();
+    for &(s, p) in &site.role_relations[a].skills {
+        levels.entry(s).or_default().0 = Some(p);
+    }
+    for &(s, p) in &site.role_relations[b].skills {
+        levels.entry(s).or_default().1 = Some(p);
+    }
     let mut rows = Vec::new();
-    for s in 0..site.skills.len() {
-        let (la, lb) = (level(a, s), level(b, s));
+    for (s, (la, lb)) in levels {
         let change = match (la, lb) {
             (None, None) => continue,
             (Some(_), None) => "only-a",
