@@ -460,7 +460,8 @@ impl SiteGlobal {
         let old = templates.tera.global_context().remove("site");
         templates.tera.global_context().insert_value("site", value);
         if let Some(old) = old {
-            std::thread::spawn(move || drop(old));
+            // Without a thread to spare, it is freed here.
+            let _ = std::thread::Builder::new().spawn(move || drop(old));
         }
     }
 }
