@@ -212,6 +212,14 @@ impl Job {
         }
     }
 
+    /// The page of a doc: the home page or an entry's.
+    fn page(r: PageRef) -> Job {
+        match r {
+            PageRef::Home => Job::Home,
+            PageRef::Entity(k, i) => Job::Entity(k, i),
+        }
+    }
+
     /// The template the page is rendered with.
     fn template(self) -> &'static str {
         match self {
@@ -541,12 +549,7 @@ pub fn pages_of(
     let r = Renderer::new(site, templates, cards, memo, sink);
     let errors = docs
         .par_iter()
-        .filter_map(|d| {
-            r.render(match *d {
-                PageRef::Home => Job::Home,
-                PageRef::Entity(k, i) => Job::Entity(k, i),
-            })
-        })
+        .filter_map(|d| r.render(Job::page(*d)))
         .collect();
     finish(errors, docs.len(), r.markdown_nanos.into_inner())
 }
@@ -700,11 +703,7 @@ pub fn pages_showing(
 /// Whether the page of `r` is rendered with a template that reads any of
 /// `fields` of `site`.
 pub fn page_reads(templates: &Templates, r: PageRef, fields: &[&str]) -> bool {
-    let job = match r {
-        PageRef::Home => Job::Home,
-        PageRef::Entity(k, i) => Job::Entity(k, i),
-    };
-    templates.reads_any(job.template(), fields)
+    templates.reads_any(Job::page(r).template(), fields)
 }
 
 /// The pages that can show the entry at `edited` (see [`pages_showing`]):
@@ -713,13 +712,8 @@ pub fn page_reads(templates: &Templates, r: PageRef, fields: &[&str]) -> bool {
 /// so that the two threads finish together.
 fn showing(site: &Site, templates: &Templates, edit: &Edit<'_>) -> Vec<Job> {
     let mut out: BTreeSet<Job> = BTreeSet::new();
-    let page = |r: PageRef| match r {
-        PageRef::Home => Job::Home,
-        PageRef::Entity(k, i) => Job::Entity(k, i),
-    };
     let edited = edit.edited;
-    out.insert(page(edited));
-    let track_of = |p: usize| site.tracks.iter().position(|t| t.phases.contains(&p));
+    out.insert(Job::page(edited));
     let all = jobs(site);
     // Pages that show more of the entry than its link.
     match edited {
@@ -737,7 +731,7 @@ fn showing(site: &Site, templates: &Templates, edit: &Edit<'_>) -> Vec<Job> {
                     out.insert(Job::Entity(Kind::Skill, s));
                 }
             }
-            out.extend(track_of(i).map(Job::Track));
+            out.extend(track_of(site, i).map(Job::Track));
             out.insert(Job::Section(Kind::Phase));
         }
         _ => {}
@@ -756,24 +750,24 @@ fn showing(site: &Site, templates: &Templates, edit: &Edit<'_>) -> Vec<Job> {
     list
 }
 
+/// The track that phase `p` belongs to.
+fn track_of(site: &Site, p: usize) -> Option<usize> {
+    site.tracks.iter().position(|t| t.phases.contains(&p))
+}
+
 /// The pages that show the link of the entry at `edited` (its title, slug
 /// or summary), into `out`.
 fn links_to(site: &Site, edited: PageRef, all: &[Job], out: &mut BTreeSet<Job>) {
-    let page = |r: PageRef| match r {
-        PageRef::Home => Job::Home,
-        PageRef::Entity(k, i) => Job::Entity(k, i),
-    };
     // Pages linking to it, whose empty link texts show its title; pages it
     // links to, which list it among their backlinks.
     if let Some(sources) = site.backlinks.get(&edited) {
-        out.extend(sources.iter().map(|&s| page(s)));
+        out.extend(sources.iter().map(|&s| Job::page(s)));
     }
     for (target, sources) in &site.backlinks {
         if sources.contains(&edited) {
-            out.insert(page(*target));
+            out.insert(Job::page(*target));
         }
     }
-    let track_of = |p: usize| site.tracks.iter().position(|t| t.phases.contains(&p));
     match edited {
         PageRef::Entity(Kind::Skill, i) => {
             let rel = &site.skill_relations[i];
@@ -794,7 +788,7 @@ fn links_to(site: &Site, edited: PageRef, all: &[Job], out: &mut BTreeSet<Job>) 
             }
             for &p in &rel.phases {
                 out.insert(Job::Entity(Kind::Phase, p));
-                out.extend(track_of(p).map(Job::Track));
+                out.extend(track_of(site, p).map(Job::Track));
                 out.insert(Job::Section(Kind::Phase));
             }
             for (a, (_, target)) in site.aliases.iter().enumerate() {
