@@ -10,7 +10,10 @@
 //!   shows at once), then the pages that can show the entry (its lists,
 //!   neighbours and linking pages) are rendered from the kept state.
 //!
-//! - a new heading, which other pages could link to: the whole build runs
+//! - a new heading, which other pages could link to, and a new link, which
+//!   puts a backlink on its target's page: the links that could break are
+//!   checked again, and the pages whose backlinks changed rendered;
+//! - a title that moves the entry in its sorted list: the whole build runs
 //!   again, the edited page handed over as soon as it can be rendered.
 //!
 //! Last comes the baseline, timed in the same run: the whole build again
@@ -123,6 +126,20 @@ fn time_edits(
     Ok(())
 }
 
+/// The slug of a skill other than the edited file: the first file of
+/// `content/skills`.
+fn other_skill(root: &Path, file: &str) -> Option<String> {
+    let mut names: Vec<PathBuf> = std::fs::read_dir(root.join("content/skills"))
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "md") && !p.ends_with(file))
+        .collect();
+    names.sort();
+    let name = names.first()?.file_name()?.to_str()?;
+    let slug = roadbook::content::Slug::from_file_name(name).ok()?;
+    Some(slug.as_str().to_string())
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (Some(root), Some(file)) = (args.first(), args.get(1)) else {
@@ -132,6 +149,7 @@ fn main() -> ExitCode {
     let runs: usize = args.get(2).and_then(|r| r.parse().ok()).unwrap_or(7);
     let root = PathBuf::from(root);
     let path = root.join(file);
+    let target = other_skill(&root, file);
     let mut session = Session::new(Options {
         root,
         plain_asset_names: true,
@@ -158,9 +176,19 @@ fn main() -> ExitCode {
         }
         None => text.to_string(),
     };
-    // A new anchor other pages could link to: the whole build runs, the
-    // edited page first.
+    // A new anchor other pages could link to.
     let heading = |text: &str, run: usize| format!("{text}\n## Added section {run}\n\nText.\n");
+    // A link to another skill every other run, so that each run adds or
+    // takes away a backlink.
+    let link = |text: &str, run: usize| match (&target, run % 2) {
+        (Some(slug), 0) => format!("{text}\nSee [this skill](skill:{slug}) too.\n"),
+        _ => format!("{text}\nEdit number {run} adds this sentence.\n"),
+    };
+    // A prefix, which moves the entry to another place in its list.
+    let moved = |text: &str, run: usize| {
+        let prefix = if run % 2 == 0 { "A " } else { "Zz " };
+        text.replacen("title = \"", &format!("title = \"{prefix}"), 1)
+    };
     for (name, edit) in [
         (
             "a sentence added to the body",
@@ -168,6 +196,8 @@ fn main() -> ExitCode {
         ),
         ("a new title in the front matter", &title),
         ("a new heading in the body", &heading),
+        ("a new link in the body, every other run", &link),
+        ("a title that moves the entry in its list", &moved),
     ] {
         if let Err(e) = time_edits(&mut session, &path, file, runs, name, edit) {
             eprintln!("{e}");

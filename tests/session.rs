@@ -205,6 +205,15 @@ struct Counts {
     partial: usize,
     /// Edits that move an entry in its list whose page was shown early.
     moved_early: usize,
+    /// Files given a new link (in the body alone, or with a new title).
+    linked: usize,
+    /// Of those body links, the ones that rendered at most the file's page
+    /// and the target's, which lists it among its backlinks.
+    linked_quietly: usize,
+    /// New links with a new title whose page was shown early.
+    linked_early: usize,
+    /// New headings that rendered the file's own page alone.
+    headed_quietly: usize,
 }
 
 /// Runs edits of every kind on every Markdown file of the handbook at
@@ -226,15 +235,22 @@ fn every_edit_matches_a_build(root: &Path, all_kinds: bool) -> Counts {
         if edit_and_compare(&mut session, root, &rel, &body_edit(&original)).0 == 1 {
             counts.single += 1;
         }
-        // A link: a backlink appears on the target's page.
-        edit_and_compare(
-            &mut session,
-            root,
-            &rel,
-            &format!("{original}\nSee [the about page](page:about).\n"),
-        );
-        // Back as it was: the session must not keep anything of the edits.
+        // A link: a backlink appears on the target's page; then it goes
+        // again, with the backlink.
+        let linked = format!("{original}\nSee [the about page](page:about).\n");
+        counts.linked += 1;
+        let (rendered, _) = edit_and_compare(&mut session, root, &rel, &linked);
+        if rendered <= 2 {
+            counts.linked_quietly += 1;
+        }
         restore(&mut session, &rel, &original);
+        // A link and a new title: its page early, then what shows it.
+        if let Some(retitled) = with_suffix(&linked, "title", ", revised") {
+            if edit_and_compare(&mut session, root, &rel, &retitled).1 {
+                counts.linked_early += 1;
+            }
+            restore(&mut session, &rel, &original);
+        }
         // What shows of the entry, not its place or links: its own page
         // comes early, then the pages that show it.
         for (_, edited) in shape_keeping_edits(&original) {
@@ -252,12 +268,22 @@ fn every_edit_matches_a_build(root: &Path, all_kinds: bool) -> Counts {
             continue;
         }
         // A new heading: other pages may link to it.
-        edit_and_compare(
+        let (rendered, _) = edit_and_compare(
             &mut session,
             root,
             &rel,
             &format!("{original}\n## A heading added later\n\nText.\n"),
         );
+        if rendered == 1 {
+            counts.headed_quietly += 1;
+        }
+        // Every heading renamed: links to them from other pages, or from
+        // this one, break, and the session fails exactly as a build does.
+        if original.contains("\n## ") {
+            let renamed = original.replace("\n## ", "\n## Renamed ");
+            edit_and_compare(&mut session, root, &rel, &renamed);
+            restore(&mut session, &rel, &original);
+        }
         // The front matter: a new title shows on many pages, and moves the
         // entry in its lists: a whole build, its own page still first.
         let retitled = original.replacen("title = \"", "title = \"Renamed ", 1);
@@ -271,6 +297,29 @@ fn every_edit_matches_a_build(root: &Path, all_kinds: bool) -> Counts {
             &rel,
             &format!("{original}\nSee [nothing](skill:no-such-skill).\n"),
         );
+        // After a failed run the session builds everything again: each
+        // edit below starts from a good one.
+        restore(&mut session, &rel, &original);
+        // A link to a draft, which a build leaves out: its own error.
+        edit_and_compare(
+            &mut session,
+            root,
+            &rel,
+            &format!("{original}\nSee [a draft](skill:quantum).\n"),
+        );
+        restore(&mut session, &rel, &original);
+        // A new prerequisite changes what relates to what (and from the
+        // skill itself, makes a cycle).
+        if let Some(edited) = with_first_item(&original, "prerequisites", "caching") {
+            edit_and_compare(&mut session, root, &rel, &edited);
+            restore(&mut session, &rel, &original);
+        }
+        // Made a draft: it leaves the site.
+        if let Some(edited) = original.strip_prefix("+++\n") {
+            let edited = format!("+++\ndraft = true\n{edited}");
+            edit_and_compare(&mut session, root, &rel, &edited);
+            restore(&mut session, &rel, &original);
+        }
         // Back as it was: the session must not keep anything of the edits.
         restore(&mut session, &rel, &original);
     }
@@ -291,6 +340,9 @@ fn every_edit_of_the_bundled_handbook_matches_a_build() {
     eprintln!("bundled: {counts:?}");
     assert_eq!(counts.early, counts.edits, "{counts:?}");
     assert!(counts.partial >= files, "{counts:?} for {files} files");
+    // A new link renders its page and the target's, from any file.
+    assert_eq!(counts.linked_quietly, files, "{counts:?}");
+    assert_eq!(counts.linked_early, files, "{counts:?}");
 }
 
 #[test]
@@ -302,6 +354,18 @@ fn every_edit_of_the_full_fixture_matches_a_build() {
     eprintln!("full: {counts:?}");
     assert!(counts.partial > 0, "{counts:?}");
     assert!(counts.moved_early > 0, "{counts:?}");
+    // The fixture's files have no warnings but one, and a draft: the rest
+    // take a new link or heading without a full build.
+    let files = markdown_files(hb.path()).len();
+    assert!(
+        counts.linked_quietly + 2 >= files,
+        "{counts:?} for {files} files"
+    );
+    assert!(
+        counts.headed_quietly + 2 >= files,
+        "{counts:?} for {files} files"
+    );
+    assert!(counts.linked_early > 0, "{counts:?}");
 }
 
 #[test]
@@ -424,4 +488,29 @@ fn a_template_that_reads_every_skill_has_its_pages_rendered_again() {
         rendered > skills,
         "{rendered} pages for {skills} skills and roles"
     );
+    // An order or level that moves the entry in its list: the whole build
+    // from the kept site. The skill's page reads every skill's title, so
+    // the last build's `site` cannot show it; a role's page, whose
+    // template reads `site` whole, neither.
+    for (rel, from, to) in [
+        (
+            "content/skills/databases.md",
+            "\norder = 1\n",
+            "\norder = 99\n",
+        ),
+        (
+            "content/roles/backend-developer.md",
+            "\nlevel = 3\n",
+            "\nlevel = 9\n",
+        ),
+    ] {
+        let rel = Path::new(rel);
+        let text = std::fs::read_to_string(root.join(rel)).unwrap();
+        assert!(text.contains(from), "{}", rel.display());
+        let moved = text.replacen(from, to, 1);
+        let (rendered, early) = edit_and_compare(&mut session, root, rel, &moved);
+        assert!(early, "{}", rel.display());
+        assert_eq!(rendered, pages);
+        edit_and_compare(&mut session, root, rel, &text);
+    }
 }

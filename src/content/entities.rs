@@ -167,18 +167,21 @@ impl Entity {
     /// its title and summary, a skill's difficulty, tools, resources and
     /// notes, a role's experience, responsibilities and salary figures, a
     /// phase's focus, and the body. Everything that decides which pages
-    /// exist and what links to what is unchanged: the slug and draft flag,
-    /// headings and links, categories, orders, levels, tracks, durations
+    /// exist and what relates to what is unchanged: the slug and draft
+    /// flag, categories, orders, levels, tracks, durations
     /// (phases after this one start from them), references, aliases, the
     /// regions and currencies salaries are grouped by, and for a page in
     /// the menu (which every page shows), its title. Such an edit leaves
     /// every relation and list position as it was, except for a title
-    /// that sorts its list: see `Site::keeps_place`.
+    /// that sorts its list: see `Site::keeps_place`. The body's headings
+    /// and links may differ: other pages see them only through link checks
+    /// and backlinks, which `Site::check_links` and `Site::relink` redo
+    /// for one page.
     pub fn same_shape(&self, other: &Entity) -> bool {
         fn values<T: PartialEq + Clone>(v: &[At<T>]) -> Vec<T> {
             v.iter().map(|x| x.get_ref().clone()).collect()
         }
-        if !self.doc().same_anchors(other.doc()) {
+        if !self.doc().same_identity(other.doc()) {
             return false;
         }
         match (self, other) {

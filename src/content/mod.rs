@@ -126,7 +126,7 @@ impl Doc {
     pub fn same_outside_body(&self, other: &Doc) -> bool {
         // The same file and front matter give the same slug, title, draft
         // flag and every other field.
-        self.text[..self.body.start] == other.text[..other.body.start] && self.same_anchors(other)
+        self.same_front_matter(other) && self.same_anchors(other)
     }
 
     /// True when `other` is the same file with the same slug, draft flag,
@@ -136,11 +136,21 @@ impl Doc {
         fn links(d: &Doc) -> impl Iterator<Item = (&Target, bool, bool)> {
             d.links.iter().map(|l| (&l.target, l.empty_text, l.image))
         }
-        self.file == other.file
-            && self.slug == other.slug
-            && self.draft == other.draft
-            && self.headings == other.headings
-            && links(self).eq(links(other))
+        self.same_identity(other) && self.headings == other.headings && links(self).eq(links(other))
+    }
+
+    /// True when `other` is the same file making the same page: the slug
+    /// and draft flag, which decide whether and where it is published, are
+    /// unchanged.
+    pub fn same_identity(&self, other: &Doc) -> bool {
+        self.file == other.file && self.slug == other.slug && self.draft == other.draft
+    }
+
+    /// True when `other` has the same front matter, byte for byte, so
+    /// that only its body, and with it maybe its headings and links,
+    /// changed.
+    pub fn same_front_matter(&self, other: &Doc) -> bool {
+        self.text[..self.body.start] == other.text[..other.body.start]
     }
 
     pub fn has_heading(&self, id: &str) -> bool {

@@ -386,7 +386,17 @@ pub fn prepare(
     templates: &mut Templates,
     shipped: &ShippedAssets,
 ) -> (Cards, views::SiteView, SiteGlobal) {
-    let cards = views::cards(site);
+    prepare_with(site, templates, shipped, views::cards(site))
+}
+
+/// [`prepare`] with the cards made already (a session makes them first,
+/// to show an edited page before the rest).
+pub fn prepare_with(
+    site: &Site,
+    templates: &mut Templates,
+    shipped: &ShippedAssets,
+    cards: Cards,
+) -> (Cards, views::SiteView, SiteGlobal) {
     let view = views::site_view(site, &cards, shipped.view());
     let global = SiteGlobal::new(&view, site, &cards);
     global.set(templates);
@@ -468,10 +478,16 @@ impl SiteGlobal {
         let old = templates.tera.global_context().remove("site");
         templates.tera.global_context().insert_value("site", value);
         if let Some(old) = old {
-            // Without a thread to spare, it is freed here.
-            let _ = std::thread::Builder::new().spawn(move || drop(old));
+            free_elsewhere(old);
         }
     }
+}
+
+/// Frees `x` on a thread of its own, so that freeing a large tree of
+/// values (a copy of every card) costs the caller nothing. Without a
+/// thread to spare, it is freed here.
+pub(crate) fn free_elsewhere<T: Send + 'static>(x: T) {
+    let _ = std::thread::Builder::new().spawn(move || drop(x));
 }
 
 /// Fields of `site`, serialized.
@@ -561,6 +577,8 @@ pub struct Edit<'a> {
     /// Whether its link changed (title, summary): pages that show no more
     /// of it than that are rendered again only then.
     pub link_changed: bool,
+    /// The pages that gained or lost it as a backlink ([`Site::relink`]).
+    pub relinked: &'a [PageRef],
     /// The fields of `site` it changed ([`views::changed_site_fields`]).
     pub site_changed: &'a [&'static str],
     /// The `site` view after the edit, when the templates do not see it
@@ -596,6 +614,7 @@ pub fn pages_showing(
         new_view,
         export: entries,
         link_changed: _,
+        relinked: _,
     } = edit;
     let (new_view, site_changed): (Option<&views::SiteView>, &[&'static str]) =
         (*new_view, site_changed);
@@ -736,6 +755,7 @@ fn showing(site: &Site, templates: &Templates, edit: &Edit<'_>) -> Vec<Job> {
         }
         _ => {}
     }
+    out.extend(edit.relinked.iter().map(|&r| Job::page(r)));
     if edit.link_changed {
         links_to(site, edited, &all, &mut out);
     }

@@ -579,6 +579,28 @@ pub fn site_view(site: &Site, cards: &Cards, assets: AssetsView) -> SiteView {
     let tracks = (0..site.tracks.len())
         .map(|i| track_view(site, cards, i, None))
         .collect();
+    SiteView {
+        title: c.title.clone(),
+        description: c.description.clone(),
+        base_url: c.base_url.clone(),
+        base_path: c.base_path.clone(),
+        language: c.language.clone(),
+        menu: menu(site, cards),
+        categories,
+        roles: cards.roles.clone(),
+        salary_columns: cards.columns.clone(),
+        salary_charts: salary_charts(cards),
+        tracks,
+        pages: cards.pages.clone(),
+        sources: c.sources.clone(),
+        skill_count: site.skills.len(),
+        generator: format!("roadbook {}", env!("CARGO_PKG_VERSION")),
+        assets,
+    }
+}
+
+/// The sections, then the free pages that ask to be in the menu.
+pub fn menu(site: &Site, cards: &Cards) -> Vec<MenuItem> {
     let mut menu = vec![
         MenuItem {
             title: "Skills".into(),
@@ -605,24 +627,23 @@ pub fn site_view(site: &Site, cards: &Cards, assets: AssetsView) -> SiteView {
             });
         }
     }
-    SiteView {
-        title: c.title.clone(),
-        description: c.description.clone(),
-        base_url: c.base_url.clone(),
-        base_path: c.base_path.clone(),
-        language: c.language.clone(),
-        menu,
-        categories,
-        roles: cards.roles.clone(),
-        salary_columns: cards.columns.clone(),
-        salary_charts: salary_charts(cards),
-        tracks,
-        pages: cards.pages.clone(),
-        sources: c.sources.clone(),
-        skill_count: site.skills.len(),
-        generator: format!("roadbook {}", env!("CARGO_PKG_VERSION")),
-        assets,
+    menu
+}
+
+/// The fields of `site` an edit to one page's file can change when it
+/// keeps the page's slug and draft flag, whatever else it changes, with
+/// the menu and salary columns only when they differ from `old`'s: the
+/// settings, the skill count and the assets stay. A page whose template
+/// reads none of them is the same with the `site` of the last build.
+pub fn fields_an_edit_can_change(old: &SiteView, site: &Site, cards: &Cards) -> Vec<&'static str> {
+    let mut fields = FIELDS_AN_EDIT_CHANGES.to_vec();
+    if old.menu != menu(site, cards) {
+        fields.push("menu");
     }
+    if old.salary_columns != cards.columns {
+        fields.push("salary_columns");
+    }
+    fields
 }
 
 /// The fields of `site` an edit to one entry can change when it keeps the

@@ -26,6 +26,38 @@ use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean, display_path};
 /// Page slugs that would shadow a generated section.
 pub const RESERVED: &[&str] = &["skills", "roles", "phases", "tracks", "matrix", "assets"];
 
+/// Each kind's slugs and where its entries are in the site's lists, one
+/// map per kind so that a lookup borrows the slug it is given.
+#[derive(Debug, Default)]
+pub(crate) struct Index([HashMap<String, usize>; 4]);
+
+impl Index {
+    fn map(&self, kind: Kind) -> &HashMap<String, usize> {
+        &self.0[Self::slot(kind)]
+    }
+
+    fn slot(kind: Kind) -> usize {
+        match kind {
+            Kind::Skill => 0,
+            Kind::Role => 1,
+            Kind::Phase => 2,
+            Kind::Page => 3,
+        }
+    }
+
+    fn insert(&mut self, kind: Kind, slug: &Slug, i: usize) {
+        self.0[Self::slot(kind)].insert(slug.to_string(), i);
+    }
+
+    pub(crate) fn get(&self, kind: Kind, slug: &str) -> Option<usize> {
+        self.map(kind).get(slug).copied()
+    }
+
+    fn slugs(&self, kind: Kind) -> impl Iterator<Item = &str> {
+        self.map(kind).keys().map(String::as_str)
+    }
+}
+
 /// A page of the site that can link or be linked to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PageRef {
@@ -55,12 +87,15 @@ pub struct Site {
     pub backlinks: HashMap<PageRef, Vec<PageRef>>,
     /// Old skill slugs and the skill they now point at.
     pub aliases: Vec<(Slug, usize)>,
-    index: HashMap<(Kind, String), usize>,
+    /// Entries left out as drafts: a reference to one is an error of its
+    /// own, in this resolve and in a session's later ones.
+    pub drafts: HashSet<(Kind, String)>,
+    index: Index,
 }
 
 impl Site {
     pub fn find(&self, kind: Kind, slug: &str) -> Option<usize> {
-        self.index.get(&(kind, slug.to_string())).copied()
+        self.index.get(kind, slug)
     }
 
     pub fn doc(&self, r: PageRef) -> Option<&Doc> {
@@ -196,6 +231,89 @@ impl Site {
         slot.is_some()
     }
 
+    /// The findings on the links that an edit of the page at `r` can
+    /// make right or wrong, once its new doc is in place (`old` is the doc
+    /// it replaced): every link of its body, and when its headings changed,
+    /// the links of other pages to it. A session takes an edit of headings
+    /// or links without a full build only when this finds nothing, so that
+    /// the build it skips could not have reported anything either.
+    pub fn check_links(&self, r: PageRef, old: &Doc) -> Diagnostics {
+        let mut diags = Diagnostics::new();
+        let Some(doc) = self.doc(r) else {
+            return diags;
+        };
+        let none = HashSet::new();
+        let checker = Checker {
+            skills: &self.skills,
+            roles: &self.roles,
+            phases: &self.phases,
+            pages: &self.pages,
+            index: &self.index,
+            drafts: &self.drafts,
+            broken: &none,
+        };
+        let assets = asset_files(&self.assets);
+        checker.body_links(doc, &assets, None, &mut diags);
+        if let PageRef::Entity(kind, _) = r
+            && doc.headings != old.headings
+        {
+            let sources = self.backlinks.get(&r).into_iter().flatten();
+            for source in sources.filter_map(|&s| self.doc(s)) {
+                let only = Some((kind, doc.slug.as_str()));
+                checker.body_links(source, &assets, only, &mut diags);
+            }
+        }
+        diags
+    }
+
+    /// Brings the backlinks up to date after the page at `r` got a body
+    /// whose links differ from `old`'s (with [`Site::replace_entity`] or
+    /// [`Site::replace_doc`]); returns the pages whose backlinks changed,
+    /// which must be rendered again.
+    pub fn relink(&mut self, r: PageRef, old: &Doc) -> Vec<PageRef> {
+        let Some(doc) = self.doc(r) else {
+            return Vec::new();
+        };
+        let before = link_targets(old, r, &self.index);
+        let after = link_targets(doc, r, &self.index);
+        let mut changed = Vec::new();
+        for &gone in before.difference(&after) {
+            if let Some(sources) = self.backlinks.get_mut(&gone) {
+                sources.retain(|&s| s != r);
+                if sources.is_empty() {
+                    self.backlinks.remove(&gone);
+                }
+            }
+            changed.push(gone);
+        }
+        for &new in after.difference(&before) {
+            let sources = self.backlinks.entry(new).or_default();
+            if let Err(at) = sources.binary_search(&r) {
+                sources.insert(at, r);
+            }
+            changed.push(new);
+        }
+        changed
+    }
+
+    /// The handbook this site was resolved from, with its settings, for
+    /// a session to resolve again after an edit without reading or parsing
+    /// any other file. What resolve computed is dropped; no file was left
+    /// out for errors, since a site exists only when none had any.
+    pub fn into_handbook(self) -> (Config, Handbook) {
+        let hb = Handbook {
+            home: self.home,
+            skills: self.skills,
+            roles: self.roles,
+            phases: self.phases,
+            pages: self.pages,
+            assets: self.assets,
+            drafts: self.drafts,
+            broken: HashSet::new(),
+        };
+        (self.config, hb)
+    }
+
     /// Site-root-relative path of a page (`skills/databases/`, `` for home).
     pub fn path(&self, r: PageRef) -> String {
         match r {
@@ -213,22 +331,27 @@ impl Site {
 pub fn resolve(config: Config, mut hb: Handbook, static_names: &[String]) -> (Site, Diagnostics) {
     let mut diags = Diagnostics::new();
     sort(&config, &mut hb);
-    let mut index = HashMap::new();
+    let mut index = Index::default();
     for (i, s) in hb.skills.iter().enumerate() {
-        index.insert((Kind::Skill, s.doc.slug.to_string()), i);
+        index.insert(Kind::Skill, &s.doc.slug, i);
     }
     for (i, s) in hb.roles.iter().enumerate() {
-        index.insert((Kind::Role, s.doc.slug.to_string()), i);
+        index.insert(Kind::Role, &s.doc.slug, i);
     }
     for (i, s) in hb.phases.iter().enumerate() {
-        index.insert((Kind::Phase, s.doc.slug.to_string()), i);
+        index.insert(Kind::Phase, &s.doc.slug, i);
     }
     for (i, s) in hb.pages.iter().enumerate() {
-        index.insert((Kind::Page, s.doc.slug.to_string()), i);
+        index.insert(Kind::Page, &s.doc.slug, i);
     }
     let checker = Checker {
-        hb: &hb,
+        skills: &hb.skills,
+        roles: &hb.roles,
+        phases: &hb.phases,
+        pages: &hb.pages,
         index: &index,
+        drafts: &hb.drafts,
+        broken: &hb.broken,
     };
 
     // Front matter references.
@@ -279,16 +402,7 @@ pub fn resolve(config: Config, mut hb: Handbook, static_names: &[String]) -> (Si
         }
     }
     // Body links.
-    let asset_files: HashSet<PathBuf> = hb
-        .assets
-        .iter()
-        .map(|a| {
-            a.file
-                .strip_prefix("content")
-                .unwrap_or(&a.file)
-                .to_path_buf()
-        })
-        .collect();
+    let asset_files = asset_files(&hb.assets);
     let docs: Vec<&Doc> = hb
         .home
         .iter()
@@ -302,7 +416,7 @@ pub fn resolve(config: Config, mut hb: Handbook, static_names: &[String]) -> (Si
         .par_iter()
         .map(|doc| {
             let mut d = Diagnostics::new();
-            checker.body_links(doc, &asset_files, &mut d);
+            checker.body_links(doc, &asset_files, None, &mut d);
             d
         })
         .collect();
@@ -331,6 +445,7 @@ pub fn resolve(config: Config, mut hb: Handbook, static_names: &[String]) -> (Si
         tracks: rel.tracks,
         backlinks,
         aliases,
+        drafts: hb.drafts,
         index,
     };
     (site, diags)
@@ -338,11 +453,25 @@ pub fn resolve(config: Config, mut hb: Handbook, static_names: &[String]) -> (Si
 
 fn sort(config: &Config, hb: &mut Handbook) {
     let _ = config;
-    hb.skills.sort_by(skill_order);
-    hb.roles.sort_by(role_order);
-    hb.phases.sort_by(phase_order);
-    hb.pages.sort_by(page_order);
+    sort_by_moving_once(&mut hb.skills, skill_order);
+    sort_by_moving_once(&mut hb.roles, role_order);
+    sort_by_moving_once(&mut hb.phases, phase_order);
+    sort_by_moving_once(&mut hb.pages, page_order);
     hb.assets.sort_by(|a, b| a.out.cmp(&b.out));
+}
+
+/// A stable sort that moves each element once: an entity is a few hundred
+/// bytes, and a merge sort of ten thousand of them spends most of its time
+/// copying them around. A list already in order (a session's, after an
+/// edit that moved nothing) is left alone.
+fn sort_by_moving_once<T>(v: &mut Vec<T>, order: fn(&T, &T) -> Ordering) {
+    if v.is_sorted_by(|a, b| order(a, b).is_le()) {
+        return;
+    }
+    let mut at: Vec<usize> = (0..v.len()).collect();
+    at.sort_by(|&a, &b| order(&v[a], &v[b]));
+    let mut slots: Vec<Option<T>> = std::mem::take(v).into_iter().map(Some).collect();
+    *v = at.into_iter().filter_map(|i| slots[i].take()).collect();
 }
 
 /// By category, `order`, then title (slugs are unique, so no two tie).
@@ -377,29 +506,33 @@ fn fits_at<T>(v: &[T], i: usize, new: &T, order: fn(&T, &T) -> Ordering) -> bool
     i < v.len() && after_previous && before_next
 }
 
+/// The lists a reference is checked against: a handbook's while it is
+/// resolved, or a finished site's when a session checks an edit.
 struct Checker<'a> {
-    hb: &'a Handbook,
-    index: &'a HashMap<(Kind, String), usize>,
+    skills: &'a [Skill],
+    roles: &'a [Role],
+    phases: &'a [Phase],
+    pages: &'a [Page],
+    index: &'a Index,
+    /// Entries that exist but were left out (drafts, files with errors):
+    /// a reference to one is judged as such, not as a missing entry.
+    drafts: &'a HashSet<(Kind, String)>,
+    broken: &'a HashSet<(Kind, String)>,
 }
 
 impl Checker<'_> {
     fn slugs(&self, kind: Kind) -> Vec<&str> {
-        let mut v: Vec<&str> = self
-            .index
-            .keys()
-            .filter(|(k, _)| *k == kind)
-            .map(|(_, s)| s.as_str())
-            .collect();
+        let mut v: Vec<&str> = self.index.slugs(kind).collect();
         v.sort_unstable();
         v
     }
 
     fn target_doc(&self, kind: Kind, i: usize) -> Option<&Doc> {
         match kind {
-            Kind::Skill => self.hb.skills.get(i).map(|s| &s.doc),
-            Kind::Role => self.hb.roles.get(i).map(|s| &s.doc),
-            Kind::Phase => self.hb.phases.get(i).map(|s| &s.doc),
-            Kind::Page => self.hb.pages.get(i).map(|s| &s.doc),
+            Kind::Skill => self.skills.get(i).map(|s| &s.doc),
+            Kind::Role => self.roles.get(i).map(|s| &s.doc),
+            Kind::Phase => self.phases.get(i).map(|s| &s.doc),
+            Kind::Page => self.pages.get(i).map(|s| &s.doc),
         }
     }
 
@@ -413,14 +546,14 @@ impl Checker<'_> {
         what: &str,
         diags: &mut Diagnostics,
     ) -> Option<usize> {
-        if let Some(&i) = self.index.get(&(kind, slug.to_string())) {
+        if let Some(i) = self.index.get(kind, slug) {
             return Some(i);
         }
         let key = (kind, slug.to_string());
-        if self.hb.broken.contains(&key) {
+        if self.broken.contains(&key) {
             return None; // its own errors are reported; don't pile on
         }
-        if self.hb.drafts.contains(&key) {
+        if self.drafts.contains(&key) {
             diags.push(
                 Diagnostic::error(&from.file, &from.text, span, format!("{what} `{slug}` is a draft, left out of this build"))
                     .with_help(format!("publish it (remove `draft = true` from content/{}/{slug}.md), remove this reference, or build with --drafts", kind.folder())),
@@ -486,8 +619,21 @@ impl Checker<'_> {
         );
     }
 
-    fn body_links(&self, doc: &Doc, assets: &HashSet<PathBuf>, diags: &mut Diagnostics) {
+    /// Checks the links of `doc`'s body; with `only`, just its links to
+    /// that entry.
+    fn body_links(
+        &self,
+        doc: &Doc,
+        assets: &HashSet<PathBuf>,
+        only: Option<(Kind, &str)>,
+        diags: &mut Diagnostics,
+    ) {
         for link in &doc.links {
+            if let Some((k, s)) = only
+                && !matches!(&link.target, Target::Entity { kind, slug, .. } if *kind == k && slug == s)
+            {
+                continue;
+            }
             match &link.target {
                 Target::Entity {
                     kind,
@@ -632,17 +778,13 @@ fn check_phase_orders(phases: &[Phase], diags: &mut Diagnostics) {
 }
 
 /// Reports each prerequisite cycle once, naming every skill in it.
-fn check_cycles(skills: &[Skill], index: &HashMap<(Kind, String), usize>, diags: &mut Diagnostics) {
+fn check_cycles(skills: &[Skill], index: &Index, diags: &mut Diagnostics) {
     let edges: Vec<Vec<(usize, std::ops::Range<usize>)>> = skills
         .iter()
         .map(|s| {
             s.prerequisites
                 .iter()
-                .filter_map(|p| {
-                    index
-                        .get(&(Kind::Skill, p.get_ref().clone()))
-                        .map(|&i| (i, p.span()))
-                })
+                .filter_map(|p| index.get(Kind::Skill, p.get_ref()).map(|i| (i, p.span())))
                 .collect()
         })
         .collect();
@@ -716,16 +858,12 @@ fn report_cycle(
     );
 }
 
-fn check_aliases(
-    skills: &[Skill],
-    index: &HashMap<(Kind, String), usize>,
-    diags: &mut Diagnostics,
-) -> Vec<(Slug, usize)> {
+fn check_aliases(skills: &[Skill], index: &Index, diags: &mut Diagnostics) -> Vec<(Slug, usize)> {
     let mut out: Vec<(Slug, usize)> = Vec::new();
     for (i, s) in skills.iter().enumerate() {
         for a in &s.aliases {
             let slug = a.get_ref();
-            if index.contains_key(&(Kind::Skill, slug.to_string())) {
+            if index.get(Kind::Skill, slug.as_str()).is_some() {
                 diags.push(
                     Diagnostic::error(&s.doc.file, &s.doc.text, a.span(), format!("alias `{slug}` is the slug of an existing skill"))
                         .with_help("an alias keeps an old URL working; it cannot take the URL of another skill"),
@@ -781,39 +919,102 @@ fn check_page_slugs(pages: &[Page], static_names: &[String], diags: &mut Diagnos
     }
 }
 
-fn backlinks(
-    hb: &Handbook,
-    index: &HashMap<(Kind, String), usize>,
-) -> HashMap<PageRef, Vec<PageRef>> {
-    let mut out: HashMap<PageRef, BTreeSet<PageRef>> = HashMap::new();
-    let mut add = |from: PageRef, doc: &Doc| {
-        for link in &doc.links {
-            if let Target::Entity { kind, slug, .. } = &link.target
-                && let Some(&i) = index.get(&(*kind, slug.clone()))
-            {
-                let to = PageRef::Entity(*kind, i);
-                if to != from {
-                    out.entry(to).or_default().insert(from);
-                }
+/// The pages other than `from` that `doc`, its body, links to, each once.
+fn link_targets(doc: &Doc, from: PageRef, index: &Index) -> BTreeSet<PageRef> {
+    let mut out = BTreeSet::new();
+    for link in &doc.links {
+        if let Target::Entity { kind, slug, .. } = &link.target
+            && let Some(i) = index.get(*kind, slug)
+        {
+            let to = PageRef::Entity(*kind, i);
+            if to != from {
+                out.insert(to);
             }
         }
-    };
-    if let Some(h) = &hb.home {
-        add(PageRef::Home, h);
     }
-    for (i, s) in hb.skills.iter().enumerate() {
-        add(PageRef::Entity(Kind::Skill, i), &s.doc);
-    }
-    for (i, s) in hb.roles.iter().enumerate() {
-        add(PageRef::Entity(Kind::Role, i), &s.doc);
-    }
-    for (i, s) in hb.phases.iter().enumerate() {
-        add(PageRef::Entity(Kind::Phase, i), &s.doc);
-    }
-    for (i, s) in hb.pages.iter().enumerate() {
-        add(PageRef::Entity(Kind::Page, i), &s.doc);
-    }
-    out.into_iter()
-        .map(|(k, v)| (k, v.into_iter().collect()))
+    out
+}
+
+/// The co-located files, as paths relative to `content/`, that body links
+/// may point at.
+fn asset_files(assets: &[Asset]) -> HashSet<PathBuf> {
+    assets
+        .iter()
+        .map(|a| {
+            a.file
+                .strip_prefix("content")
+                .unwrap_or(&a.file)
+                .to_path_buf()
+        })
         .collect()
+}
+
+fn backlinks(hb: &Handbook, index: &Index) -> HashMap<PageRef, Vec<PageRef>> {
+    let docs: Vec<(PageRef, &Doc)> = hb
+        .home
+        .iter()
+        .map(|h| (PageRef::Home, h))
+        .chain(
+            hb.skills
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (PageRef::Entity(Kind::Skill, i), &s.doc)),
+        )
+        .chain(
+            hb.roles
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (PageRef::Entity(Kind::Role, i), &s.doc)),
+        )
+        .chain(
+            hb.phases
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (PageRef::Entity(Kind::Phase, i), &s.doc)),
+        )
+        .chain(
+            hb.pages
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (PageRef::Entity(Kind::Page, i), &s.doc)),
+        )
+        .collect();
+    // Each page's targets on its own, split across threads.
+    let targets: Vec<BTreeSet<PageRef>> = docs
+        .par_iter()
+        .map(|&(from, doc)| link_targets(doc, from, index))
+        .collect();
+    let mut out: HashMap<PageRef, Vec<PageRef>> = HashMap::new();
+    for (&(from, _), tos) in docs.iter().zip(targets) {
+        for to in tos {
+            out.entry(to).or_default().push(from);
+        }
+    }
+    // Sources come in page order already; sorting keeps that a promise.
+    out.values_mut().for_each(|v| v.sort_unstable());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorting_moves_each_element_once_and_keeps_ties_in_order() {
+        fn by_key(a: &(u8, char), b: &(u8, char)) -> Ordering {
+            a.0.cmp(&b.0)
+        }
+        let mut v = vec![(2, 'a'), (1, 'b'), (2, 'c'), (0, 'd'), (1, 'e')];
+        let mut expected = v.clone();
+        expected.sort_by(by_key);
+        sort_by_moving_once(&mut v, by_key);
+        assert_eq!(v, expected);
+        assert_eq!(v, [(0, 'd'), (1, 'b'), (1, 'e'), (2, 'a'), (2, 'c')]);
+        // Sorted already: nothing moves.
+        sort_by_moving_once(&mut v, by_key);
+        assert_eq!(v, expected);
+        let mut empty: Vec<(u8, char)> = Vec::new();
+        sort_by_moving_once(&mut empty, by_key);
+        assert!(empty.is_empty());
+    }
 }

@@ -1,6 +1,6 @@
 //! The relations the contract says are computed, never written by hand.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use serde::Serialize;
 
@@ -59,12 +59,8 @@ pub struct Relations {
     pub tracks: Vec<Track>,
 }
 
-pub fn compute(
-    config: &Config,
-    hb: &Handbook,
-    index: &HashMap<(Kind, String), usize>,
-) -> Relations {
-    let skill = |slug: &String| index.get(&(Kind::Skill, slug.clone())).copied();
+pub fn compute(config: &Config, hb: &Handbook, index: &super::Index) -> Relations {
+    let skill = |slug: &String| index.get(Kind::Skill, slug);
     let n = hb.skills.len();
     let mut skills = vec![SkillRelations::default(); n];
     let mut related: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); n];
