@@ -24,6 +24,7 @@ use crate::markdown::highlight;
 use crate::output::{self, Files, Memory};
 use crate::render;
 use crate::render::assets::AssetsView;
+use crate::render::fingerprint::Fingerprints;
 use crate::render::views::{self, Cards, SiteView};
 use crate::resolve::{self, PageRef, Site};
 
@@ -250,6 +251,9 @@ struct First<'a> {
 struct Earlier {
     templates: render::Templates,
     view: Option<SiteView>,
+    /// What each page was rendered from: with the view, what lets only the
+    /// pages that changed be rendered ([`render::pages_changed`]).
+    fingerprints: Option<Fingerprints>,
     /// The rest of what the session kept, freed on another thread after.
     rest: Box<dyn std::any::Any + Send>,
 }
@@ -259,6 +263,14 @@ struct Earlier {
 struct Caches {
     parse: ParseCache,
     code: highlight::Memo,
+}
+
+/// Records what the pages just rendered were rendered from, so that a
+/// kept fingerprint is always that of the page's current bytes.
+fn keep_fingerprints(kept: &mut Kept, rendered: Vec<(String, u64)>) {
+    if let Some(all) = &mut kept.fingerprints {
+        all.extend(rendered);
+    }
 }
 
 /// Puts a reparsed file in place of the page at `r` in a kept site.
@@ -322,6 +334,8 @@ struct Kept {
     /// The templates and static files the site was built with (kept by a
     /// session, when parsing had nothing to say: see `Checked::parse_clean`).
     sources: Option<Sources>,
+    /// What each page was last rendered from (kept by a session only).
+    fingerprints: Option<Fingerprints>,
 }
 
 impl Session {
@@ -454,6 +468,7 @@ impl Session {
             view,
             global,
             export,
+            fingerprints,
             ..
         } = kept;
         // The last build's templates and view may show the edited page
@@ -462,6 +477,7 @@ impl Session {
         let earlier = Earlier {
             templates,
             view,
+            fingerprints,
             rest: Box::new((cards, global, export)),
         };
         put(&mut site, r, new);
@@ -492,6 +508,8 @@ impl Session {
             static_names,
             parse_clean: true,
         };
+        // The pages that did not change stay as they were.
+        let unchanged = files.clone();
         let first = First {
             file,
             before: files,
@@ -509,7 +527,14 @@ impl Session {
         );
         self.cache.code.finish_run();
         Ok(result.map(|(mut built, kept)| {
-            built.files = memory.into_files();
+            built.files = match built.rendered < built.pages {
+                true => {
+                    let mut files = unchanged;
+                    files.overlay(memory.into_files());
+                    files
+                }
+                false => memory.into_files(),
+            };
             self.last = Some(Last {
                 kept,
                 files: built.files.clone(),
@@ -576,6 +601,7 @@ impl Session {
         let Some(rendered) = rendered else {
             return self.build();
         };
+        keep_fingerprints(&mut last.kept, rendered.fingerprints);
         let built = last.with_pages(memory, rendered.pages, t);
         self.last = Some(last);
         Ok(built)
@@ -735,14 +761,17 @@ impl Session {
                 &pages,
             )
         });
-        if let Err(d) = rendered {
-            // The kept state is dropped: the next run builds everything,
-            // and reports the error if it is still there.
-            return if quiet {
-                Some(Patch::Done(Err(fail(d, t))))
-            } else {
-                None
-            };
+        match rendered {
+            Ok(r) => keep_fingerprints(&mut last.kept, r.fingerprints),
+            Err(d) => {
+                // The kept state is dropped: the next run builds
+                // everything, and reports the error if it is still there.
+                return if quiet {
+                    Some(Patch::Done(Err(fail(d, t))))
+                } else {
+                    None
+                };
+            }
         }
         self.cache.parse.parsed = refs.len();
         self.cache.parse.reused = 0;
@@ -873,6 +902,9 @@ fn render_into(
         render::assets::shipped(&statics, &templates, plain_asset_names)
     });
     let mut first = first;
+    // The last build's view of `site` and page fingerprints, when only the
+    // pages that changed are to be rendered.
+    let mut incremental: Option<(SiteView, Fingerprints)> = None;
     // With the last build's templates at hand, the edited page may go out
     // before `site` is made again.
     let cards = first
@@ -899,7 +931,14 @@ fn render_into(
                     &timings,
                 );
             }
-            render::free_elsewhere((earlier.templates, earlier.view, earlier.rest));
+            let Earlier {
+                templates,
+                view,
+                fingerprints,
+                rest,
+            } = earlier;
+            render::free_elsewhere((templates, rest));
+            incremental = view.zip(fingerprints);
             cards
         });
     let (mut cards, view, global) = timings.time("views", || match cards {
@@ -925,12 +964,35 @@ fn render_into(
         }
     };
     let rendered = timings.time("render", || {
-        render::pages(&site, &tpl, &cards, memo, sink, session)
+        let changed = incremental.as_ref().and_then(|(old_view, before)| {
+            let site_changed = view.as_ref().map_or_else(
+                || views::SITE_FIELDS.to_vec(),
+                |v| views::changed_site_fields(old_view, v),
+            );
+            render::pages_changed(&site, &tpl, &cards, memo, sink, before, &site_changed)
+                .map(|done| done.map(|p| (p.rendered, p.export, p.pages)))
+        });
+        changed.unwrap_or_else(|| {
+            render::pages(&site, &tpl, &cards, memo, sink, session).map(|(r, export)| {
+                let pages = r.pages;
+                (r, export, pages)
+            })
+        })
     });
-    let (rendered, export) = match rendered {
+    let (mut rendered, export, pages) = match rendered {
         Ok(r) => r,
         Err(d) => return Err(fail(d, timings)),
     };
+    // Every page's fingerprint: those just rendered, and for the others
+    // (when only the changed pages were) the last build's.
+    let fingerprints = session.then(|| {
+        let mut all = match incremental {
+            Some((_, before)) if rendered.pages < pages => before,
+            _ => Fingerprints::new(),
+        };
+        all.extend(std::mem::take(&mut rendered.fingerprints));
+        all
+    });
     timings.note(
         "markdown",
         rendered.markdown,
@@ -938,9 +1000,9 @@ fn render_into(
     );
     let built = Built {
         files: Files::default(),
-        pages: rendered.pages,
+        pages,
         // Pages, the JSON export and the extras.
-        file_count: rendered.pages + 1 + extras.files,
+        file_count: pages + 1 + extras.files,
         base_path: site.config.base_path.clone(),
         warnings,
         rendered: rendered.pages,
@@ -960,6 +1022,7 @@ fn render_into(
             statics,
             static_names,
         }),
+        fingerprints,
     };
     Ok((built, kept))
 }

@@ -1358,7 +1358,10 @@ fn browser_sees_live_changes() {
 ///
 /// The handbook (the bundled one by default) is copied first; the copy is
 /// edited: a sentence added to the body, or with `ROADBOOK_MEASURE_EDIT=title`
-/// a word added to the first quoted front matter value (the title). "Saved" is the moment before the write; "reloaded" is the new
+/// a word added to the first quoted front matter value (the title); `heading`
+/// adds a heading, `link` a link to the skill `ROADBOOK_MEASURE_LINK` every
+/// other run, and `moved` a prefix that moves the title to either end of its
+/// list. "Saved" is the moment before the write; "reloaded" is the new
 /// document's load event, both read from the same wall clock.
 #[test]
 #[ignore = "a measurement, not a check"]
@@ -1374,6 +1377,7 @@ fn measure_save_to_reload() {
     // `body` adds a sentence; `title` adds to the title, which other pages
     // show too (the page comes early, "shown in", then the rest).
     let edit = var("ROADBOOK_MEASURE_EDIT", "body");
+    let link_to = var("ROADBOOK_MEASURE_LINK", "apis");
 
     let hb = Handbook {
         tmp: TempDir::new("measure"),
@@ -1405,6 +1409,15 @@ fn measure_save_to_reload() {
         let saved = now_ms();
         let edited = match edit.as_str() {
             "title" => original.replacen("\"\n", &format!(" {run}\"\n"), 1),
+            "heading" => format!("{original}\n## Measured section {run}\n\nText.\n"),
+            // A backlink on the target's page, there and gone in turns.
+            "link" if run % 2 == 0 => format!("{original}\nSee [this](skill:{link_to}).\n"),
+            // A title that moves the entry to the start of its list, and
+            // to the end, in turns.
+            "moved" => {
+                let prefix = if run % 2 == 0 { "A " } else { "Zz " };
+                original.replacen("title = \"", &format!("title = \"{prefix}"), 1)
+            }
             _ => format!("{original}\nMeasurement run {run}.\n"),
         };
         assert_ne!(edited, original);

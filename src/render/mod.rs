@@ -12,6 +12,7 @@ pub mod assets;
 pub mod charts;
 pub mod export;
 pub mod feeds;
+pub mod fingerprint;
 pub mod format;
 pub mod reads;
 pub mod structured;
@@ -198,6 +199,14 @@ enum Job {
 }
 
 impl Job {
+    /// The file the page is written to (`skills/databases/index.html`).
+    fn file(self, site: &Site) -> String {
+        match self {
+            Job::NotFound => "404.html".to_string(),
+            job => format!("{}index.html", job.url(site)),
+        }
+    }
+
     /// Site-root-relative path of the page (`skills/databases/`).
     fn url(self, site: &Site) -> String {
         match self {
@@ -367,13 +376,16 @@ pub fn discovery_files(site: &Site) -> Vec<Page> {
 }
 
 /// What rendering produced, for the summary line and `--timings`.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone)]
 pub struct Rendered {
     /// HTML pages written (the JSON export not counted).
     pub pages: usize,
     /// Time spent turning Markdown into HTML, summed over threads (it runs
     /// inside each page's job, so no body outlives its page).
     pub markdown: std::time::Duration,
+    /// The rendered pages' fingerprints, where a session asked for them
+    /// ([`fingerprint`]).
+    pub fingerprints: Vec<(String, u64)>,
 }
 
 /// The serial work every page needs first: the cards of every entity, and
@@ -516,7 +528,8 @@ pub fn pages(
 ) -> Result<(Rendered, Option<export::Entries>), Diagnostics> {
     let (whole, each): (Vec<Job>, Vec<Job>) =
         jobs(site).into_iter().partition(|j| j.lists_the_site());
-    let r = Renderer::new(site, templates, cards, memo, sink);
+    // A session keeps what each page was rendered from.
+    let r = Renderer::new(site, templates, cards, memo, sink).recording(keep_export);
     let mut entries = None;
     let (mut errors, more) = rayon::join(
         || {
@@ -543,12 +556,83 @@ pub fn pages(
         },
     );
     errors.extend(more);
-    let rendered = finish(
-        errors,
-        whole.len() + each.len(),
-        r.markdown_nanos.into_inner(),
-    )?;
+    let rendered = finish(errors, whole.len() + each.len(), r)?;
     Ok((rendered, entries))
+}
+
+/// What [`pages_changed`] rendered, of how many pages the site has.
+pub struct SomePages {
+    pub rendered: Rendered,
+    /// The export's pieces, kept as [`pages`] keeps them for a session.
+    pub export: Option<export::Entries>,
+    pub pages: usize,
+}
+
+/// After a session resolved the site again from kept state (one page's
+/// file edited, the templates as they were), renders only the pages whose
+/// fingerprint differs from `before`'s or whose template reads a field of
+/// `site` in `site_changed`, and the JSON export: an edit that moves an
+/// entry in its list or changes what relates to what changes a handful of
+/// the pages. Returns how many pages the site has besides what was
+/// rendered; `None` when its pages are not `before`'s (an alias came or
+/// went), so that every page is rendered.
+pub fn pages_changed(
+    site: &Site,
+    templates: &Templates,
+    cards: &Cards,
+    memo: Option<&markdown::highlight::Memo>,
+    sink: &dyn Sink,
+    before: &fingerprint::Fingerprints,
+    site_changed: &[&str],
+) -> Option<Result<SomePages, Diagnostics>> {
+    let all = jobs(site);
+    let same_pages =
+        all.len() == before.len() && all.iter().all(|j| before.contains_key(&j.file(site)));
+    if !same_pages {
+        return None;
+    }
+    // Pages whose template reads a changed field are rendered whatever
+    // their fingerprint (which for the lists of the whole site would take
+    // as long to make as the page); the others when it changed.
+    let (mut todo, others): (Vec<Job>, Vec<Job>) = all
+        .into_iter()
+        .partition(|j| templates.reads_any(j.template(), site_changed));
+    let changed: Vec<Job> = others
+        .into_par_iter()
+        .filter(|&job| {
+            let page = page_job(site, cards, job, None, true);
+            page.fingerprint.is_none() || before.get(&page.file) != page.fingerprint.as_ref()
+        })
+        .collect();
+    todo.extend(changed);
+    todo.sort_by_key(|j| std::cmp::Reverse(j.weight(site)));
+    let r = Renderer::new(site, templates, cards, memo, sink).recording(true);
+    let mut entries = None;
+    let (exported, errors) = rayon::join(
+        || {
+            let kept = entries.insert(export::Entries::new(site));
+            sink.put_with("handbook.json", &mut |w| kept.write(site, w))
+        },
+        || {
+            todo.par_iter()
+                .with_max_len(1)
+                .filter_map(|job| r.render(*job))
+                .collect::<Vec<_>>()
+        },
+    );
+    let mut errors = errors;
+    if let Err(e) = exported {
+        errors.push((
+            Diagnostic::general(e.to_string()),
+            "handbook.json".to_string(),
+        ));
+    }
+    let pages = before.len();
+    Some(finish(errors, todo.len(), r).map(|rendered| SomePages {
+        rendered,
+        export: entries,
+        pages,
+    }))
 }
 
 /// Renders only the pages of these docs (the home page or an entity's
@@ -562,12 +646,12 @@ pub fn pages_of(
     sink: &dyn Sink,
     docs: &[PageRef],
 ) -> Result<Rendered, Diagnostics> {
-    let r = Renderer::new(site, templates, cards, memo, sink);
+    let r = Renderer::new(site, templates, cards, memo, sink).recording(true);
     let errors = docs
         .par_iter()
         .filter_map(|d| r.render(Job::page(*d)))
         .collect();
-    finish(errors, docs.len(), r.markdown_nanos.into_inner())
+    finish(errors, docs.len(), r)
 }
 
 /// What [`pages_showing`] is to show.
@@ -644,7 +728,7 @@ pub fn pages_showing(
     let export_slot = std::sync::Mutex::new(entries.as_deref_mut());
     let (next_now, next_later) = (AtomicUsize::new(0), AtomicUsize::new(0));
     let errors = std::sync::Mutex::new(Vec::new());
-    let r = Renderer::new(site, templates, cards, memo, sink);
+    let r = Renderer::new(site, templates, cards, memo, sink).recording(true);
     // Every thread takes the next page when it is free, the heaviest
     // first: with a handful of pages the size of the site among small
     // ones, an even split would leave one thread with most of the work.
@@ -702,21 +786,21 @@ pub fn pages_showing(
             });
         }
     });
-    let nanos = r.markdown_nanos.into_inner();
     let mut errors = errors.into_inner().unwrap_or_else(|p| p.into_inner());
-    if let Some((fields, _)) = fresh_cell.into_inner() {
-        global.fields.extend(fields);
-    }
-    if new_view.is_some() {
-        global.set(templates);
-    }
     if let Some(Err(e)) = exported.into_inner().unwrap_or_else(|p| p.into_inner()) {
         errors.push((
             Diagnostic::general(e.to_string()),
             "handbook.json".to_string(),
         ));
     }
-    finish(errors, jobs.len(), nanos)
+    let result = finish(errors, jobs.len(), r);
+    if let Some((fields, _)) = fresh_cell.into_inner() {
+        global.fields.extend(fields);
+    }
+    if new_view.is_some() {
+        global.set(templates);
+    }
+    result
 }
 
 /// Whether the page of `r` is rendered with a template that reads any of
@@ -850,9 +934,26 @@ struct Renderer<'a> {
     memo: Option<&'a markdown::highlight::Memo>,
     sink: &'a dyn Sink,
     markdown_nanos: AtomicU64,
+    /// Each rendered page's fingerprint, when a session keeps them.
+    fingerprints: Option<std::sync::Mutex<Vec<(String, u64)>>>,
 }
 
 impl<'a> Renderer<'a> {
+    /// Records the fingerprint of each page it renders
+    /// ([`Renderer::fingerprints`]).
+    fn recording(mut self, on: bool) -> Self {
+        self.fingerprints = on.then(Default::default);
+        self
+    }
+
+    /// The fingerprints recorded, by file.
+    fn fingerprints(&mut self) -> Vec<(String, u64)> {
+        match self.fingerprints.as_mut() {
+            Some(m) => std::mem::take(m.get_mut().unwrap_or_else(|p| p.into_inner())),
+            None => Vec::new(),
+        }
+    }
+
     fn new(
         site: &'a Site,
         templates: &'a Templates,
@@ -867,6 +968,7 @@ impl<'a> Renderer<'a> {
             memo,
             sink,
             markdown_nanos: AtomicU64::new(0),
+            fingerprints: None,
         }
     }
 
@@ -887,7 +989,8 @@ impl<'a> Renderer<'a> {
             memo: self.memo,
             nanos: &self.markdown_nanos,
         };
-        let mut page = page_job(self.site, self.cards, job, &md);
+        let recording = self.fingerprints.is_some();
+        let mut page = page_job(self.site, self.cards, job, Some(&md), recording);
         if let Some(site) = site {
             page.ctx.insert_value("site", site.clone());
         }
@@ -902,8 +1005,15 @@ impl<'a> Renderer<'a> {
         if let Some(e) = failed {
             return Some((tera_diagnostic(&e, &self.templates.sources), page.file));
         }
-        put.err()
-            .map(|e| (Diagnostic::general(e.to_string()), page.file))
+        if let Err(e) = put {
+            return Some((Diagnostic::general(e.to_string()), page.file));
+        }
+        if let (Some(kept), Some(fp)) = (&self.fingerprints, page.fingerprint) {
+            kept.lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push((page.file, fp));
+        }
+        None
     }
 }
 
@@ -913,7 +1023,7 @@ impl<'a> Renderer<'a> {
 fn finish(
     errors: Vec<(Diagnostic, String)>,
     pages: usize,
-    markdown_nanos: u64,
+    mut r: Renderer<'_>,
 ) -> Result<Rendered, Diagnostics> {
     let mut diags = Diagnostics::new();
     for d in group_by_mistake(errors) {
@@ -924,7 +1034,8 @@ fn finish(
     }
     Ok(Rendered {
         pages,
-        markdown: std::time::Duration::from_nanos(markdown_nanos),
+        fingerprints: r.fingerprints(),
+        markdown: std::time::Duration::from_nanos(r.markdown_nanos.into_inner()),
     })
 }
 
@@ -987,7 +1098,8 @@ struct Markdown<'a> {
     nanos: &'a AtomicU64,
 }
 
-fn with_doc(site: &Site, r: PageRef, mut m: PageMeta, md: &Markdown<'_>) -> PageMeta {
+/// Renders the body of the page at `r` into its meta.
+fn with_body(site: &Site, r: PageRef, m: &mut PageMeta, md: &Markdown<'_>) {
     if let Some(doc) = site.doc(r) {
         let start = std::time::Instant::now();
         let body = markdown::render_with(site, doc, &site.path(r), md.memo);
@@ -996,6 +1108,10 @@ fn with_doc(site: &Site, r: PageRef, mut m: PageMeta, md: &Markdown<'_>) -> Page
         m.body = body.html;
         m.toc = body.toc;
     }
+}
+
+/// The meta of a page made from a doc, but its body (see [`with_body`]).
+fn with_doc(site: &Site, r: PageRef, mut m: PageMeta) -> PageMeta {
     m.backlinks = site
         .backlinks
         .get(&r)
@@ -1027,13 +1143,55 @@ fn with_doc(site: &Site, r: PageRef, mut m: PageMeta, md: &Markdown<'_>) -> Page
 struct PageJob {
     template: &'static str,
     file: String,
+    /// Empty when only the fingerprint was asked for.
     ctx: Context,
+    fingerprint: Option<u64>,
 }
 
-fn page_job(site: &Site, cards: &Cards, job: Job, md: &Markdown<'_>) -> PageJob {
-    let mut ctx = Context::new();
+/// A page's context as it is put together, and its fingerprint.
+struct PageCtx {
+    /// `None` when only the fingerprint is wanted.
+    ctx: Option<Context>,
+    hash: Option<std::hash::DefaultHasher>,
+}
+
+impl PageCtx {
+    fn insert<T: serde::Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        if let Some(h) = &mut self.hash {
+            fingerprint::feed(h, key, value);
+        }
+        if let Some(c) = &mut self.ctx {
+            c.insert(key, value);
+        }
+    }
+
+    fn insert_value(&mut self, key: &'static str, value: tera::Value) {
+        if let Some(h) = &mut self.hash {
+            fingerprint::feed(h, key, &value);
+        }
+        if let Some(c) = &mut self.ctx {
+            c.insert_value(key, value);
+        }
+    }
+}
+
+/// The template, file and context of one page; without `md`, only its
+/// fingerprint (no Markdown is rendered and no context is made), with
+/// `fingerprint` both.
+fn page_job(
+    site: &Site,
+    cards: &Cards,
+    job: Job,
+    md: Option<&Markdown<'_>>,
+    fingerprint: bool,
+) -> PageJob {
+    let mut ctx = PageCtx {
+        ctx: md.map(|_| Context::new()),
+        hash: (fingerprint || md.is_none()).then(std::hash::DefaultHasher::new),
+    };
     let url = job.url(site);
-    let (path, file, mut m) = match job {
+    let file = job.file(site);
+    let (path, mut m) = match job {
         Job::Home => {
             let title = site
                 .home
@@ -1044,9 +1202,8 @@ fn page_job(site: &Site, cards: &Cards, job: Job, md: &Markdown<'_>) -> PageJob 
                 site,
                 PageRef::Home,
                 meta(site, "home", "home", title, summary, String::new()),
-                md,
             );
-            (String::new(), "index.html".to_string(), m)
+            (String::new(), m)
         }
         Job::Entity(kind, i) => {
             let r = PageRef::Entity(kind, i);
@@ -1068,7 +1225,6 @@ fn page_job(site: &Site, cards: &Cards, job: Job, md: &Markdown<'_>) -> PageJob 
                     card.summary.clone(),
                     card.url.clone(),
                 ),
-                md,
             );
             match kind {
                 Kind::Skill => ctx.insert("skill", &views::skill_view(site, cards, i)),
@@ -1076,7 +1232,7 @@ fn page_job(site: &Site, cards: &Cards, job: Job, md: &Markdown<'_>) -> PageJob 
                 Kind::Phase => ctx.insert("phase", &views::phase_view(site, cards, i)),
                 Kind::Page => {}
             }
-            (card.url.clone(), format!("{}index.html", card.url), m)
+            (card.url.clone(), m)
         }
         Job::Section(kind) => {
             let (title, section) = match kind {
@@ -1097,7 +1253,7 @@ fn page_job(site: &Site, cards: &Cards, job: Job, md: &Markdown<'_>) -> PageJob 
                     }
                 }
             }
-            (url.clone(), format!("{url}index.html"), m)
+            (url.clone(), m)
         }
         Job::Track(i) => {
             let root = urls::root_prefix(&url);
@@ -1107,7 +1263,7 @@ fn page_job(site: &Site, cards: &Cards, job: Job, md: &Markdown<'_>) -> PageJob 
                 Some(v) => ctx.insert_value("track", v.track(site, cards, i, Some(&root))),
                 None => ctx.insert("track", &views::track_view(site, cards, i, Some(&root))),
             }
-            (url.clone(), format!("{url}index.html"), m)
+            (url.clone(), m)
         }
         Job::Matrix => {
             let m = meta(
@@ -1122,7 +1278,7 @@ fn page_job(site: &Site, cards: &Cards, job: Job, md: &Markdown<'_>) -> PageJob 
                 Some(v) => ctx.insert_value("rows", v.matrix_rows()),
                 None => ctx.insert("rows", &views::matrix_rows(site, cards)),
             }
-            (url.clone(), format!("{url}index.html"), m)
+            (url.clone(), m)
         }
         Job::Compare(a, b) => {
             let cv = views::compare_view(site, cards, a, b);
@@ -1140,7 +1296,7 @@ fn page_job(site: &Site, cards: &Cards, job: Job, md: &Markdown<'_>) -> PageJob 
                 url.clone(),
             );
             ctx.insert("compare", &cv);
-            (url.clone(), format!("{url}index.html"), m)
+            (url.clone(), m)
         }
         Job::Alias(a) => {
             let (alias, skill) = &site.aliases[a];
@@ -1163,7 +1319,7 @@ fn page_job(site: &Site, cards: &Cards, job: Job, md: &Markdown<'_>) -> PageJob 
                     new_slug: target.slug,
                 },
             );
-            (url.clone(), format!("{url}index.html"), m)
+            (url.clone(), m)
         }
         Job::NotFound => {
             let m = meta(
@@ -1174,7 +1330,7 @@ fn page_job(site: &Site, cards: &Cards, job: Job, md: &Markdown<'_>) -> PageJob 
                 None,
                 "404.html".to_string(),
             );
-            ("404.html".to_string(), "404.html".to_string(), m)
+            ("404.html".to_string(), m)
         }
     };
     m.updated = job.updated(site).map(views::Updated::from);
@@ -1183,7 +1339,24 @@ fn page_job(site: &Site, cards: &Cards, job: Job, md: &Markdown<'_>) -> PageJob 
         Job::Entity(k, i) => structured::json_ld(site, PageRef::Entity(k, i)),
         _ => None,
     };
-    ctx.insert("page", &m);
+    // The body counts by what it is made from (see `fingerprint`).
+    let body_of = match job {
+        Job::Home => Some(PageRef::Home),
+        Job::Entity(k, i) => Some(PageRef::Entity(k, i)),
+        _ => None,
+    };
+    if let Some(h) = &mut ctx.hash {
+        fingerprint::feed(h, "page", &m);
+        if let Some(r) = body_of {
+            fingerprint::feed_body(h, site, r);
+        }
+    }
+    if let Some(c) = &mut ctx.ctx {
+        if let (Some(md), Some(r)) = (md, body_of) {
+            with_body(site, r, &mut m, md);
+        }
+        c.insert("page", &m);
+    }
     // The 404 page is served at any depth, so it links from the base path.
     let root = if matches!(job, Job::NotFound) {
         site.config.base_path.clone()
@@ -1194,7 +1367,8 @@ fn page_job(site: &Site, cards: &Cards, job: Job, md: &Markdown<'_>) -> PageJob 
     PageJob {
         template: job.template(),
         file,
-        ctx,
+        ctx: ctx.ctx.unwrap_or_default(),
+        fingerprint: ctx.hash.map(|h| std::hash::Hasher::finish(&h)),
     }
 }
 
