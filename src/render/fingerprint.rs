@@ -26,6 +26,15 @@ use crate::resolve::{PageRef, Site};
 /// Each page's fingerprint, by output file.
 pub type Fingerprints = HashMap<String, u64>;
 
+/// The fingerprint of a page rendered without one being made: never equal
+/// to a made one, so such a page counts as changed.
+pub const UNKNOWN: u64 = 0;
+
+/// The fingerprint `h` has made (never [`UNKNOWN`]).
+pub(super) fn finish(h: &DefaultHasher) -> u64 {
+    h.finish().max(1)
+}
+
 /// Feeds what it is written to a hasher, so that a value is hashed by
 /// serializing it, without the serialized text being kept.
 struct HashWriter<'a>(&'a mut DefaultHasher);

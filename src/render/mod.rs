@@ -601,6 +601,7 @@ pub fn pages_changed(
         .into_par_iter()
         .filter(|&job| {
             let page = page_job(site, cards, job, None, true);
+            // An unknown one never equals a made one.
             page.fingerprint.is_none() || before.get(&page.file) != page.fingerprint.as_ref()
         })
         .collect();
@@ -646,7 +647,9 @@ pub fn pages_of(
     sink: &dyn Sink,
     docs: &[PageRef],
 ) -> Result<Rendered, Diagnostics> {
-    let r = Renderer::new(site, templates, cards, memo, sink).recording(true);
+    let r = Renderer::new(site, templates, cards, memo, sink)
+        .recording(true)
+        .sparing();
     let errors = docs
         .par_iter()
         .filter_map(|d| r.render(Job::page(*d)))
@@ -728,7 +731,9 @@ pub fn pages_showing(
     let export_slot = std::sync::Mutex::new(entries.as_deref_mut());
     let (next_now, next_later) = (AtomicUsize::new(0), AtomicUsize::new(0));
     let errors = std::sync::Mutex::new(Vec::new());
-    let r = Renderer::new(site, templates, cards, memo, sink).recording(true);
+    let r = Renderer::new(site, templates, cards, memo, sink)
+        .recording(true)
+        .sparing();
     // Every thread takes the next page when it is free, the heaviest
     // first: with a handful of pages the size of the site among small
     // ones, an even split would leave one thread with most of the work.
@@ -936,6 +941,9 @@ struct Renderer<'a> {
     markdown_nanos: AtomicU64,
     /// Each rendered page's fingerprint, when a session keeps them.
     fingerprints: Option<std::sync::Mutex<Vec<(String, u64)>>>,
+    /// Whether the pages that list the whole site are recorded with an
+    /// unknown fingerprint (see [`Renderer::sparing`]).
+    spare_lists: bool,
 }
 
 impl<'a> Renderer<'a> {
@@ -943,6 +951,16 @@ impl<'a> Renderer<'a> {
     /// ([`Renderer::fingerprints`]).
     fn recording(mut self, on: bool) -> Self {
         self.fingerprints = on.then(Default::default);
+        self
+    }
+
+    /// Records the pages that list the whole site with an unknown
+    /// fingerprint ([`fingerprint::UNKNOWN`]): hashing ten thousand cards
+    /// takes about as long as rendering them, which the pages of an edit
+    /// should not wait for. The next run that needs such a page's
+    /// fingerprint renders it again instead.
+    fn sparing(mut self) -> Self {
+        self.spare_lists = true;
         self
     }
 
@@ -969,6 +987,7 @@ impl<'a> Renderer<'a> {
             sink,
             markdown_nanos: AtomicU64::new(0),
             fingerprints: None,
+            spare_lists: false,
         }
     }
 
@@ -989,7 +1008,7 @@ impl<'a> Renderer<'a> {
             memo: self.memo,
             nanos: &self.markdown_nanos,
         };
-        let recording = self.fingerprints.is_some();
+        let recording = self.fingerprints.is_some() && !(self.spare_lists && job.lists_the_site());
         let mut page = page_job(self.site, self.cards, job, Some(&md), recording);
         if let Some(site) = site {
             page.ctx.insert_value("site", site.clone());
@@ -1008,7 +1027,8 @@ impl<'a> Renderer<'a> {
         if let Err(e) = put {
             return Some((Diagnostic::general(e.to_string()), page.file));
         }
-        if let (Some(kept), Some(fp)) = (&self.fingerprints, page.fingerprint) {
+        if let Some(kept) = &self.fingerprints {
+            let fp = page.fingerprint.unwrap_or(fingerprint::UNKNOWN);
             kept.lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .push((page.file, fp));
@@ -1368,7 +1388,7 @@ fn page_job(
         template: job.template(),
         file,
         ctx: ctx.ctx.unwrap_or_default(),
-        fingerprint: ctx.hash.map(|h| std::hash::Hasher::finish(&h)),
+        fingerprint: ctx.hash.map(|h| fingerprint::finish(&h)),
     }
 }
 
