@@ -295,6 +295,17 @@ struct Last {
 }
 
 impl Last {
+    /// The run that made `built` from what `kept` holds.
+    fn of(built: &Built, kept: Kept) -> Last {
+        Last {
+            kept,
+            files: built.files.clone(),
+            warnings: built.warnings.clone(),
+            pages: built.pages,
+            file_count: built.file_count,
+        }
+    }
+
     /// Puts the `rendered` pages in `memory` in place of their old
     /// versions; the result of the run, timed by `t`.
     fn with_pages(&mut self, memory: Memory, rendered: usize, mut t: Timings) -> Built {
@@ -359,13 +370,7 @@ impl Session {
     fn build_with_first(&mut self, first: Option<First<'_>>) -> Result<Built, Failure> {
         self.last = None;
         let (built, kept) = build_with(&self.opts, Some(&mut self.cache), first)?;
-        self.last = Some(Last {
-            kept,
-            files: built.files.clone(),
-            warnings: built.warnings.clone(),
-            pages: built.pages,
-            file_count: built.file_count,
-        });
+        self.last = Some(Last::of(&built, kept));
         Ok(built)
     }
 
@@ -375,9 +380,12 @@ impl Session {
     /// [`crate::content::Doc::same_front_matter`]) and none had a warning,
     /// only those pages are rendered again, with the pages that gained or
     /// lost one of them as a backlink; new headings and links are checked
-    /// first ([`Site::check_links`]), and if one is wrong this is
-    /// [`build`], which reports it. Otherwise, too, this is [`build`].
-    /// Callers that do not know what changed call [`Session::build`].
+    /// first ([`Site::check_links`]), and if one is wrong the build that
+    /// follows reports it. Any other edit to one page's file resolves the
+    /// handbook again from the kept entries and renders the pages whose
+    /// inputs changed (see [`Session::rebuild_with`]); any other change is
+    /// [`build`]. Either way the result is what [`build`] makes. Callers
+    /// that do not know what changed call [`Session::build`].
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Built, Failure> {
         self.rebuild_with(changed, &mut |_| {})
     }
@@ -389,10 +397,14 @@ impl Session {
     /// time of one page, and `serve` shows it at once; then only the pages
     /// that can show the entry are rendered again (its lists, neighbours
     /// and linking pages: see [`render::pages_showing`]), not the site.
-    /// After any other edit to one file (a new prerequisite, a title that
-    /// moves the entry in its list), the whole build runs, and hands `early` the
-    /// file's page as soon as it can be rendered, before the rest. Either
-    /// way `early` gets the last site with that page replaced.
+    /// After any other edit to one page's file (a new prerequisite, a
+    /// title that moves the entry in its list), only that file is parsed
+    /// again, the handbook is resolved from the kept entries, and `early`
+    /// gets the file's page as soon as it can be rendered; then only the
+    /// pages whose fingerprint or `site` fields changed are rendered
+    /// ([`render::pages_changed`]). Any edit to another file runs the whole
+    /// build, its page (if it has one) still first. Either way `early` gets
+    /// the last site with that page replaced.
     pub fn rebuild_with(
         &mut self,
         changed: &[PathBuf],
@@ -535,13 +547,7 @@ impl Session {
                 }
                 false => memory.into_files(),
             };
-            self.last = Some(Last {
-                kept,
-                files: built.files.clone(),
-                warnings: built.warnings.clone(),
-                pages: built.pages,
-                file_count: built.file_count,
-            });
+            self.last = Some(Last::of(&built, kept));
             built
         }))
     }

@@ -403,14 +403,7 @@ pub fn resolve(config: Config, mut hb: Handbook, static_names: &[String]) -> (Si
     }
     // Body links.
     let asset_files = asset_files(&hb.assets);
-    let docs: Vec<&Doc> = hb
-        .home
-        .iter()
-        .chain(hb.skills.iter().map(|s| &s.doc))
-        .chain(hb.roles.iter().map(|s| &s.doc))
-        .chain(hb.phases.iter().map(|s| &s.doc))
-        .chain(hb.pages.iter().map(|s| &s.doc))
-        .collect();
+    let docs: Vec<&Doc> = pages_of(&hb).map(|(_, d)| d).collect();
     // Each body is checked on its own, so the work splits by page.
     let found: Vec<Diagnostics> = docs
         .par_iter()
@@ -949,36 +942,27 @@ fn asset_files(assets: &[Asset]) -> HashSet<PathBuf> {
         .collect()
 }
 
+/// Every page of the handbook that has a doc, with its doc, in the order
+/// of [`PageRef`].
+fn pages_of(hb: &Handbook) -> impl Iterator<Item = (PageRef, &Doc)> {
+    fn kind<T>(
+        list: &[T],
+        kind: Kind,
+        doc: fn(&T) -> &Doc,
+    ) -> impl Iterator<Item = (PageRef, &Doc)> {
+        list.iter()
+            .enumerate()
+            .map(move |(i, x)| (PageRef::Entity(kind, i), doc(x)))
+    }
+    let home = hb.home.iter().map(|h| (PageRef::Home, h));
+    home.chain(kind(&hb.skills, Kind::Skill, |s| &s.doc))
+        .chain(kind(&hb.roles, Kind::Role, |s| &s.doc))
+        .chain(kind(&hb.phases, Kind::Phase, |s| &s.doc))
+        .chain(kind(&hb.pages, Kind::Page, |s| &s.doc))
+}
+
 fn backlinks(hb: &Handbook, index: &Index) -> HashMap<PageRef, Vec<PageRef>> {
-    let docs: Vec<(PageRef, &Doc)> = hb
-        .home
-        .iter()
-        .map(|h| (PageRef::Home, h))
-        .chain(
-            hb.skills
-                .iter()
-                .enumerate()
-                .map(|(i, s)| (PageRef::Entity(Kind::Skill, i), &s.doc)),
-        )
-        .chain(
-            hb.roles
-                .iter()
-                .enumerate()
-                .map(|(i, s)| (PageRef::Entity(Kind::Role, i), &s.doc)),
-        )
-        .chain(
-            hb.phases
-                .iter()
-                .enumerate()
-                .map(|(i, s)| (PageRef::Entity(Kind::Phase, i), &s.doc)),
-        )
-        .chain(
-            hb.pages
-                .iter()
-                .enumerate()
-                .map(|(i, s)| (PageRef::Entity(Kind::Page, i), &s.doc)),
-        )
-        .collect();
+    let docs: Vec<(PageRef, &Doc)> = pages_of(hb).collect();
     // Each page's targets on its own, split across threads.
     let targets: Vec<BTreeSet<PageRef>> = docs
         .par_iter()
