@@ -954,6 +954,13 @@ fn render_into(
     if let Some(first) = first {
         show_first(first, &site, &tpl, &cards, memo, &warnings, &timings);
     }
+    // What the edit changed of `site`; the last view (a copy of every
+    // card) is freed now, before the new template values are made.
+    let incremental = incremental.map(|(old_view, before)| {
+        let site_changed = views::changed_site_fields(&old_view, &view);
+        render::free_elsewhere(old_view);
+        (site_changed, before)
+    });
     // A session keeps what lets it show an edited entry without the whole
     // site; a build drops it at once.
     let view = session.then_some(view);
@@ -970,12 +977,8 @@ fn render_into(
         }
     };
     let rendered = timings.time("render", || {
-        let changed = incremental.as_ref().and_then(|(old_view, before)| {
-            let site_changed = view.as_ref().map_or_else(
-                || views::SITE_FIELDS.to_vec(),
-                |v| views::changed_site_fields(old_view, v),
-            );
-            render::pages_changed(&site, &tpl, &cards, memo, sink, before, &site_changed)
+        let changed = incremental.as_ref().and_then(|(site_changed, before)| {
+            render::pages_changed(&site, &tpl, &cards, memo, sink, before, site_changed)
                 .map(|done| done.map(|p| (p.rendered, p.export, p.pages)))
         });
         changed.unwrap_or_else(|| {
