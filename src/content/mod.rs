@@ -118,17 +118,6 @@ impl Doc {
             .to_path_buf()
     }
 
-    /// True when `other` is this file with only its Markdown body edited
-    /// in a way no other page can see: the front matter is byte for byte
-    /// the same, and so are the headings (other pages link to them) and the
-    /// links (backlinks, checks). Such an edit changes this doc's own page
-    /// and nothing else.
-    pub fn same_outside_body(&self, other: &Doc) -> bool {
-        // The same file and front matter give the same slug, title, draft
-        // flag and every other field.
-        self.same_front_matter(other) && self.same_anchors(other)
-    }
-
     /// True when `other` is the same file with the same slug, draft flag,
     /// headings and links: what other pages link to, and what links from
     /// here (backlinks, link checks), are unchanged.

@@ -150,11 +150,12 @@ impl Site {
         self.entities().find(|(_, d)| d.file == rel).map(|(r, _)| r)
     }
 
-    /// Puts an edited doc in place of a page's doc. Only for an edit that
-    /// leaves everything other pages use unchanged (front matter, headings,
-    /// link targets: see [`Doc::same_outside_body`]) or, for the home page,
-    /// that a full build follows; returns false, changing nothing, when
-    /// the page does not exist.
+    /// Puts an edited doc in place of a page's doc, for a session. What
+    /// resolve computed stays as it was: the edit must keep the page's
+    /// identity and front matter, with [`Site::check_links`] and
+    /// [`Site::relink`] after it when its headings or links changed, or
+    /// the site must be resolved again ([`Site::into_handbook`]). Returns
+    /// false, changing nothing, when the page does not exist.
     pub fn replace_doc(&mut self, r: PageRef, doc: Doc) -> bool {
         let slot = match r {
             PageRef::Home => self.home.as_mut(),
@@ -207,11 +208,13 @@ impl Site {
         }
     }
 
-    /// Puts an edited entity in place of the one at `r`. Only for an edit
-    /// that keeps its shape and place ([`Entity::same_shape`],
-    /// [`Site::keeps_place`]), so that every index and relation stays
-    /// true; returns false, changing nothing, when the kinds differ or the
-    /// page does not exist.
+    /// Puts an edited entity in place of the one at `r`, for a session.
+    /// Every index and relation stays true only for an edit that keeps its
+    /// shape and place ([`Entity::same_shape`], [`Site::keeps_place`]),
+    /// with [`Site::check_links`] and [`Site::relink`] after it when its
+    /// headings or links changed; after any other, the site must be
+    /// resolved again ([`Site::into_handbook`]). Returns false, changing
+    /// nothing, when the kinds differ or the page does not exist.
     pub fn replace_entity(&mut self, r: PageRef, new: Entity) -> bool {
         let slot = match (r, new) {
             (PageRef::Entity(Kind::Skill, i), Entity::Skill(x)) => {
