@@ -23,7 +23,9 @@
 //! cargo run --release --example rebuild -- ROOT content/skills/x.md [RUNS]
 //! ```
 //!
-//! The file is restored at the end.
+//! The file is restored at the end. `ROADBOOK_REBUILD_EDITS=moves,heading`
+//! times only the edits whose names hold one of these words, and no
+//! baseline: for a profiler, which should see little but them.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -166,6 +168,11 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
+    // ROADBOOK_REBUILD_EDITS=moves,heading times only the edits whose
+    // names contain one of these words (for a profiler's sake).
+    let only: Option<Vec<String>> = std::env::var("ROADBOOK_REBUILD_EDITS")
+        .ok()
+        .map(|v| v.split(',').map(str::to_string).collect());
     let body = |text: &str, run: usize| format!("{text}\nEdit number {run} adds this sentence.\n");
     // A suffix, which keeps the entry's place in its sorted list.
     let title = |text: &str, run: usize| match text.find("title = \"") {
@@ -199,6 +206,12 @@ fn main() -> ExitCode {
         ("a new link in the body, every other run", &link),
         ("a title that moves the entry in its list", &moved),
     ] {
+        if !only
+            .as_ref()
+            .is_none_or(|o| o.iter().any(|w| name.contains(w.as_str())))
+        {
+            continue;
+        }
         if let Err(e) = time_edits(&mut session, &path, file, runs, name, edit) {
             eprintln!("{e}");
             return ExitCode::FAILURE;
@@ -207,6 +220,9 @@ fn main() -> ExitCode {
     // The baseline, in the same run: what every edit cost before the
     // session learnt to re-render only what an edit shows (a whole build,
     // parsed files and highlighted code reused).
+    if only.is_some() {
+        return ExitCode::SUCCESS;
+    }
     let mut whole = Vec::new();
     for _ in 0..runs {
         let start = std::time::Instant::now();

@@ -947,9 +947,19 @@ fn render_into(
             incremental = view.zip(fingerprints);
             cards
         });
-    let (mut cards, view, global) = timings.time("views", || match cards {
-        Some(cards) => render::prepare_with(&site, &mut tpl, &shipped, cards),
-        None => render::prepare(&site, &mut tpl, &shipped),
+    let mut cards = match cards {
+        Some(cards) => cards,
+        None => timings.time("cards", || views::cards(&site)),
+    };
+    // A session keeps what lets it show an edited entry without the whole
+    // site. The cards' template values are made first, so that `site`'s
+    // lists of every card are put together from them instead of being
+    // serialized a second time.
+    if session {
+        timings.time("values", || render::keep_values(&site, &mut cards));
+    }
+    let (cards, view, global) = timings.time("views", || {
+        render::prepare(&site, &mut tpl, &shipped, cards)
     });
     if let Some(first) = first {
         show_first(first, &site, &tpl, &cards, memo, &warnings, &timings);
@@ -961,12 +971,8 @@ fn render_into(
         render::free_elsewhere(old_view);
         (site_changed, before)
     });
-    // A session keeps what lets it show an edited entry without the whole
-    // site; a build drops it at once.
+    // A build drops the view at once.
     let view = session.then_some(view);
-    if session {
-        timings.time("values", || render::keep_values(&site, &mut cards));
-    }
     // Before the pages, which win over a static file of the same path.
     let extras = match timings.time("extras", || output::extras(&site, &statics, &shipped, sink)) {
         Ok(n) => n,

@@ -388,22 +388,14 @@ pub struct Rendered {
     pub fingerprints: Vec<(String, u64)>,
 }
 
-/// The serial work every page needs first: the cards of every entity, and
-/// the site view set as the templates' global context (and returned, with
-/// its values). Kept by a `serve` session so that re-rendering one page
-/// does not redo it, and so that an edit's changes to `site` can be found
-/// and only those serialized again.
+/// The serial work every page needs after the cards (made first by
+/// [`views::cards`], so that a session can show an edited page before the
+/// rest, and give them their template values before `site` is put
+/// together from them): the site view, set as the templates' global
+/// context, and returned with its values. Kept by a `serve` session so
+/// that re-rendering one page does not redo it, and so that an edit's
+/// changes to `site` can be found and only those serialized again.
 pub fn prepare(
-    site: &Site,
-    templates: &mut Templates,
-    shipped: &ShippedAssets,
-) -> (Cards, views::SiteView, SiteGlobal) {
-    prepare_with(site, templates, shipped, views::cards(site))
-}
-
-/// [`prepare`] with the cards made already (a session makes them first,
-/// to show an edited page before the rest).
-pub fn prepare_with(
     site: &Site,
     templates: &mut Templates,
     shipped: &ShippedAssets,
@@ -593,35 +585,54 @@ pub fn pages_changed(
     }
     // Pages whose template reads a changed field are rendered whatever
     // their fingerprint (which for the lists of the whole site would take
-    // as long to make as the page); the others when it changed.
-    let (mut todo, others): (Vec<Job>, Vec<Job>) = all
+    // as long to make as the page); the others when it changed, as soon as
+    // that is known. Both go on at once, with the export: the largest
+    // pages keep one thread busy for a while, and the other has the
+    // fingerprints to make meanwhile.
+    let (mut known, mut others): (Vec<Job>, Vec<Job>) = all
         .into_iter()
         .partition(|j| templates.reads_any(j.template(), site_changed));
-    let changed: Vec<Job> = others
-        .into_par_iter()
-        .filter(|&job| {
-            let page = page_job(site, cards, job, None, true);
-            // An unknown one never equals a made one.
-            page.fingerprint.is_none() || before.get(&page.file) != page.fingerprint.as_ref()
-        })
-        .collect();
-    todo.extend(changed);
-    todo.sort_by_key(|j| std::cmp::Reverse(j.weight(site)));
+    let heaviest_first = |j: &Job| std::cmp::Reverse(j.weight(site));
+    known.sort_by_key(heaviest_first);
+    others.sort_by_key(heaviest_first);
     let r = Renderer::new(site, templates, cards, memo, sink).recording(true);
+    let changed = AtomicUsize::new(0);
     let mut entries = None;
-    let (exported, errors) = rayon::join(
+    let ((exported, mut errors), more_errors) = rayon::join(
         || {
-            let kept = entries.insert(export::Entries::new(site));
-            sink.put_with("handbook.json", &mut |w| kept.write(site, w))
+            rayon::join(
+                || {
+                    let kept = entries.insert(export::Entries::new(site));
+                    sink.put_with("handbook.json", &mut |w| kept.write(site, w))
+                },
+                || {
+                    known
+                        .par_iter()
+                        .with_max_len(1)
+                        .filter_map(|job| r.render(*job))
+                        .collect::<Vec<_>>()
+                },
+            )
         },
         || {
-            todo.par_iter()
-                .with_max_len(1)
-                .filter_map(|job| r.render(*job))
+            others
+                .par_iter()
+                .with_max_len(64)
+                .filter_map(|&job| {
+                    let page = page_job(site, cards, job, None, true);
+                    let fp = page.fingerprint.unwrap_or(fingerprint::UNKNOWN);
+                    // An unknown one never equals a made one.
+                    if fp != fingerprint::UNKNOWN && before.get(&page.file) == Some(&fp) {
+                        return None;
+                    }
+                    changed.fetch_add(1, Ordering::Relaxed);
+                    r.render_printed(job, fp)
+                })
                 .collect::<Vec<_>>()
         },
     );
-    let mut errors = errors;
+    errors.extend(more_errors);
+    let rendered_count = known.len() + changed.into_inner();
     if let Err(e) = exported {
         errors.push((
             Diagnostic::general(e.to_string()),
@@ -629,7 +640,7 @@ pub fn pages_changed(
         ));
     }
     let pages = before.len();
-    Some(finish(errors, todo.len(), r).map(|rendered| SomePages {
+    Some(finish(errors, rendered_count, r).map(|rendered| SomePages {
         rendered,
         export: entries,
         pages,
@@ -1004,11 +1015,28 @@ impl<'a> Renderer<'a> {
         job: Job,
         site: Option<&tera::Value>,
     ) -> Option<(Diagnostic, String)> {
+        self.render_inner(job, site, None)
+    }
+
+    /// [`Renderer::render`] of a page whose fingerprint was just made, to
+    /// tell whether it changed: it is recorded as it is, not made again.
+    fn render_printed(&self, job: Job, fingerprint: u64) -> Option<(Diagnostic, String)> {
+        self.render_inner(job, None, Some(fingerprint))
+    }
+
+    fn render_inner(
+        &self,
+        job: Job,
+        site: Option<&tera::Value>,
+        printed: Option<u64>,
+    ) -> Option<(Diagnostic, String)> {
         let md = Markdown {
             memo: self.memo,
             nanos: &self.markdown_nanos,
         };
-        let recording = self.fingerprints.is_some() && !(self.spare_lists && job.lists_the_site());
+        let recording = printed.is_none()
+            && self.fingerprints.is_some()
+            && !(self.spare_lists && job.lists_the_site());
         let mut page = page_job(self.site, self.cards, job, Some(&md), recording);
         if let Some(site) = site {
             page.ctx.insert_value("site", site.clone());
@@ -1028,7 +1056,7 @@ impl<'a> Renderer<'a> {
             return Some((Diagnostic::general(e.to_string()), page.file));
         }
         if let Some(kept) = &self.fingerprints {
-            let fp = page.fingerprint.unwrap_or(fingerprint::UNKNOWN);
+            let fp = printed.or(page.fingerprint).unwrap_or(fingerprint::UNKNOWN);
             kept.lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .push((page.file, fp));
@@ -1172,13 +1200,13 @@ struct PageJob {
 struct PageCtx {
     /// `None` when only the fingerprint is wanted.
     ctx: Option<Context>,
-    hash: Option<std::hash::DefaultHasher>,
+    hash: Option<fingerprint::Print>,
 }
 
 impl PageCtx {
     fn insert<T: serde::Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
         if let Some(h) = &mut self.hash {
-            fingerprint::feed(h, key, value);
+            h.feed(key, value);
         }
         if let Some(c) = &mut self.ctx {
             c.insert(key, value);
@@ -1187,7 +1215,7 @@ impl PageCtx {
 
     fn insert_value(&mut self, key: &'static str, value: tera::Value) {
         if let Some(h) = &mut self.hash {
-            fingerprint::feed(h, key, &value);
+            h.feed(key, &value);
         }
         if let Some(c) = &mut self.ctx {
             c.insert_value(key, value);
@@ -1207,7 +1235,7 @@ fn page_job(
 ) -> PageJob {
     let mut ctx = PageCtx {
         ctx: md.map(|_| Context::new()),
-        hash: (fingerprint || md.is_none()).then(std::hash::DefaultHasher::new),
+        hash: (fingerprint || md.is_none()).then(fingerprint::Print::default),
     };
     let url = job.url(site);
     let file = job.file(site);
@@ -1366,9 +1394,9 @@ fn page_job(
         _ => None,
     };
     if let Some(h) = &mut ctx.hash {
-        fingerprint::feed(h, "page", &m);
+        h.feed("page", &m);
         if let Some(r) = body_of {
-            fingerprint::feed_body(h, site, r);
+            h.feed_body(site, r);
         }
     }
     if let Some(c) = &mut ctx.ctx {
@@ -1388,7 +1416,7 @@ fn page_job(
         template: job.template(),
         file,
         ctx: ctx.ctx.unwrap_or_default(),
-        fingerprint: ctx.hash.map(|h| fingerprint::finish(&h)),
+        fingerprint: ctx.hash.map(fingerprint::Print::finish),
     }
 }
 

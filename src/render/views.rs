@@ -212,39 +212,43 @@ pub struct PageMeta {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RoleNeed {
+pub struct RoleNeed<'a> {
     #[serde(flatten)]
-    pub role: LinkView,
+    pub role: &'a LinkView,
     pub level: &'static str,
 }
+
+// The page views borrow the cards they show: a view is serialized into
+// the page's context (and its fingerprint) once and dropped, so copying
+// every card it holds would be work for nothing, ten thousand times over.
 
 #[derive(Debug, Clone, Serialize)]
-pub struct SkillView {
+pub struct SkillView<'a> {
     #[serde(flatten)]
-    pub card: SkillCard,
-    pub resources: Vec<Resource>,
-    pub aliases: Vec<String>,
-    pub prerequisites: Vec<LinkView>,
-    pub unlocks: Vec<LinkView>,
-    pub related: Vec<LinkView>,
-    pub roles: Vec<RoleNeed>,
-    pub phases: Vec<PhaseCard>,
+    pub card: &'a SkillCard,
+    pub resources: &'a [Resource],
+    pub aliases: Vec<&'a str>,
+    pub prerequisites: Vec<&'a LinkView>,
+    pub unlocks: Vec<&'a LinkView>,
+    pub related: Vec<&'a LinkView>,
+    pub roles: Vec<RoleNeed<'a>>,
+    pub phases: Vec<&'a PhaseCard>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SkillGroup {
+pub struct SkillGroup<'a> {
     /// `expert`, `proficient` or `familiar`.
     pub level: &'static str,
-    pub skills: Vec<LinkView>,
+    pub skills: Vec<&'a LinkView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RoleView {
+pub struct RoleView<'a> {
     #[serde(flatten)]
-    pub card: RoleCard,
-    pub skill_groups: Vec<SkillGroup>,
-    pub previous: Option<LinkView>,
-    pub next: Option<LinkView>,
+    pub card: &'a RoleCard,
+    pub skill_groups: Vec<SkillGroup<'a>>,
+    pub previous: Option<&'a LinkView>,
+    pub next: Option<&'a LinkView>,
     /// This role's salary ranges, one chart per currency.
     pub salary_charts: Vec<Chart>,
     /// Side-by-side pages with every other role (`title` is the other role).
@@ -253,8 +257,8 @@ pub struct RoleView {
 
 /// One skill in a role-vs-role comparison.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CompareRow {
-    pub skill: LinkView,
+pub struct CompareRow<'a> {
+    pub skill: &'a LinkView,
     /// The level each role needs, or "".
     pub a: &'static str,
     pub b: &'static str,
@@ -264,29 +268,29 @@ pub struct CompareRow {
 
 /// `roles/compare/<a>-vs-<b>/`: `a` is the lower role on the ladder.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CompareView {
-    pub a: RoleCard,
-    pub b: RoleCard,
-    pub rows: Vec<CompareRow>,
+pub struct CompareView<'a> {
+    pub a: &'a RoleCard,
+    pub b: &'a RoleCard,
+    pub rows: Vec<CompareRow<'a>>,
     /// What to learn to move from `a` to `b`: skills `b` needs that `a`
     /// does not, or needs at a higher level.
-    pub to_learn: Vec<CompareRow>,
-    pub salary_columns: Vec<SalaryColumn>,
+    pub to_learn: Vec<CompareRow<'a>>,
+    pub salary_columns: &'a [SalaryColumn],
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PhaseView {
+pub struct PhaseView<'a> {
     #[serde(flatten)]
-    pub card: PhaseCard,
-    pub track_title: String,
+    pub card: &'a PhaseCard,
+    pub track_title: &'a str,
     pub track_url: String,
     pub track_total: Option<String>,
     /// The skills the phase builds.
-    pub skills: Vec<LinkView>,
+    pub skills: &'a [LinkView],
     /// Slugs of the skills the phase builds, for progress counting.
-    pub skill_slugs: Vec<String>,
-    pub previous: Option<LinkView>,
-    pub next: Option<LinkView>,
+    pub skill_slugs: Vec<&'a str>,
+    pub previous: Option<&'a LinkView>,
+    pub next: Option<&'a LinkView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -703,14 +707,14 @@ site_fields!(
     assets,
 );
 
-pub fn skill_view(site: &Site, cards: &Cards, i: usize) -> SkillView {
+pub fn skill_view<'a>(site: &'a Site, cards: &'a Cards, i: usize) -> SkillView<'a> {
     let s = &site.skills[i];
     let rel = &site.skill_relations[i];
-    let skill = |j: &usize| cards.skills[*j].link.clone();
+    let skill = |j: &usize| &cards.skills[*j].link;
     SkillView {
-        card: cards.skills[i].clone(),
-        resources: s.resources.clone(),
-        aliases: s.aliases.iter().map(|a| a.get_ref().to_string()).collect(),
+        card: &cards.skills[i],
+        resources: &s.resources,
+        aliases: s.aliases.iter().map(|a| a.get_ref().as_str()).collect(),
         prerequisites: rel.prerequisites.iter().map(skill).collect(),
         unlocks: rel.unlocks.iter().map(skill).collect(),
         related: rel.related.iter().map(skill).collect(),
@@ -718,28 +722,24 @@ pub fn skill_view(site: &Site, cards: &Cards, i: usize) -> SkillView {
             .roles
             .iter()
             .map(|(r, p)| RoleNeed {
-                role: cards.roles[*r].link.clone(),
+                role: &cards.roles[*r].link,
                 level: p.name(),
             })
             .collect(),
-        phases: rel
-            .phases
-            .iter()
-            .map(|&p| cards.phases[p].clone())
-            .collect(),
+        phases: rel.phases.iter().map(|&p| &cards.phases[p]).collect(),
     }
 }
 
-pub fn role_view(site: &Site, cards: &Cards, i: usize) -> RoleView {
+pub fn role_view<'a>(site: &Site, cards: &'a Cards, i: usize) -> RoleView<'a> {
     let rel = &site.role_relations[i];
     let mut groups: Vec<SkillGroup> = Vec::new();
     for (s, p) in &rel.skills {
         let level = p.name();
         match groups.last_mut() {
-            Some(g) if g.level == level => g.skills.push(cards.skills[*s].link.clone()),
+            Some(g) if g.level == level => g.skills.push(&cards.skills[*s].link),
             _ => groups.push(SkillGroup {
                 level,
-                skills: vec![cards.skills[*s].link.clone()],
+                skills: vec![&cards.skills[*s].link],
             }),
         }
     }
@@ -790,16 +790,16 @@ pub fn role_view(site: &Site, cards: &Cards, i: usize) -> RoleView {
         })
         .collect();
     RoleView {
-        card: card.clone(),
+        card,
         skill_groups: groups,
-        previous: rel.previous.map(|r| cards.roles[r].link.clone()),
-        next: rel.next.map(|r| cards.roles[r].link.clone()),
+        previous: rel.previous.map(|r| &cards.roles[r].link),
+        next: rel.next.map(|r| &cards.roles[r].link),
         salary_charts,
         compare,
     }
 }
 
-pub fn phase_view(site: &Site, cards: &Cards, i: usize) -> PhaseView {
+pub fn phase_view<'a>(site: &'a Site, cards: &'a Cards, i: usize) -> PhaseView<'a> {
     let p = &site.phases[i];
     let rel = &site.phase_relations[i];
     let named = &site.config.tracks[p.track];
@@ -809,17 +809,17 @@ pub fn phase_view(site: &Site, cards: &Cards, i: usize) -> PhaseView {
         .find(|t| t.config == p.track)
         .and_then(|t| t.total.map(|w| w.label(t.unit)));
     PhaseView {
-        card: cards.phases[i].clone(),
-        track_title: named.title.clone(),
+        card: &cards.phases[i],
+        track_title: &named.title,
         track_url: format!("tracks/{}/", named.id),
         track_total: total,
-        skills: cards.phase_skills[i].clone(),
+        skills: &cards.phase_skills[i],
         skill_slugs: cards.phase_skills[i]
             .iter()
-            .map(|s| s.slug.clone())
+            .map(|s| s.slug.as_str())
             .collect(),
-        previous: rel.previous.map(|j| cards.phases[j].link.clone()),
-        next: rel.next.map(|j| cards.phases[j].link.clone()),
+        previous: rel.previous.map(|j| &cards.phases[j].link),
+        next: rel.next.map(|j| &cards.phases[j].link),
     }
 }
 
@@ -991,7 +991,7 @@ pub fn compare_url(site: &Site, i: usize, j: usize) -> String {
     )
 }
 
-pub fn compare_view(site: &Site, cards: &Cards, a: usize, b: usize) -> CompareView {
+pub fn compare_view<'a>(site: &Site, cards: &'a Cards, a: usize, b: usize) -> CompareView<'a> {
     // Skill by skill, in skill order, the level each role needs: only the
     // skills either role needs, not every skill of the handbook.
     let mut levels: std::collections::BTreeMap<usize, (Option<_>, Option<_>)> =
@@ -1013,7 +1013,7 @@ pub fn compare_view(site: &Site, cards: &Cards, a: usize, b: usize) -> CompareVi
             _ => "same",
         };
         rows.push(CompareRow {
-            skill: cards.skills[s].link.clone(),
+            skill: &cards.skills[s].link,
             a: la.map_or("", |p| p.name()),
             b: lb.map_or("", |p| p.name()),
             change,
@@ -1025,10 +1025,10 @@ pub fn compare_view(site: &Site, cards: &Cards, a: usize, b: usize) -> CompareVi
         .cloned()
         .collect();
     CompareView {
-        a: cards.roles[a].clone(),
-        b: cards.roles[b].clone(),
+        a: &cards.roles[a],
+        b: &cards.roles[b],
         rows,
         to_learn,
-        salary_columns: cards.columns.clone(),
+        salary_columns: &cards.columns,
     }
 }
