@@ -254,6 +254,9 @@ struct Earlier {
     /// What each page was rendered from: with the view, what lets only the
     /// pages that changed be rendered ([`render::pages_changed`]).
     fingerprints: Option<Fingerprints>,
+    /// The last build's cards, with their template values: those of the
+    /// cards the edit left as they were are taken over.
+    cards: views::Cards,
     /// The rest of what the session kept, freed on another thread after.
     rest: Box<dyn std::any::Any + Send>,
 }
@@ -490,7 +493,8 @@ impl Session {
             templates,
             view,
             fingerprints,
-            rest: Box::new((cards, global, export)),
+            cards,
+            rest: Box::new((global, export)),
         };
         put(&mut site, r, new);
         let (config, handbook) = site.into_handbook();
@@ -911,6 +915,7 @@ fn render_into(
     // The last build's view of `site` and page fingerprints, when only the
     // pages that changed are to be rendered.
     let mut incremental: Option<(SiteView, Fingerprints)> = None;
+    let mut old_cards = None;
     // With the last build's templates at hand, the edited page may go out
     // before `site` is made again.
     let cards = first
@@ -941,10 +946,12 @@ fn render_into(
                 templates,
                 view,
                 fingerprints,
+                cards: last_cards,
                 rest,
             } = earlier;
             render::free_elsewhere((templates, rest));
             incremental = view.zip(fingerprints);
+            old_cards = Some(last_cards);
             cards
         });
     let mut cards = match cards {
@@ -954,9 +961,15 @@ fn render_into(
     // A session keeps what lets it show an edited entry without the whole
     // site. The cards' template values are made first, so that `site`'s
     // lists of every card are put together from them instead of being
-    // serialized a second time.
+    // serialized a second time. Those of cards the edit left as they were
+    // are the last build's.
     if session {
-        timings.time("values", || render::keep_values(&site, &mut cards));
+        timings.time("values", || {
+            render::keep_values(&site, &mut cards, old_cards.as_ref())
+        });
+    }
+    if let Some(old) = old_cards {
+        render::free_elsewhere(old);
     }
     let (cards, view, global) = timings.time("views", || {
         render::prepare(&site, &mut tpl, &shipped, cards)

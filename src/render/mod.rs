@@ -409,8 +409,15 @@ pub fn prepare(
 
 /// Has the cards keep their template values ([`values`]), as a `serve`
 /// session does: its later runs put the large lists together from them.
-pub fn keep_values(site: &Site, cards: &mut Cards) {
-    cards.values = Some(values::Values::new(site, cards));
+///
+/// With the `last` build's cards (and their values), the values of the
+/// cards that are as they were are taken over, not made again.
+pub fn keep_values(site: &Site, cards: &mut Cards, last: Option<&Cards>) {
+    let kept = last.and_then(|l| l.values.as_ref().map(|v| (l, v)));
+    cards.values = Some(match kept {
+        Some((last, values)) => values::Values::reusing(site, cards, last, values),
+        None => values::Values::new(site, cards),
+    });
 }
 
 /// The `site` global as template values, one per field of

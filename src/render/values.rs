@@ -26,13 +26,14 @@ pub struct Values {
     skill_cards: Vec<Value>,
     /// Per phase, its entry in a track view.
     track_phases: Vec<Value>,
-    /// Per skill, its row of the matrix.
+    /// Per skill, its row of the matrix, and the cells it was made with.
     matrix_rows: Vec<Value>,
+    matrix_cells: Vec<Vec<&'static str>>,
 }
 
 impl Values {
     pub fn new(site: &Site, cards: &Cards) -> Self {
-        let (skill_cards, (track_phases, matrix_rows)) = rayon::join(
+        let (skill_cards, (track_phases, (matrix_rows, matrix_cells))) = rayon::join(
             || {
                 (0..site.skills.len())
                     .into_par_iter()
@@ -50,8 +51,11 @@ impl Values {
                     || {
                         (0..site.skills.len())
                             .into_par_iter()
-                            .map(|i| matrix_row(site, cards, i))
-                            .collect()
+                            .map(|i| {
+                                let cells = views::matrix_cells(site, i);
+                                (matrix_row(cards, i, cells.clone()), cells)
+                            })
+                            .unzip()
                     },
                 )
             },
@@ -60,6 +64,78 @@ impl Values {
             skill_cards,
             track_phases,
             matrix_rows,
+            matrix_cells,
+        }
+    }
+
+    /// The values of `cards` after an edit the session resolved the whole
+    /// site again for (an entry moved in its list, or its relations
+    /// changed): made again only where the card, or what else a value is
+    /// made from, differs from the `last` build's of the same slug. After
+    /// such an edit a handful of the ten thousand cards changed, but any
+    /// of them may have a new index.
+    pub fn reusing(site: &Site, cards: &Cards, last: &Cards, old: &Values) -> Self {
+        use std::collections::HashMap;
+        let skills: HashMap<&str, usize> = (last.skills.iter().enumerate())
+            .filter(|(j, _)| *j < old.skill_cards.len() && *j < old.matrix_rows.len())
+            .map(|(j, c)| (c.link.slug.as_str(), j))
+            .collect();
+        let phases: HashMap<&str, usize> = (last.phases.iter().enumerate())
+            .filter(|(j, _)| *j < old.track_phases.len() && *j < last.phase_skills.len())
+            .map(|(j, c)| (c.link.slug.as_str(), j))
+            .collect();
+        // The last build's index of skill `i`, if its card is the same.
+        let same_skill = |i: usize| {
+            let card = &cards.skills[i];
+            let j = *skills.get(card.link.slug.as_str())?;
+            (last.skills[j] == *card).then_some(j)
+        };
+        let ((skill_cards, (matrix_rows, matrix_cells)), track_phases) = rayon::join(
+            || {
+                let n = site.skills.len();
+                let cards_of = (0..n)
+                    .into_par_iter()
+                    .map(|i| match same_skill(i) {
+                        Some(j) => old.skill_cards[j].clone(),
+                        None => skill_card(cards, i),
+                    })
+                    .collect();
+                let rows = (0..n)
+                    .into_par_iter()
+                    .map(|i| {
+                        let cells = views::matrix_cells(site, i);
+                        let row = match same_skill(i) {
+                            Some(j) if old.matrix_cells.get(j) == Some(&cells) => {
+                                old.matrix_rows[j].clone()
+                            }
+                            _ => matrix_row(cards, i, cells.clone()),
+                        };
+                        (row, cells)
+                    })
+                    .unzip();
+                (cards_of, rows)
+            },
+            || {
+                (0..site.phases.len())
+                    .into_par_iter()
+                    .map(|p| {
+                        let card = &cards.phases[p];
+                        let same = phases.get(card.link.slug.as_str()).filter(|&&j| {
+                            last.phases[j] == *card && last.phase_skills[j] == cards.phase_skills[p]
+                        });
+                        match same {
+                            Some(&j) => old.track_phases[j].clone(),
+                            None => track_phase(cards, p),
+                        }
+                    })
+                    .collect()
+            },
+        );
+        Values {
+            skill_cards,
+            track_phases,
+            matrix_rows,
+            matrix_cells,
         }
     }
 
@@ -70,7 +146,11 @@ impl Values {
         match r {
             PageRef::Entity(Kind::Skill, i) if i < self.skill_cards.len() => {
                 self.skill_cards[i] = skill_card(cards, i);
-                self.matrix_rows[i] = matrix_row(site, cards, i);
+                let cells = views::matrix_cells(site, i);
+                self.matrix_rows[i] = matrix_row(cards, i, cells.clone());
+                if let Some(kept) = self.matrix_cells.get_mut(i) {
+                    *kept = cells;
+                }
                 for &p in &site.skill_relations[i].phases {
                     if p < self.track_phases.len() {
                         self.track_phases[p] = track_phase(cards, p);
@@ -129,8 +209,8 @@ fn track_phase(cards: &Cards, p: usize) -> Value {
     Value::from_serializable(&views::track_phase(cards, p))
 }
 
-fn matrix_row(site: &Site, cards: &Cards, i: usize) -> Value {
-    Value::from_serializable(&views::matrix_row(site, cards, i))
+fn matrix_row(cards: &Cards, i: usize, cells: Vec<&'static str>) -> Value {
+    Value::from_serializable(&views::matrix_row_with(cards, i, cells))
 }
 
 /// `shell` serialized, with `items` as its `key` list (the shell's own,

@@ -338,20 +338,40 @@ fn salary_view(site: &Site, s: &Salary) -> SalaryView {
     }
 }
 
+/// The cards of every entity, made on every core: a session makes them
+/// again before it can show an edited page that moved in its list.
 pub fn cards(site: &Site) -> Cards {
-    let skills = (0..site.skills.len())
-        .map(|i| skill_card(site, i))
-        .collect();
+    use rayon::prelude::*;
     let columns = salary_columns(site);
-    let roles = (0..site.roles.len())
-        .map(|i| role_card(site, &columns, i))
-        .collect();
-    let phase_skills: Vec<Vec<LinkView>> = (0..site.phases.len())
-        .map(|i| phase_skills(site, i))
-        .collect();
-    let phases = (0..site.phases.len())
-        .map(|i| phase_card(site, &phase_skills, i))
-        .collect();
+    let (skills, (roles, (phase_skills, phases))) = rayon::join(
+        || {
+            (0..site.skills.len())
+                .into_par_iter()
+                .map(|i| skill_card(site, i))
+                .collect()
+        },
+        || {
+            rayon::join(
+                || {
+                    (0..site.roles.len())
+                        .into_par_iter()
+                        .map(|i| role_card(site, &columns, i))
+                        .collect()
+                },
+                || {
+                    let phase_skills: Vec<Vec<LinkView>> = (0..site.phases.len())
+                        .into_par_iter()
+                        .map(|i| phase_skills(site, i))
+                        .collect();
+                    let phases = (0..site.phases.len())
+                        .into_par_iter()
+                        .map(|i| phase_card(site, &phase_skills, i))
+                        .collect();
+                    (phase_skills, phases)
+                },
+            )
+        },
+    );
     let pages = (0..site.pages.len())
         .map(|i| link(site, PageRef::Entity(Kind::Page, i)))
         .collect();
@@ -831,15 +851,26 @@ pub fn matrix_rows(site: &Site, cards: &Cards) -> Vec<MatrixRow> {
 
 /// Skill `i`'s row of the matrix.
 pub fn matrix_row(site: &Site, cards: &Cards, i: usize) -> MatrixRow {
-    let mut cells = vec![""; site.roles.len()];
-    for (r, p) in &site.skill_relations[i].roles {
-        cells[*r] = p.name();
-    }
+    matrix_row_with(cards, i, matrix_cells(site, i))
+}
+
+/// Skill `i`'s row of the matrix, with its `cells` made already: a row
+/// is its card's link and category and these, nothing else.
+pub fn matrix_row_with(cards: &Cards, i: usize, cells: Vec<&'static str>) -> MatrixRow {
     MatrixRow {
         skill: cards.skills[i].link.clone(),
         category_title: cards.skills[i].category_title.clone(),
         cells,
     }
+}
+
+/// The level each role needs of skill `i`, in `site.roles` order.
+pub fn matrix_cells(site: &Site, i: usize) -> Vec<&'static str> {
+    let mut cells = vec![""; site.roles.len()];
+    for (r, p) in &site.skill_relations[i].roles {
+        cells[*r] = p.name();
+    }
+    cells
 }
 
 /// Beyond this many skills a roadmap diagram is a tangle: the page keeps
