@@ -12,17 +12,21 @@ use serde_json::{Map, Value, json};
 use crate::content::{Duration, Kind, Unit};
 use crate::resolve::{PageRef, Site};
 
-/// The page's JSON-LD, ready for `<script type="application/ld+json">`,
-/// or `None` where no schema.org type fits.
-pub fn json_ld(site: &Site, page: PageRef) -> Option<String> {
-    let value = match page {
+/// The page's JSON-LD, or `None` where no schema.org type fits. A page's
+/// fingerprint is made from this value; its text, from [`script_text`].
+pub fn json_ld_value(site: &Site, page: PageRef) -> Option<Value> {
+    Some(match page {
         PageRef::Home => website(site),
         PageRef::Entity(Kind::Role, i) => occupation(site, i),
         PageRef::Entity(Kind::Phase, i) => phase(site, i),
         PageRef::Entity(Kind::Skill, i) => skill(site, i),
         PageRef::Entity(Kind::Page, _) => return None,
-    };
-    Some(script_safe(&value.to_string()))
+    })
+}
+
+/// `value` ready for `<script type="application/ld+json">`.
+pub fn script_text(value: &Value) -> String {
+    script_safe(&value.to_string())
 }
 
 /// JSON that can sit inside an HTML `<script>` element unchanged in
