@@ -72,6 +72,7 @@ fn time_edits(
     // When the edited page was handed over ahead of the rest.
     let mut early = Vec::new();
     let mut result = Ok(());
+    let cpu_before = cpu_ms();
     for run in 0..runs {
         if let Err(e) = std::fs::write(path, edit(&original, run)) {
             result = Err(e.to_string());
@@ -104,6 +105,7 @@ fn time_edits(
             }
         }
     }
+    let cpu = cpu_before.zip(cpu_ms()).map(|(a, b)| (b - a) / runs as f64);
     // Back as it was, and the session with it.
     let restored = std::fs::write(path, &original).map_err(|e| e.to_string());
     let _ = session.build();
@@ -122,10 +124,29 @@ fn time_edits(
         );
     }
     println!("  {:<10} {:>8.2} ms", "all", median(totals));
+    if let Some(cpu) = cpu {
+        println!(
+            "  {:<10} {:>8.2} ms  (mean CPU time of a run, every thread)",
+            "cpu", cpu
+        );
+    }
     for (name, v) in notes.0 {
         println!("  ({name}: {:.2} ms)", median(v));
     }
     Ok(())
+}
+
+/// The CPU time this process has used, every thread, in milliseconds
+/// (Linux; in clock ticks of 10 ms). On a shared machine whose speed
+/// drifts, CPU time tells two versions apart where wall time cannot.
+fn cpu_ms() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The fields after the command name, which is in parentheses.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the whole line.
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks * 10.0)
 }
 
 /// The slug of a skill other than the edited file: the first file of
