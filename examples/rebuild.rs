@@ -23,6 +23,8 @@
 //! cargo run --release --example rebuild -- ROOT content/skills/x.md [RUNS]
 //! ```
 //!
+//! Then a copy of FILE is added as a new page file and deleted again.
+//!
 //! The file is restored at the end. `ROADBOOK_REBUILD_EDITS=moves,heading`
 //! times only the edits whose names hold one of these words, and no
 //! baseline: for a profiler, which should see little but them.
@@ -136,6 +138,53 @@ fn time_edits(
     Ok(())
 }
 
+/// A copy of `path` added as a new page file next to it, then deleted,
+/// `runs` times, each followed by the rebuild `serve` would run.
+fn time_add_and_delete(session: &mut Session, path: &Path, runs: usize) -> Result<(), String> {
+    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    let dir = path.parent().ok_or("the file has no folder")?;
+    let root = dir
+        .parent()
+        .and_then(Path::parent)
+        .ok_or("the file is not in content/KIND/")?;
+    let added = dir.join("added-while-timing.md");
+    let rel = added
+        .strip_prefix(root)
+        .map_err(|e| e.to_string())?
+        .to_path_buf();
+    let (mut add, mut delete) = (Vec::new(), Vec::new());
+    let mut counts = (0, 0, 0);
+    for _ in 0..runs {
+        for adding in [true, false] {
+            if adding {
+                std::fs::write(&added, &text).map_err(|e| e.to_string())?;
+            } else {
+                std::fs::remove_file(&added).map_err(|e| e.to_string())?;
+            }
+            let start = std::time::Instant::now();
+            let built = session
+                .rebuild(std::slice::from_ref(&rel))
+                .map_err(|f| f.diagnostics.render())?;
+            let took = start.elapsed();
+            if adding {
+                add.push(took);
+                counts.0 = built.rendered;
+            } else {
+                delete.push(took);
+                counts.1 = built.rendered;
+            }
+            counts.2 = built.pages;
+        }
+    }
+    println!(
+        "a new page file, then deleted: median of {runs}, {} and {} of {} pages rendered",
+        counts.0, counts.1, counts.2
+    );
+    println!("  {:<10} {:>8.2} ms", "added", median(add));
+    println!("  {:<10} {:>8.2} ms", "deleted", median(delete));
+    Ok(())
+}
+
 /// The CPU time this process has used, every thread, in milliseconds
 /// (Linux; in clock ticks of 10 ms). On a shared machine whose speed
 /// drifts, CPU time tells two versions apart where wall time cannot.
@@ -241,6 +290,14 @@ fn main() -> ExitCode {
     // The baseline, in the same run: what every edit cost before the
     // session learnt to re-render only what an edit shows (a whole build,
     // parsed files and highlighted code reused).
+    if only
+        .as_ref()
+        .is_none_or(|o| o.iter().any(|w| "added deleted".contains(w.as_str())))
+        && let Err(e) = time_add_and_delete(&mut session, &path, runs)
+    {
+        eprintln!("{e}");
+        return ExitCode::FAILURE;
+    }
     if only.is_some() {
         return ExitCode::SUCCESS;
     }

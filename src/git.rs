@@ -104,6 +104,18 @@ impl Dates {
 /// `root/handbook.toml`, from one `git log` over the handbook. Any failure
 /// gives empty [`Dates`].
 pub fn last_changes(root: &Path) -> Dates {
+    log(root, &[Path::new("content"), Path::new("handbook.toml")])
+}
+
+/// The last change of one file (`content/skills/new.md`), as
+/// [`last_changes`] has it: `serve` asks when a page file was added while
+/// it runs (usually none, for a file not committed yet).
+pub fn last_change(root: &Path, rel: &Path) -> Option<Timestamp> {
+    log(root, &[rel]).get(rel)
+}
+
+/// `git log` over `paths` in the handbook at `root`.
+fn log(root: &Path, paths: &[&Path]) -> Dates {
     let output = Command::new("git")
         .arg("-C")
         .arg(root)
@@ -117,9 +129,8 @@ pub fn last_changes(root: &Path) -> Dates {
             "--relative",
             "--no-show-signature",
             "--",
-            "content",
-            "handbook.toml",
         ])
+        .args(paths)
         // Find the repository from the handbook folder, whatever the
         // caller's environment says (a git hook sets these).
         .env_remove("GIT_DIR")

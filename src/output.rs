@@ -28,6 +28,18 @@ impl Files {
     pub fn overlay(&mut self, newer: Files) {
         self.files.extend(newer.files);
     }
+
+    /// Adds, of `paths`, those it lacks and `older` has: the pages a run
+    /// did not render again, from the run before.
+    pub fn keep_from<'a>(&mut self, older: &Files, paths: impl Iterator<Item = &'a String>) {
+        for path in paths {
+            if !self.files.contains_key(path)
+                && let Some(bytes) = older.files.get(path)
+            {
+                self.files.insert(path.clone(), bytes.clone());
+            }
+        }
+    }
     pub fn len(&self) -> usize {
         self.files.len()
     }

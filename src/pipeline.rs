@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::config::{self, Config};
-use crate::content::{self, ParseCache, Reparsed};
+use crate::content::{self, Kind, ParseCache, Reparsed};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::fs::{self, Sink, SourceFile, Staging};
 use crate::git;
@@ -288,6 +288,15 @@ fn put(site: &mut Site, r: PageRef, new: Reparsed) {
     }
 }
 
+/// What happened to the one page file a [`Session`] rebuilds for.
+enum FileChange {
+    Edited(PageRef, Reparsed),
+    /// A new file of an entity that is not a draft.
+    Added(content::Entity),
+    /// The file of an entity of this kind was deleted.
+    Removed(Kind),
+}
+
 /// The last good build, with what its pages were rendered from.
 struct Last {
     kept: Kept,
@@ -456,20 +465,49 @@ impl Session {
     ) -> Result<Result<Built, Failure>, Box<Last>> {
         let mut t = Timings::default();
         let k = &last.kept;
-        let new = t.time("reparse", || {
-            let r = k.site.page_of_file(file)?;
-            let old = k.site.doc(r)?;
-            let bytes = std::fs::read(self.opts.root.join(file)).ok()?;
-            let file = SourceFile {
-                rel: file.to_path_buf(),
-                bytes,
-            };
-            let mut new = content::reparse(&k.site.config, file)?;
-            // Dates come from commits, which no edit makes.
-            new.doc_mut().updated = old.updated;
-            old.same_identity(new.doc()).then_some((r, new))
+        let root = &self.opts.root;
+        let change = t.time("reparse", || {
+            let read = std::fs::read(root.join(file));
+            match (k.site.page_of_file(file), read) {
+                (Some(r), Ok(bytes)) => {
+                    let old = k.site.doc(r)?;
+                    let source = SourceFile {
+                        rel: file.to_path_buf(),
+                        bytes,
+                    };
+                    let mut new = content::reparse(&k.site.config, source)?;
+                    // Dates come from commits, which no edit makes.
+                    new.doc_mut().updated = old.updated;
+                    old.same_identity(new.doc())
+                        .then_some(FileChange::Edited(r, new))
+                }
+                (Some(PageRef::Entity(kind, _)), Err(e))
+                    if e.kind() == std::io::ErrorKind::NotFound =>
+                {
+                    Some(FileChange::Removed(kind))
+                }
+                (None, Ok(bytes)) => {
+                    let source = SourceFile {
+                        rel: file.to_path_buf(),
+                        bytes,
+                    };
+                    let Reparsed::Entity(mut e) = content::reparse(&k.site.config, source)? else {
+                        return None;
+                    };
+                    // A draft (left out, or shown with `--drafts`) and a
+                    // slug that one names are the whole build's to sort out.
+                    let doc = e.doc();
+                    let key = (e.kind(), doc.slug.to_string());
+                    if doc.draft || k.site.drafts.contains(&key) {
+                        return None;
+                    }
+                    e.doc_mut().updated = git::last_change(root, file);
+                    Some(FileChange::Added(e))
+                }
+                _ => None,
+            }
         });
-        let Some((r, new)) = new else {
+        let Some(change) = change else {
             return Err(Box::new(last));
         };
         let Some(sources) = last.kept.sources.take() else {
@@ -496,8 +534,23 @@ impl Session {
             cards,
             rest: Box::new((global, export)),
         };
-        put(&mut site, r, new);
-        let (config, handbook) = site.into_handbook();
+        let removed = matches!(change, FileChange::Removed(_));
+        let (config, handbook) = match change {
+            FileChange::Edited(r, new) => {
+                put(&mut site, r, new);
+                site.into_handbook()
+            }
+            FileChange::Added(e) => {
+                let (config, mut handbook) = site.into_handbook();
+                handbook.add(e);
+                (config, handbook)
+            }
+            FileChange::Removed(kind) => {
+                let (config, mut handbook) = site.into_handbook();
+                handbook.remove(kind, file);
+                (config, handbook)
+            }
+        };
         let Sources {
             templates,
             statics,
@@ -513,8 +566,10 @@ impl Session {
             // The kept state is gone: the next run builds everything.
             return Ok(Err(fail(warnings, t)));
         }
-        self.cache.parse.parsed = 1;
-        self.cache.parse.reused = site.entities().count().saturating_sub(1);
+        self.cache.parse.parsed = usize::from(!removed);
+        // Every Markdown file: the entities' and the home page's.
+        let markdown = site.entities().count() + usize::from(site.home.is_some());
+        self.cache.parse.reused = markdown.saturating_sub(self.cache.parse.parsed);
         let checked = Checked {
             site,
             statics,
@@ -526,6 +581,7 @@ impl Session {
         };
         // The pages that did not change stay as they were.
         let unchanged = files.clone();
+
         let first = First {
             file,
             before: files,
@@ -543,14 +599,16 @@ impl Session {
         );
         self.cache.code.finish_run();
         Ok(result.map(|(mut built, kept)| {
-            built.files = match built.rendered < built.pages {
-                true => {
-                    let mut files = unchanged;
-                    files.overlay(memory.into_files());
-                    files
-                }
-                false => memory.into_files(),
-            };
+            let mut files = memory.into_files();
+            // Every file but the pages is written on every run; the pages
+            // not rendered again are the last run's. A page gone with the
+            // edit (its file deleted, a comparison renamed) is in neither.
+            if built.rendered < built.pages
+                && let Some(pages) = &kept.fingerprints
+            {
+                files.keep_from(&unchanged, pages.keys());
+            }
+            built.files = files;
             self.last = Some(Last::of(&built, kept));
             built
         }))
@@ -995,19 +1053,17 @@ fn render_into(
             return Err(fail(d, timings));
         }
     };
-    let rendered = timings.time("render", || {
-        let changed = incremental.as_ref().and_then(|(site_changed, before)| {
+    let rendered = timings.time("render", || match &incremental {
+        Some((site_changed, before)) => {
             render::pages_changed(&site, &tpl, &cards, memo, sink, before, site_changed)
-                .map(|done| done.map(|p| (p.rendered, p.export, p.pages)))
-        });
-        changed.unwrap_or_else(|| {
-            render::pages(&site, &tpl, &cards, memo, sink, session).map(|(r, export)| {
-                let pages = r.pages;
-                (r, export, pages)
-            })
-        })
+                .map(|p| (p.rendered, p.export, p.pages, p.gone))
+        }
+        None => render::pages(&site, &tpl, &cards, memo, sink, session).map(|(r, export)| {
+            let pages = r.pages;
+            (r, export, pages, Vec::new())
+        }),
     });
-    let (mut rendered, export, pages) = match rendered {
+    let (mut rendered, export, pages, gone) = match rendered {
         Ok(r) => r,
         Err(d) => return Err(fail(d, timings)),
     };
@@ -1015,7 +1071,12 @@ fn render_into(
     // (when only the changed pages were) the last build's.
     let fingerprints = session.then(|| {
         let mut all = match incremental {
-            Some((_, before)) if rendered.pages < pages => before,
+            Some((_, mut before)) if rendered.pages < pages => {
+                for file in &gone {
+                    before.remove(file);
+                }
+                before
+            }
             _ => Fingerprints::new(),
         };
         all.extend(std::mem::take(&mut rendered.fingerprints));

@@ -108,7 +108,13 @@ fn edit_and_compare_with(
             );
         }
     }
-    match (outcome(&patched), outcome(fresh)) {
+    same_as_build(rel, &patched, fresh);
+    (patched.map_or(0, |b| b.rendered), early.is_some())
+}
+
+/// Compares the session's site after a change to `rel` with a build's.
+fn same_as_build(rel: &Path, patched: &Result<Built, Failure>, fresh: &Result<Built, Failure>) {
+    match (outcome(patched), outcome(fresh)) {
         (Ok((a, wa)), Ok((b, wb))) => {
             if a != b {
                 let differ: Vec<&String> = a
@@ -132,7 +138,6 @@ fn edit_and_compare_with(
             if b.is_ok() { "succeeded" } else { "failed" },
         ),
     }
-    (patched.map_or(0, |b| b.rendered), early.is_some())
 }
 
 /// `text` with `suffix` added to the end of the front matter's `key`
@@ -600,4 +605,58 @@ fn a_template_that_reads_every_skill_has_its_pages_rendered_again() {
         }
         edit_and_compare(&mut session, root, rel, &text);
     }
+}
+
+/// A page file added while `serve` runs, then deleted: only that file is
+/// read, the handbook is resolved again from the kept entries, and the
+/// pages whose inputs changed are rendered (the new page among them, a
+/// deleted page's file dropped). The site is a build's, byte for byte,
+/// each time; a deletion that leaves a link to the page broken fails as
+/// a build does.
+#[test]
+fn a_page_file_added_then_deleted_matches_a_build() {
+    let hb = bundled();
+    let root = hb.path();
+    let mut session = Session::new(options(root));
+    let pages = session.build().unwrap().pages;
+    let entities = session.parse_counts().0;
+    let rel = Path::new("content/skills/added-while-previewing.md");
+    let text = "+++\ntitle = \"Added while previewing\"\nsummary = \"A skill made while the preview ran.\"\ncategory = \"core\"\ndifficulty = \"beginner\"\nprerequisites = [\"apis\"]\n+++\n\nSee [caching](skill:caching) too.\n";
+    let (rendered, _) = edit_and_compare(&mut session, root, rel, text);
+    assert_eq!(session.parse_counts().0, 1, "files parsed for a new file");
+    assert!(
+        rendered < pages,
+        "rendered {rendered} of {} pages",
+        pages + 1
+    );
+
+    // A free page that links to it, added; the skill deleted: the link
+    // breaks, and the session fails as a build does.
+    let page = Path::new("content/pages/links-to-the-new-skill.md");
+    let linking = "+++\ntitle = \"Links to the new skill\"\n+++\n\nRead [it](skill:added-while-previewing).\n";
+    edit_and_compare(&mut session, root, page, linking);
+    std::fs::remove_file(root.join(rel)).unwrap();
+    let patched = session.rebuild(&[rel.to_path_buf()]);
+    assert!(patched.is_err(), "a deleted skill that a page links to");
+    same_as_build(rel, &patched, &pipeline::build(&options(root)));
+
+    // Both gone: the handbook as it was, though only the last deletion
+    // was a session's own (the failed run kept nothing).
+    std::fs::remove_file(root.join(page)).unwrap();
+    let patched = session.rebuild(&[page.to_path_buf()]);
+    same_as_build(page, &patched, &pipeline::build(&options(root)));
+    assert_eq!(patched.as_ref().map(|b| b.pages).ok(), Some(pages));
+
+    // Added and deleted again with a kept session: the deletion reads
+    // nothing and renders only what changed.
+    edit_and_compare(&mut session, root, rel, text);
+    std::fs::remove_file(root.join(rel)).unwrap();
+    let patched = session.rebuild(&[rel.to_path_buf()]);
+    same_as_build(rel, &patched, &pipeline::build(&options(root)));
+    assert_eq!(session.parse_counts(), (0, entities));
+    let rendered = patched.as_ref().map_or(0, |b| b.rendered);
+    assert!(
+        rendered < pages,
+        "rendered {rendered} of {pages} pages after a deletion"
+    );
 }

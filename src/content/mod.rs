@@ -174,6 +174,33 @@ pub struct Handbook {
 }
 
 impl Handbook {
+    /// Puts in an entity whose file was added (a `serve` session resolves
+    /// the handbook again after; resolving sorts the lists).
+    pub fn add(&mut self, e: Entity) {
+        match e {
+            Entity::Skill(x) => self.skills.push(x),
+            Entity::Role(x) => self.roles.push(x),
+            Entity::Phase(x) => self.phases.push(x),
+            Entity::Page(x) => self.pages.push(x),
+        }
+    }
+
+    /// Takes out the entity of `kind` made from `file`, whose file was
+    /// deleted; whether there was one.
+    pub fn remove(&mut self, kind: Kind, file: &Path) -> bool {
+        fn take<T>(v: &mut Vec<T>, doc: impl Fn(&T) -> &Doc, file: &Path) -> bool {
+            let before = v.len();
+            v.retain(|x| doc(x).file != file);
+            v.len() < before
+        }
+        match kind {
+            Kind::Skill => take(&mut self.skills, |x| &x.doc, file),
+            Kind::Role => take(&mut self.roles, |x| &x.doc, file),
+            Kind::Phase => take(&mut self.phases, |x| &x.doc, file),
+            Kind::Page => take(&mut self.pages, |x| &x.doc, file),
+        }
+    }
+
     /// Whether any page has a fenced code block with a language tag.
     pub fn any_code(&self) -> bool {
         self.home.iter().any(|d| d.has_code)

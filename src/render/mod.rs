@@ -565,6 +565,8 @@ pub struct SomePages {
     /// The export's pieces, kept as [`pages`] keeps them for a session.
     pub export: Option<export::Entries>,
     pub pages: usize,
+    /// The pages of `before` the site no longer has.
+    pub gone: Vec<String>,
 }
 
 /// After a session resolved the site again from kept state (one page's
@@ -572,9 +574,8 @@ pub struct SomePages {
 /// fingerprint differs from `before`'s or whose template reads a field of
 /// `site` in `site_changed`, and the JSON export: an edit that moves an
 /// entry in its list or changes what relates to what changes a handful of
-/// the pages. Returns how many pages the site has besides what was
-/// rendered; `None` when its pages are not `before`'s (an alias came or
-/// went), so that every page is rendered.
+/// the pages. Pages `before` did not have (a file added, a comparison
+/// renamed) are rendered too; those it had that are gone are named.
 pub fn pages_changed(
     site: &Site,
     templates: &Templates,
@@ -583,22 +584,24 @@ pub fn pages_changed(
     sink: &dyn Sink,
     before: &fingerprint::Fingerprints,
     site_changed: &[&str],
-) -> Option<Result<SomePages, Diagnostics>> {
+) -> Result<SomePages, Diagnostics> {
     let all = jobs(site);
-    let same_pages =
-        all.len() == before.len() && all.iter().all(|j| before.contains_key(&j.file(site)));
-    if !same_pages {
-        return None;
-    }
+    let files: std::collections::HashSet<String> = all.iter().map(|j| j.file(site)).collect();
+    let gone: Vec<String> = before
+        .keys()
+        .filter(|f| !files.contains(*f))
+        .cloned()
+        .collect();
     // Pages whose template reads a changed field are rendered whatever
     // their fingerprint (which for the lists of the whole site would take
     // as long to make as the page); the others when it changed, as soon as
     // that is known. Both go on at once, with the export: the largest
     // pages keep one thread busy for a while, and the other has the
     // fingerprints to make meanwhile.
-    let (mut known, mut others): (Vec<Job>, Vec<Job>) = all
-        .into_iter()
-        .partition(|j| templates.reads_any(j.template(), site_changed));
+    let pages = all.len();
+    let (mut known, mut others): (Vec<Job>, Vec<Job>) = all.into_iter().partition(|j| {
+        templates.reads_any(j.template(), site_changed) || !before.contains_key(&j.file(site))
+    });
     let heaviest_first = |j: &Job| std::cmp::Reverse(j.weight(site));
     known.sort_by_key(heaviest_first);
     others.sort_by_key(heaviest_first);
@@ -646,12 +649,12 @@ pub fn pages_changed(
             "handbook.json".to_string(),
         ));
     }
-    let pages = before.len();
-    Some(finish(errors, rendered_count, r).map(|rendered| SomePages {
+    finish(errors, rendered_count, r).map(|rendered| SomePages {
         rendered,
         export: entries,
         pages,
-    }))
+        gone,
+    })
 }
 
 /// Renders only the pages of these docs (the home page or an entity's
