@@ -414,9 +414,11 @@ impl Session {
     /// again, the handbook is resolved from the kept entries, and `early`
     /// gets the file's page as soon as it can be rendered; then only the
     /// pages whose fingerprint or `site` fields changed are rendered
-    /// ([`render::pages_changed`]). Any edit to another file runs the whole
-    /// build, its page (if it has one) still first. Either way `early` gets
-    /// the last site with that page replaced.
+    /// ([`render::pages_changed`]). A page file added or deleted alone is
+    /// taken the same way. Any other change (a template, the config, a
+    /// static file, several files at once) runs the whole build, the
+    /// edited page (if it has one) still first. Either way `early` gets the
+    /// last site with that page replaced.
     pub fn rebuild_with(
         &mut self,
         changed: &[PathBuf],
@@ -450,13 +452,14 @@ impl Session {
     }
 
     /// The whole build after the page file `file` alone was edited in
-    /// place (the watcher says so), from the last one: that file is read
-    /// and parsed again, every other entry is taken from the kept site,
-    /// and the templates and static files from what it was built with.
-    /// This skips loading and parsing the handbook (0.1 s at 10,000 pages)
-    /// before the edited page can be shown. `Err` gives `last` back when
-    /// this does not apply: not a page's file, one that no longer parses
-    /// cleanly, or one whose slug or draft flag changed.
+    /// place, added or deleted (the watcher says so), from the last one:
+    /// that file is read and parsed again, every other entry is taken from
+    /// the kept site, and the templates and static files from what it was
+    /// built with. This skips loading and parsing the handbook (0.1 s at
+    /// 10,000 pages) before the edited page can be shown. `Err` gives
+    /// `last` back when this does not apply: not a page's file, one that
+    /// does not parse cleanly, one whose slug or draft flag changed, a new
+    /// draft or home page, a deleted home page.
     fn build_from_last(
         &mut self,
         file: &Path,
