@@ -257,6 +257,9 @@ struct Earlier {
     /// The last build's cards, with their template values: those of the
     /// cards the edit left as they were are taken over.
     cards: views::Cards,
+    /// The last build's pieces of the JSON export: those written from the
+    /// same data are taken over.
+    export: Option<render::export::Entries>,
     /// The rest of what the session kept, freed on another thread after.
     rest: Box<dyn std::any::Any + Send>,
 }
@@ -535,7 +538,8 @@ impl Session {
             view,
             fingerprints,
             cards,
-            rest: Box::new((global, export)),
+            export,
+            rest: Box::new(global),
         };
         let removed = matches!(change, FileChange::Removed(_));
         let (config, handbook) = match change {
@@ -977,6 +981,7 @@ fn render_into(
     // pages that changed are to be rendered.
     let mut incremental: Option<(SiteView, Fingerprints)> = None;
     let mut old_cards = None;
+    let mut old_export = None;
     // With the last build's templates at hand, the edited page may go out
     // before `site` is made again.
     let cards = first
@@ -1008,11 +1013,13 @@ fn render_into(
                 view,
                 fingerprints,
                 cards: last_cards,
+                export,
                 rest,
             } = earlier;
             render::free_elsewhere((templates, rest));
             incremental = view.zip(fingerprints);
             old_cards = Some(last_cards);
+            old_export = export;
             cards
         });
     let mut cards = match cards {
@@ -1058,7 +1065,12 @@ fn render_into(
     };
     let rendered = timings.time("render", || match &incremental {
         Some((site_changed, before)) => {
-            render::pages_changed(&site, &tpl, &cards, memo, sink, before, site_changed)
+            let last = render::LastRun {
+                fingerprints: before,
+                site_changed,
+                export: old_export.as_ref(),
+            };
+            render::pages_changed(&site, &tpl, &cards, memo, sink, &last)
                 .map(|p| (p.rendered, p.export, p.pages, p.gone))
         }
         None => render::pages(&site, &tpl, &cards, memo, sink, session).map(|(r, export)| {

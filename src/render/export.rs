@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::content::{Duration, Experience, Kind, Resource};
+use crate::render::fingerprint::Print;
 use crate::render::format;
 use crate::resolve::timeline::duration_label;
 use crate::resolve::{PageRef, Site};
@@ -262,13 +263,37 @@ fn count(site: &Site, kind: Kind) -> usize {
 /// One entity's object as it stands in the file: pretty-printed, its
 /// lines indented for a place in a list of the top-level object.
 fn entry(site: &Site, kind: Kind, i: usize) -> String {
-    let json = match kind {
-        Kind::Skill => serde_json::to_string_pretty(&skill_out(site, i)),
-        Kind::Role => serde_json::to_string_pretty(&role_out(site, i)),
-        Kind::Phase => serde_json::to_string_pretty(&phase_out(site, i)),
-        Kind::Page => serde_json::to_string_pretty(&page_out(site, i)),
-    };
-    indented(&json.unwrap_or_default(), "    ")
+    entry_unless(site, kind, i, None).1
+}
+
+/// [`entry`], with the fingerprint of what it is written from; when that
+/// is `last`'s, `last`'s piece instead of one written again.
+fn entry_unless(site: &Site, kind: Kind, i: usize, last: Option<(u64, &str)>) -> (u64, String) {
+    fn piece<T: Serialize>(out: &T, last: Option<(u64, &str)>) -> (u64, String) {
+        let mut print = Print::default();
+        print.feed("", out);
+        let made = print.finish();
+        match last {
+            Some((fp, piece)) if fp == made => (made, piece.to_string()),
+            _ => {
+                let json = serde_json::to_string_pretty(out).unwrap_or_default();
+                (made, indented(&json, "    "))
+            }
+        }
+    }
+    match kind {
+        Kind::Skill => piece(&skill_out(site, i), last),
+        Kind::Role => piece(&role_out(site, i), last),
+        Kind::Phase => piece(&phase_out(site, i), last),
+        Kind::Page => piece(&page_out(site, i), last),
+    }
+}
+
+/// The slug of entity `i` of `kind`.
+fn slug(site: &Site, kind: Kind, i: usize) -> String {
+    site.doc(PageRef::Entity(kind, i))
+        .map(|d| d.slug.to_string())
+        .unwrap_or_default()
 }
 
 /// `json` with `indent` before every line but the first. JSON strings
@@ -327,20 +352,53 @@ fn write<'e>(
 /// The export's entity pieces, kept by a `serve` session: after an edit to
 /// one entity that keeps its shape (the export names others by slug
 /// only, and slugs stay), its piece is the only one that changes.
+///
+/// Each piece is kept with its entity's slug and the fingerprint of what
+/// it was written from, so that after an edit that moves entries (any of
+/// them may have a new index) the pieces of those written from the same
+/// data are taken over by slug ([`Entries::reusing`]).
 pub struct Entries {
-    lists: [Vec<String>; 4],
+    lists: [Vec<Piece>; 4],
+}
+
+struct Piece {
+    slug: String,
+    print: u64,
+    text: String,
 }
 
 impl Entries {
     pub fn new(site: &Site) -> Self {
-        let list = |kind: Kind| -> Vec<String> {
+        Self::made(site, None)
+    }
+
+    /// The pieces of `site`, those written from the same data as `last`'s
+    /// piece of the same slug taken from it.
+    pub fn reusing(site: &Site, last: &Entries) -> Self {
+        Self::made(site, Some(last))
+    }
+
+    fn made(site: &Site, last: Option<&Entries>) -> Self {
+        let list = |n: usize, kind: Kind| -> Vec<Piece> {
+            let old: std::collections::HashMap<&str, &Piece> = last
+                .map(|l| l.lists[n].iter().map(|p| (p.slug.as_str(), p)).collect())
+                .unwrap_or_default();
             (0..count(site, kind))
                 .into_par_iter()
-                .map(|i| entry(site, kind, i))
+                .map(|i| {
+                    let slug = slug(site, kind, i);
+                    let was = old.get(slug.as_str()).map(|p| (p.print, p.text.as_str()));
+                    let (print, text) = entry_unless(site, kind, i, was);
+                    Piece { slug, print, text }
+                })
                 .collect()
         };
+        let mut n = 0;
         Entries {
-            lists: LISTS.map(|(_, kind)| list(kind)),
+            lists: LISTS.map(|(_, kind)| {
+                n += 1;
+                list(n - 1, kind)
+            }),
         }
     }
 
@@ -348,11 +406,16 @@ impl Entries {
     pub fn refresh(&mut self, site: &Site, r: PageRef) {
         let PageRef::Entity(kind, i) = r else { return };
         if let Some(slot) = self.list_mut(kind).get_mut(i) {
-            *slot = entry(site, kind, i);
+            let (print, text) = entry_unless(site, kind, i, None);
+            *slot = Piece {
+                slug: slug(site, kind, i),
+                print,
+                text,
+            };
         }
     }
 
-    fn list_mut(&mut self, kind: Kind) -> &mut Vec<String> {
+    fn list_mut(&mut self, kind: Kind) -> &mut Vec<Piece> {
         let n = LISTS.iter().position(|(_, k)| *k == kind).unwrap_or(0);
         &mut self.lists[n]
     }
@@ -363,7 +426,7 @@ impl Entries {
             let n = LISTS.iter().position(|(_, k)| *k == kind).unwrap_or(0);
             self.lists[n].get(i).map_or_else(
                 || Cow::Owned(entry(site, kind, i)),
-                |s| Cow::Borrowed(s.as_str()),
+                |p| Cow::Borrowed(p.text.as_str()),
             )
         })
     }

@@ -569,12 +569,22 @@ pub struct SomePages {
     pub gone: Vec<String>,
 }
 
+/// What [`pages_changed`] compares with: the last run's.
+pub struct LastRun<'a> {
+    /// Each page's fingerprint.
+    pub fingerprints: &'a fingerprint::Fingerprints,
+    /// The fields of `site` that differ from the last run's.
+    pub site_changed: &'a [&'static str],
+    /// The JSON export's pieces, if kept.
+    pub export: Option<&'a export::Entries>,
+}
+
 /// After a session resolved the site again from kept state (one page's
 /// file edited, the templates as they were), renders only the pages whose
-/// fingerprint differs from `before`'s or whose template reads a field of
-/// `site` in `site_changed`, and the JSON export: an edit that moves an
+/// fingerprint differs from the `last` run's or whose template reads a
+/// field of `site` that changed, and the JSON export: an edit that moves an
 /// entry in its list or changes what relates to what changes a handful of
-/// the pages. Pages `before` did not have (a file added, a comparison
+/// the pages. Pages the last run did not have (a file added, a comparison
 /// renamed) are rendered too; those it had that are gone are named.
 pub fn pages_changed(
     site: &Site,
@@ -582,9 +592,9 @@ pub fn pages_changed(
     cards: &Cards,
     memo: Option<&markdown::highlight::Memo>,
     sink: &dyn Sink,
-    before: &fingerprint::Fingerprints,
-    site_changed: &[&str],
+    last: &LastRun<'_>,
 ) -> Result<SomePages, Diagnostics> {
+    let (before, site_changed) = (last.fingerprints, last.site_changed);
     let all = jobs(site);
     let files: std::collections::HashSet<String> = all.iter().map(|j| j.file(site)).collect();
     let gone: Vec<String> = before
@@ -612,7 +622,10 @@ pub fn pages_changed(
         || {
             rayon::join(
                 || {
-                    let kept = entries.insert(export::Entries::new(site));
+                    let kept = entries.insert(match last.export {
+                        Some(l) => export::Entries::reusing(site, l),
+                        None => export::Entries::new(site),
+                    });
                     sink.put_with("handbook.json", &mut |w| kept.write(site, w))
                 },
                 || {
