@@ -165,6 +165,25 @@ impl Print {
     }
 }
 
+/// Serializer methods that pass a number on as a wider type.
+macro_rules! widened {
+    ($($name:ident($t:ty) => $to:ident),*) => {$(
+        fn $name(self, v: $t) -> Result<(), Never> {
+            self.$to(v.into())
+        }
+    )*};
+}
+
+/// Serializer methods that feed a number's bytes after its tag.
+macro_rules! little_endian {
+    ($($name:ident($t:ty) => $tag:ident),*) => {$(
+        fn $name(self, v: $t) -> Result<(), Never> {
+            self.tagged($tag, &v.to_le_bytes());
+            Ok(())
+        }
+    )*};
+}
+
 impl Serializer for &mut Print {
     type Ok = ();
     type Error = Never;
@@ -180,43 +199,23 @@ impl Serializer for &mut Print {
         self.tagged(BOOL, &[u8::from(v)]);
         Ok(())
     }
-    fn serialize_i8(self, v: i8) -> Result<(), Never> {
-        self.serialize_i64(v.into())
-    }
-    fn serialize_i16(self, v: i16) -> Result<(), Never> {
-        self.serialize_i64(v.into())
-    }
-    fn serialize_i32(self, v: i32) -> Result<(), Never> {
-        self.serialize_i64(v.into())
-    }
-    fn serialize_i64(self, v: i64) -> Result<(), Never> {
-        self.tagged(INT, &v.to_le_bytes());
-        Ok(())
-    }
-    fn serialize_i128(self, v: i128) -> Result<(), Never> {
-        self.tagged(INT, &v.to_le_bytes());
-        Ok(())
-    }
-    fn serialize_u8(self, v: u8) -> Result<(), Never> {
-        self.serialize_u64(v.into())
-    }
-    fn serialize_u16(self, v: u16) -> Result<(), Never> {
-        self.serialize_u64(v.into())
-    }
-    fn serialize_u32(self, v: u32) -> Result<(), Never> {
-        self.serialize_u64(v.into())
-    }
-    fn serialize_u64(self, v: u64) -> Result<(), Never> {
-        self.tagged(UINT, &v.to_le_bytes());
-        Ok(())
-    }
-    fn serialize_u128(self, v: u128) -> Result<(), Never> {
-        self.tagged(UINT, &v.to_le_bytes());
-        Ok(())
-    }
-    fn serialize_f32(self, v: f32) -> Result<(), Never> {
-        self.serialize_f64(v.into())
-    }
+    // Narrower numbers as the widest of their kind: a field's value
+    // counts, not the type it is stored in.
+    widened!(
+        serialize_i8(i8) => serialize_i64,
+        serialize_i16(i16) => serialize_i64,
+        serialize_i32(i32) => serialize_i64,
+        serialize_u8(u8) => serialize_u64,
+        serialize_u16(u16) => serialize_u64,
+        serialize_u32(u32) => serialize_u64,
+        serialize_f32(f32) => serialize_f64
+    );
+    little_endian!(
+        serialize_i64(i64) => INT,
+        serialize_i128(i128) => INT,
+        serialize_u64(u64) => UINT,
+        serialize_u128(u128) => UINT
+    );
     fn serialize_f64(self, v: f64) -> Result<(), Never> {
         self.tagged(FLOAT, &v.to_bits().to_le_bytes());
         Ok(())
@@ -293,8 +292,7 @@ impl Serializer for &mut Print {
         _len: usize,
     ) -> Result<Self, Never> {
         self.tagged_text(VARIANT, variant);
-        self.bytes(&[SEQ]);
-        Ok(self)
+        self.serialize_seq(None)
     }
     fn serialize_map(self, _len: Option<usize>) -> Result<Self, Never> {
         self.bytes(&[MAP]);
