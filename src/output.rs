@@ -29,16 +29,21 @@ impl Files {
         self.files.extend(newer.files);
     }
 
-    /// Adds, of `paths`, those it lacks and `older` has: the pages a run
-    /// did not render again, from the run before.
-    pub fn keep_from<'a>(&mut self, older: &Files, paths: impl Iterator<Item = &'a String>) {
-        for path in paths {
-            if !self.files.contains_key(path)
-                && let Some(bytes) = older.files.get(path)
-            {
-                self.files.insert(path.clone(), bytes.clone());
-            }
-        }
+    /// Adds the files of `older` it lacks whose path passes `keep`: the
+    /// pages a run did not render again, from the run before. Made in one
+    /// pass over both in path order (ten thousand inserts one by one, each
+    /// a search among long paths, took 15 ms).
+    pub fn keep_from(&mut self, older: &Files, keep: impl Fn(&str) -> bool) {
+        let mut merged: Vec<(String, Arc<[u8]>)> = older
+            .files
+            .iter()
+            .filter(|(path, _)| keep(path) && !self.files.contains_key(*path))
+            .map(|(path, bytes)| (path.clone(), bytes.clone()))
+            .collect();
+        merged.extend(std::mem::take(&mut self.files));
+        // Sorted already but for the new files: a nearly sorted list is
+        // sorted in one pass, and the map built from it in bulk.
+        self.files = merged.into_iter().collect();
     }
     pub fn len(&self) -> usize {
         self.files.len()

@@ -613,7 +613,7 @@ impl Session {
             if built.rendered < built.pages
                 && let Some(pages) = &kept.fingerprints
             {
-                files.keep_from(&unchanged, pages.keys());
+                files.keep_from(&unchanged, |path| pages.contains_key(path));
             }
             built.files = files;
             self.last = Some(Last::of(&built, kept));
