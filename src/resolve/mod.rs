@@ -461,13 +461,91 @@ fn sort(config: &Config, hb: &mut Handbook) {
 /// copying them around. A list already in order (a session's, after an
 /// edit that moved nothing) is left alone.
 fn sort_by_moving_once<T>(v: &mut Vec<T>, order: fn(&T, &T) -> Ordering) {
-    if v.is_sorted_by(|a, b| order(a, b).is_le()) {
+    if v.is_sorted_by(|a, b| order(a, b).is_le()) || put_strays_back(v, order) {
         return;
     }
     let mut at: Vec<usize> = (0..v.len()).collect();
     at.sort_by(|&a, &b| order(&v[a], &v[b]));
     let mut slots: Vec<Option<T>> = std::mem::take(v).into_iter().map(Some).collect();
     *v = at.into_iter().filter_map(|i| slots[i].take()).collect();
+}
+
+/// Most strays [`put_strays_back`] takes out one by one.
+const FEW_STRAYS: usize = 8;
+
+/// Sorts `v` if a few of its elements are out of place and the rest in
+/// order (a session's list after an edit moved one entity): each stray is
+/// taken out and put back where it belongs, and the others stay where
+/// they are, instead of every element being moved to a new list. Whether
+/// it did: not when more are out of place, nor when a stray ties with
+/// another element, whose order a stable sort would keep.
+fn put_strays_back<T>(v: &mut Vec<T>, order: fn(&T, &T) -> Ordering) -> bool {
+    let Some(strays) = strays(v, order) else {
+        return false;
+    };
+    // Taken out from the last, so that the indices before stay right.
+    let mut taken: Vec<(usize, T)> = strays.iter().rev().map(|&i| (i, v.remove(i))).collect();
+    taken.reverse();
+    let place = |v: &Vec<T>, x: &T| v.partition_point(|y| order(y, x) == Ordering::Less);
+    let ties = taken.iter().enumerate().any(|(n, (_, x))| {
+        let p = place(v, x);
+        v.get(p).is_some_and(|y| order(x, y) == Ordering::Equal)
+            || taken[n + 1..]
+                .iter()
+                .any(|(_, z)| order(x, z) == Ordering::Equal)
+    });
+    if ties {
+        // Back where they were, for the whole sort.
+        for (i, x) in taken {
+            v.insert(i, x);
+        }
+        return false;
+    }
+    for (_, x) in taken {
+        let p = place(v, &x);
+        v.insert(p, x);
+    }
+    true
+}
+
+/// The indices (ascending) of at most [`FEW_STRAYS`] elements without
+/// which `v` is in order, if they all moved the same way (one edited
+/// entity moves one way): an element that moved earlier is smaller than
+/// the largest before it; one that moved later, larger than the smallest
+/// after it.
+fn strays<T>(v: &[T], order: fn(&T, &T) -> Ordering) -> Option<Vec<usize>> {
+    let forward = || {
+        let mut out = Vec::new();
+        let mut kept = 0;
+        for j in 1..v.len() {
+            if order(&v[j], &v[kept]) == Ordering::Less {
+                out.push(j);
+                if out.len() > FEW_STRAYS {
+                    return None;
+                }
+            } else {
+                kept = j;
+            }
+        }
+        Some(out)
+    };
+    let backward = || {
+        let mut out = Vec::new();
+        let mut kept = v.len().checked_sub(1)?;
+        for j in (0..kept).rev() {
+            if order(&v[kept], &v[j]) == Ordering::Less {
+                out.push(j);
+                if out.len() > FEW_STRAYS {
+                    return None;
+                }
+            } else {
+                kept = j;
+            }
+        }
+        out.reverse();
+        Some(out)
+    };
+    forward().or_else(backward)
 }
 
 /// By category, `order`, then title (slugs are unique, so no two tie).
@@ -1003,5 +1081,78 @@ mod tests {
         let mut empty: Vec<(u8, char)> = Vec::new();
         sort_by_moving_once(&mut empty, by_key);
         assert!(empty.is_empty());
+    }
+
+    #[test]
+    fn a_few_elements_out_of_place_are_put_back_as_a_sort_would() {
+        fn by_key(a: &(u32, char), b: &(u32, char)) -> Ordering {
+            a.0.cmp(&b.0)
+        }
+        let sorted: Vec<(u32, char)> = (0..200).map(|i| (i * 2, 'x')).collect();
+        // One moved later, one moved earlier, both, and several.
+        let cases: Vec<Vec<(u32, char)>> = vec![
+            {
+                let mut v = sorted.clone();
+                v[10].0 = 301;
+                v
+            },
+            {
+                let mut v = sorted.clone();
+                v[150].0 = 5;
+                v
+            },
+            {
+                let mut v = sorted.clone();
+                for i in [7, 50, 51, 120] {
+                    v[i].0 = 1000 - i as u32;
+                }
+                v
+            },
+        ];
+        for case in cases {
+            let mut expected = case.clone();
+            expected.sort_by(by_key);
+            let mut v = case.clone();
+            assert!(put_strays_back(&mut v, by_key), "{case:?}");
+            assert_eq!(v, expected);
+        }
+        // One moved later and one earlier: left to the whole sort.
+        let mut mixed = sorted.clone();
+        mixed[3].0 = 399;
+        mixed[190].0 = 1;
+        let before = mixed.clone();
+        assert!(!put_strays_back(&mut mixed, by_key));
+        assert_eq!(mixed, before);
+        let mut expected = mixed.clone();
+        expected.sort_by(by_key);
+        sort_by_moving_once(&mut mixed, by_key);
+        assert_eq!(mixed, expected);
+        // Many out of place: left to the whole sort, untouched.
+        let mut reversed: Vec<(u32, char)> = sorted.iter().rev().cloned().collect();
+        let before = reversed.clone();
+        assert!(!put_strays_back(&mut reversed, by_key));
+        assert_eq!(reversed, before);
+        // A stray that ties with another element: also left to the sort,
+        // which keeps equal elements in their first order.
+        for (case, sorted) in [
+            (
+                vec![(3, 'a'), (5, 'b'), (3, 'c')],
+                [(3, 'a'), (3, 'c'), (5, 'b')],
+            ),
+            (
+                vec![(5, 'a'), (3, 'b'), (3, 'c')],
+                [(3, 'b'), (3, 'c'), (5, 'a')],
+            ),
+        ] {
+            let mut tied = case.clone();
+            assert!(!put_strays_back(&mut tied, by_key), "{case:?}");
+            assert_eq!(tied, case);
+            sort_by_moving_once(&mut tied, by_key);
+            assert_eq!(tied, sorted);
+        }
+        // Equal elements that are no strays do not stop it.
+        let mut v = vec![(1, 'a'), (5, 'b'), (3, 'c'), (5, 'd')];
+        assert!(put_strays_back(&mut v, by_key));
+        assert_eq!(v, [(1, 'a'), (3, 'c'), (5, 'b'), (5, 'd')]);
     }
 }
