@@ -588,7 +588,6 @@ impl Session {
         };
         // The pages that did not change stay as they were.
         let unchanged = files.clone();
-
         let first = First {
             file,
             before: files,
