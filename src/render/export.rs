@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::content::{Duration, Experience, Kind, Resource};
-use crate::render::fingerprint::Print;
+use crate::render::fingerprint::{Print, UNKNOWN};
 use crate::render::format;
 use crate::resolve::timeline::duration_label;
 use crate::resolve::{PageRef, Site};
@@ -263,29 +263,45 @@ fn count(site: &Site, kind: Kind) -> usize {
 /// One entity's object as it stands in the file: pretty-printed, its
 /// lines indented for a place in a list of the top-level object.
 fn entry(site: &Site, kind: Kind, i: usize) -> String {
-    entry_unless(site, kind, i, None).1
+    entry_as(site, kind, i, Reuse::Never).1
 }
 
-/// [`entry`], with the fingerprint of what it is written from; when that
-/// is `last`'s, `last`'s piece instead of one written again.
-fn entry_unless(site: &Site, kind: Kind, i: usize, last: Option<(u64, &str)>) -> (u64, String) {
-    fn piece<T: Serialize>(out: &T, last: Option<(u64, &str)>) -> (u64, String) {
+/// Whether a piece is fingerprinted, and taken over from the last run.
+#[derive(Clone, Copy)]
+enum Reuse<'a> {
+    /// Neither: a build's export, kept by no one.
+    Never,
+    /// Fingerprinted; the last run's piece of the same slug, if any, is
+    /// taken over when its fingerprint is the same.
+    From(Option<(u64, &'a str)>),
+}
+
+/// [`entry`], with the fingerprint of what it is written from when
+/// `reuse` asks for it (else [`fingerprint::UNKNOWN`]).
+///
+/// [`fingerprint::UNKNOWN`]: crate::render::fingerprint::UNKNOWN
+fn entry_as(site: &Site, kind: Kind, i: usize, reuse: Reuse<'_>) -> (u64, String) {
+    fn piece<T: Serialize>(out: &T, reuse: Reuse<'_>) -> (u64, String) {
+        let write = || {
+            let json = serde_json::to_string_pretty(out).unwrap_or_default();
+            indented(&json, "    ")
+        };
+        let Reuse::From(last) = reuse else {
+            return (UNKNOWN, write());
+        };
         let mut print = Print::default();
         print.feed("", out);
         let made = print.finish();
         match last {
             Some((fp, piece)) if fp == made => (made, piece.to_string()),
-            _ => {
-                let json = serde_json::to_string_pretty(out).unwrap_or_default();
-                (made, indented(&json, "    "))
-            }
+            _ => (made, write()),
         }
     }
     match kind {
-        Kind::Skill => piece(&skill_out(site, i), last),
-        Kind::Role => piece(&role_out(site, i), last),
-        Kind::Phase => piece(&phase_out(site, i), last),
-        Kind::Page => piece(&page_out(site, i), last),
+        Kind::Skill => piece(&skill_out(site, i), reuse),
+        Kind::Role => piece(&role_out(site, i), reuse),
+        Kind::Phase => piece(&phase_out(site, i), reuse),
+        Kind::Page => piece(&page_out(site, i), reuse),
     }
 }
 
@@ -388,7 +404,7 @@ impl Entries {
                 .map(|i| {
                     let slug = slug(site, kind, i);
                     let was = old.get(slug.as_str()).map(|p| (p.print, p.text.as_str()));
-                    let (print, text) = entry_unless(site, kind, i, was);
+                    let (print, text) = entry_as(site, kind, i, Reuse::From(was));
                     Piece { slug, print, text }
                 })
                 .collect()
@@ -406,7 +422,7 @@ impl Entries {
     pub fn refresh(&mut self, site: &Site, r: PageRef) {
         let PageRef::Entity(kind, i) = r else { return };
         if let Some(slot) = self.list_mut(kind).get_mut(i) {
-            let (print, text) = entry_unless(site, kind, i, None);
+            let (print, text) = entry_as(site, kind, i, Reuse::From(None));
             *slot = Piece {
                 slug: slug(site, kind, i),
                 print,

@@ -595,11 +595,11 @@ pub fn pages_changed(
     last: &LastRun<'_>,
 ) -> Result<SomePages, Diagnostics> {
     let (before, site_changed) = (last.fingerprints, last.site_changed);
-    let all = jobs(site);
-    let files: std::collections::HashSet<String> = all.iter().map(|j| j.file(site)).collect();
+    let all: Vec<(Job, String)> = jobs(site).into_iter().map(|j| (j, j.file(site))).collect();
+    let files: std::collections::HashSet<&str> = all.iter().map(|(_, f)| f.as_str()).collect();
     let gone: Vec<String> = before
         .keys()
-        .filter(|f| !files.contains(*f))
+        .filter(|f| !files.contains(f.as_str()))
         .cloned()
         .collect();
     // Pages whose template reads a changed field are rendered whatever
@@ -609,9 +609,11 @@ pub fn pages_changed(
     // pages keep one thread busy for a while, and the other has the
     // fingerprints to make meanwhile.
     let pages = all.len();
-    let (mut known, mut others): (Vec<Job>, Vec<Job>) = all.into_iter().partition(|j| {
-        templates.reads_any(j.template(), site_changed) || !before.contains_key(&j.file(site))
+    let (known, others): (Vec<_>, Vec<_>) = all.iter().partition(|(j, file)| {
+        templates.reads_any(j.template(), site_changed) || !before.contains_key(file)
     });
+    let just_jobs = |v: Vec<&(Job, String)>| v.into_iter().map(|(j, _)| *j).collect::<Vec<Job>>();
+    let (mut known, mut others) = (just_jobs(known), just_jobs(others));
     let heaviest_first = |j: &Job| std::cmp::Reverse(j.weight(site));
     known.sort_by_key(heaviest_first);
     others.sort_by_key(heaviest_first);
