@@ -1,14 +1,15 @@
 //! The stage sequence every command shares, with per-stage timings:
-//! load → git dates → parse → resolve → templates → assets → views →
-//! (values, in a session) → extras → render (Markdown inside each page's
-//! job) → swap.
+//! load → git dates → parse → resolve → templates → assets → cards →
+//! (values, in a session) → views → extras → render (Markdown inside each
+//! page's job) → swap.
 //!
 //! `check` stops after resolve; `build` streams pages into a staging folder
 //! and swaps it in; `serve` keeps them in memory and runs the same stages
 //! again on every change through a [`Session`], whose caches make one
 //! edited file cost one parse, an edit to nothing but a page's prose one
-//! page render, and an edit to what shows of an entry one page render
-//! before the few pages that show it. There is one code path, so what
+//! page render, an edit to what shows of an entry one page render
+//! before the few pages that show it, and any other edit to one page
+//! file (or one added or deleted) the pages whose inputs changed. There is one code path, so what
 //! `check` accepts `build` renders, and what `serve` shows is what `build`
 //! writes.
 
