@@ -514,38 +514,34 @@ fn put_strays_back<T>(v: &mut Vec<T>, order: fn(&T, &T) -> Ordering) -> bool {
 /// the largest before it; one that moved later, larger than the smallest
 /// after it.
 fn strays<T>(v: &[T], order: fn(&T, &T) -> Ordering) -> Option<Vec<usize>> {
-    let forward = || {
-        let mut out = Vec::new();
-        let mut kept = 0;
-        for j in 1..v.len() {
-            if order(&v[j], &v[kept]) == Ordering::Less {
-                out.push(j);
-                if out.len() > FEW_STRAYS {
-                    return None;
-                }
-            } else {
+    // Walks from `first` over `rest`, keeping the elements in order with
+    // the last one kept; `stray(j, kept)` says whether `j` is not.
+    let walk = |first: usize,
+                rest: &mut dyn Iterator<Item = usize>,
+                stray: &dyn Fn(usize, usize) -> bool| {
+        let (mut out, mut kept) = (Vec::new(), first);
+        for j in rest {
+            if !stray(j, kept) {
                 kept = j;
+                continue;
+            }
+            out.push(j);
+            if out.len() > FEW_STRAYS {
+                return None;
             }
         }
+        out.sort_unstable();
         Some(out)
     };
-    let backward = || {
-        let mut out = Vec::new();
-        let mut kept = v.len().checked_sub(1)?;
-        for j in (0..kept).rev() {
-            if order(&v[kept], &v[j]) == Ordering::Less {
-                out.push(j);
-                if out.len() > FEW_STRAYS {
-                    return None;
-                }
-            } else {
-                kept = j;
-            }
-        }
-        out.reverse();
-        Some(out)
-    };
-    forward().or_else(backward)
+    let last = v.len().saturating_sub(1);
+    walk(0, &mut (1..v.len()), &|j, kept| {
+        order(&v[j], &v[kept]) == Ordering::Less
+    })
+    .or_else(|| {
+        walk(last, &mut (0..last).rev(), &|j, kept| {
+            order(&v[kept], &v[j]) == Ordering::Less
+        })
+    })
 }
 
 /// By category, `order`, then title (slugs are unique, so no two tie).
