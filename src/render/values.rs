@@ -33,39 +33,7 @@ pub struct Values {
 
 impl Values {
     pub fn new(site: &Site, cards: &Cards) -> Self {
-        let (skill_cards, (track_phases, (matrix_rows, matrix_cells))) = rayon::join(
-            || {
-                (0..site.skills.len())
-                    .into_par_iter()
-                    .map(|i| skill_card(cards, i))
-                    .collect()
-            },
-            || {
-                rayon::join(
-                    || {
-                        (0..site.phases.len())
-                            .into_par_iter()
-                            .map(|p| track_phase(cards, p))
-                            .collect()
-                    },
-                    || {
-                        (0..site.skills.len())
-                            .into_par_iter()
-                            .map(|i| {
-                                let cells = views::matrix_cells(site, i);
-                                (matrix_row(cards, i, cells.clone()), cells)
-                            })
-                            .unzip()
-                    },
-                )
-            },
-        );
-        Values {
-            skill_cards,
-            track_phases,
-            matrix_rows,
-            matrix_cells,
-        }
+        Self::made(site, cards, None)
     }
 
     /// The values of `cards` after an edit the session resolved the whole
@@ -75,20 +43,41 @@ impl Values {
     /// such an edit a handful of the ten thousand cards changed, but any
     /// of them may have a new index.
     pub fn reusing(site: &Site, cards: &Cards, last: &Cards, old: &Values) -> Self {
+        Self::made(site, cards, Some((last, old)))
+    }
+
+    /// The values of `cards`, those of cards the same as `kept`'s taken
+    /// from it (none without).
+    fn made(site: &Site, cards: &Cards, kept: Option<(&Cards, &Values)>) -> Self {
         use std::collections::HashMap;
-        let skills: HashMap<&str, usize> = (last.skills.iter().enumerate())
-            .filter(|(j, _)| *j < old.skill_cards.len() && *j < old.matrix_rows.len())
-            .map(|(j, c)| (c.link.slug.as_str(), j))
-            .collect();
-        let phases: HashMap<&str, usize> = (last.phases.iter().enumerate())
-            .filter(|(j, _)| *j < old.track_phases.len() && *j < last.phase_skills.len())
-            .map(|(j, c)| (c.link.slug.as_str(), j))
-            .collect();
-        // The last build's index of skill `i`, if its card is the same.
+        // The last build's index of each slug that has values.
+        let skills: HashMap<&str, usize> = kept
+            .map(|(last, old)| {
+                let made = old.skill_cards.len().min(old.matrix_rows.len());
+                let links = last.skills.iter().take(made).map(|c| &c.link);
+                links
+                    .enumerate()
+                    .map(|(j, l)| (l.slug.as_str(), j))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let phases: HashMap<&str, usize> = kept
+            .map(|(last, old)| {
+                let made = old.track_phases.len().min(last.phase_skills.len());
+                let links = last.phases.iter().take(made).map(|c| &c.link);
+                links
+                    .enumerate()
+                    .map(|(j, l)| (l.slug.as_str(), j))
+                    .collect()
+            })
+            .unwrap_or_default();
+        // The last build's index of skill `i` and its values, if its card
+        // is the same.
         let same_skill = |i: usize| {
+            let (last, old) = kept?;
             let card = &cards.skills[i];
             let j = *skills.get(card.link.slug.as_str())?;
-            (last.skills[j] == *card).then_some(j)
+            (last.skills[j] == *card).then_some((j, old))
         };
         let ((skill_cards, (matrix_rows, matrix_cells)), track_phases) = rayon::join(
             || {
@@ -96,7 +85,7 @@ impl Values {
                 let cards_of = (0..n)
                     .into_par_iter()
                     .map(|i| match same_skill(i) {
-                        Some(j) => old.skill_cards[j].clone(),
+                        Some((j, old)) => old.skill_cards[j].clone(),
                         None => skill_card(cards, i),
                     })
                     .collect();
@@ -105,7 +94,7 @@ impl Values {
                     .map(|i| {
                         let cells = views::matrix_cells(site, i);
                         let row = match same_skill(i) {
-                            Some(j) if old.matrix_cells.get(j) == Some(&cells) => {
+                            Some((j, old)) if old.matrix_cells.get(j) == Some(&cells) => {
                                 old.matrix_rows[j].clone()
                             }
                             _ => matrix_row(cards, i, cells.clone()),
@@ -120,13 +109,13 @@ impl Values {
                     .into_par_iter()
                     .map(|p| {
                         let card = &cards.phases[p];
-                        let same = phases.get(card.link.slug.as_str()).filter(|&&j| {
-                            last.phases[j] == *card && last.phase_skills[j] == cards.phase_skills[p]
+                        let same = kept.and_then(|(last, old)| {
+                            let j = *phases.get(card.link.slug.as_str())?;
+                            let same = last.phases[j] == *card
+                                && last.phase_skills[j] == cards.phase_skills[p];
+                            same.then(|| old.track_phases[j].clone())
                         });
-                        match same {
-                            Some(&j) => old.track_phases[j].clone(),
-                            None => track_phase(cards, p),
-                        }
+                        same.unwrap_or_else(|| track_phase(cards, p))
                     })
                     .collect()
             },
