@@ -13,6 +13,7 @@
 //! `check` accepts `build` renders, and what `serve` shows is what `build`
 //! writes.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -261,6 +262,9 @@ struct Earlier {
     /// The last build's pieces of the JSON export: those written from the
     /// same data are taken over.
     export: Option<render::export::Entries>,
+    /// The files of the pages that showed the edited entry before the
+    /// edit ([`render::files_showing`]); none for a new file.
+    showed: HashSet<String>,
     /// The rest of what the session kept, freed on another thread after.
     rest: Box<dyn std::any::Any + Send>,
 }
@@ -520,6 +524,18 @@ impl Session {
         let Some(sources) = last.kept.sources.take() else {
             return Err(Box::new(last));
         };
+        // The pages that show the entry now may not after the edit: they
+        // are named while the site they are found in is at hand.
+        let showed = match &change {
+            FileChange::Edited(r, _) => render::files_showing(&last.kept.site, *r),
+            FileChange::Removed(_) => last
+                .kept
+                .site
+                .page_of_file(file)
+                .map(|r| render::files_showing(&last.kept.site, r))
+                .unwrap_or_default(),
+            FileChange::Added(_) => HashSet::new(),
+        };
         let Last { kept, files, .. } = last;
         let Kept {
             mut site,
@@ -540,6 +556,7 @@ impl Session {
             fingerprints,
             cards,
             export,
+            showed,
             rest: Box::new(global),
         };
         let removed = matches!(change, FileChange::Removed(_));
@@ -982,6 +999,10 @@ fn render_into(
     let mut incremental: Option<(SiteView, Fingerprints)> = None;
     let mut old_cards = None;
     let mut old_export = None;
+    let mut showed = None;
+    // The edited entry, found before its page may be shown (and `first`
+    // taken).
+    let edited = first.as_ref().and_then(|f| site.page_of_file(f.file));
     // With the last build's templates at hand, the edited page may go out
     // before `site` is made again.
     let cards = first
@@ -1014,8 +1035,10 @@ fn render_into(
                 fingerprints,
                 cards: last_cards,
                 export,
+                showed: showed_before,
                 rest,
             } = earlier;
+            showed = Some(showed_before);
             render::free_elsewhere((templates, rest));
             incremental = view.zip(fingerprints);
             old_cards = Some(last_cards);
@@ -1036,6 +1059,13 @@ fn render_into(
             render::keep_values(&site, &mut cards, old_cards.as_ref())
         });
     }
+    // What the edit can have changed: the entries whose cards differ, and
+    // the edited one, whose relations may.
+    let reach = showed.zip(old_cards.as_ref()).and_then(|(before, old)| {
+        let mut changed = views::changed_cards(old, &cards)?;
+        changed.extend(edited);
+        Some(render::Reach { before, changed })
+    });
     if let Some(old) = old_cards {
         render::free_elsewhere(old);
     }
@@ -1069,6 +1099,7 @@ fn render_into(
                 fingerprints: before,
                 site_changed,
                 export: old_export.as_ref(),
+                reach: reach.as_ref(),
             };
             render::pages_changed(&site, &tpl, &cards, memo, sink, &last)
                 .map(|p| (p.rendered, p.export, p.pages, p.gone))

@@ -373,6 +373,9 @@ fn write<'e>(
 /// it was written from, so that after an edit that moves entries (any of
 /// them may have a new index) the pieces of those written from the same
 /// data are taken over by slug ([`Entries::reusing`]).
+/// Whether an edit can have changed entity `i` of a kind.
+pub type Reached<'a> = dyn Fn(Kind, usize) -> bool + Sync + 'a;
+
 pub struct Entries {
     lists: [Vec<Piece>; 4],
 }
@@ -385,16 +388,18 @@ struct Piece {
 
 impl Entries {
     pub fn new(site: &Site) -> Self {
-        Self::made(site, None)
+        Self::made(site, None, None)
     }
 
     /// The pieces of `site`, those written from the same data as `last`'s
-    /// piece of the same slug taken from it.
-    pub fn reusing(site: &Site, last: &Entries) -> Self {
-        Self::made(site, Some(last))
+    /// piece of the same slug taken from it. With `reached`, only the
+    /// entities it holds can have changed (see [`super::Reach`]): the
+    /// others' pieces are taken over without being compared.
+    pub fn reusing(site: &Site, last: &Entries, reached: Option<&Reached<'_>>) -> Self {
+        Self::made(site, Some(last), reached)
     }
 
-    fn made(site: &Site, last: Option<&Entries>) -> Self {
+    fn made(site: &Site, last: Option<&Entries>, reached: Option<&Reached<'_>>) -> Self {
         let list = |n: usize, kind: Kind| -> Vec<Piece> {
             let old: std::collections::HashMap<&str, &Piece> = last
                 .map(|l| l.lists[n].iter().map(|p| (p.slug.as_str(), p)).collect())
@@ -403,7 +408,17 @@ impl Entries {
                 .into_par_iter()
                 .map(|i| {
                     let slug = slug(site, kind, i);
-                    let was = old.get(slug.as_str()).map(|p| (p.print, p.text.as_str()));
+                    let kept = old.get(slug.as_str());
+                    if let (Some(p), Some(reached)) = (kept, reached)
+                        && !reached(kind, i)
+                    {
+                        return Piece {
+                            slug,
+                            print: p.print,
+                            text: p.text.clone(),
+                        };
+                    }
+                    let was = kept.map(|p| (p.print, p.text.as_str()));
                     let (print, text) = entry_as(site, kind, i, Reuse::From(was));
                     Piece { slug, print, text }
                 })

@@ -577,6 +577,22 @@ pub struct LastRun<'a> {
     pub site_changed: &'a [&'static str],
     /// The JSON export's pieces, if kept.
     pub export: Option<&'a export::Entries>,
+    /// Which pages the edit can have changed, when that is known: the
+    /// others are not even compared.
+    pub reach: Option<&'a Reach>,
+}
+
+/// What an edit a session resolved the site again for can have changed
+/// (see [`showing_entry`]). Making ten thousand pages' fingerprints, to
+/// find the handful that differ, took most of such a run.
+pub struct Reach {
+    /// The files of the pages that showed the edited entry before the
+    /// edit ([`files_showing`]).
+    pub before: std::collections::HashSet<String>,
+    /// The entries the edit changed, as the new site has them: the edited
+    /// one and those whose cards differ from the last run's
+    /// ([`views::changed_cards`]).
+    pub changed: Vec<PageRef>,
 }
 
 /// After a session resolved the site again from kept state (one page's
@@ -609,9 +625,35 @@ pub fn pages_changed(
     // pages keep one thread busy for a while, and the other has the
     // fingerprints to make meanwhile.
     let pages = all.len();
-    let (known, others): (Vec<_>, Vec<_>) = all.iter().partition(|(j, file)| {
-        templates.reads_any(j.template(), site_changed) || !before.contains_key(file)
+    // The pages the edit can have changed, when that is known: the others
+    // are not compared.
+    let may: Option<BTreeSet<Job>> = last.reach.map(|reach| {
+        let every: Vec<Job> = all.iter().map(|(j, _)| *j).collect();
+        let mut may = BTreeSet::new();
+        for &r in &reach.changed {
+            showing_entry(site, r, &every, &mut may);
+        }
+        let before = all.iter().filter(|(_, f)| reach.before.contains(f));
+        may.extend(before.map(|(j, _)| *j));
+        may
     });
+    // A list of the whole site the edit reached is rendered, not compared:
+    // it shows the entry, so it most likely changed, and its fingerprint
+    // would take as long to make as the page.
+    let reached_list = |j: &Job| j.lists_the_site() && may.as_ref().is_some_and(|m| m.contains(j));
+    let (known, others): (Vec<_>, Vec<_>) = all.iter().partition(|(j, file)| {
+        templates.reads_any(j.template(), site_changed)
+            || !before.contains_key(file)
+            || reached_list(j)
+    });
+    let others = match &may {
+        // The other pages made of everything are few, and compared anyway.
+        Some(may) => others
+            .into_iter()
+            .filter(|(j, _)| j.lists_the_site() || *j == Job::NotFound || may.contains(j))
+            .collect(),
+        None => others,
+    };
     let just_jobs = |v: Vec<&(Job, String)>| v.into_iter().map(|(j, _)| *j).collect::<Vec<Job>>();
     let (mut known, mut others) = (just_jobs(known), just_jobs(others));
     let heaviest_first = |j: &Job| std::cmp::Reverse(j.weight(site));
@@ -624,8 +666,12 @@ pub fn pages_changed(
         || {
             rayon::join(
                 || {
+                    let reached = may
+                        .as_ref()
+                        .map(|m| move |k: Kind, i: usize| m.contains(&Job::Entity(k, i)));
+                    let reached = reached.as_ref().map(|f| f as &export::Reached<'_>);
                     let kept = entries.insert(match last.export {
-                        Some(l) => export::Entries::reusing(site, l),
+                        Some(l) => export::Entries::reusing(site, l, reached),
                         None => export::Entries::new(site),
                     });
                     sink.put_with("handbook.json", &mut |w| kept.write(site, w))
@@ -634,7 +680,18 @@ pub fn pages_changed(
                     known
                         .par_iter()
                         .with_max_len(1)
-                        .filter_map(|job| r.render(*job))
+                        .filter_map(|&job| {
+                            // When only the pages the edit reached are
+                            // compared, a list of the whole site is
+                            // recorded unknown: rendered, not compared,
+                            // the next time it is reached (see
+                            // `Renderer::sparing`).
+                            if may.is_some() && job.lists_the_site() {
+                                r.render_printed(job, fingerprint::UNKNOWN)
+                            } else {
+                                r.render(job)
+                            }
+                        })
                         .collect::<Vec<_>>()
                 },
             )
@@ -859,7 +916,25 @@ fn showing(site: &Site, templates: &Templates, edit: &Edit<'_>) -> Vec<Job> {
     let edited = edit.edited;
     out.insert(Job::page(edited));
     let all = jobs(site);
-    // Pages that show more of the entry than its link.
+    more_than_its_link(site, edited, &all, &mut out);
+    out.extend(edit.relinked.iter().map(|&r| Job::page(r)));
+    if edit.link_changed {
+        links_to(site, edited, &all, &mut out);
+    }
+    if !edit.site_changed.is_empty() {
+        out.extend(
+            all.iter()
+                .filter(|j| templates.reads_any(j.template(), edit.site_changed)),
+        );
+    }
+    let mut list: Vec<Job> = out.into_iter().collect();
+    list.sort_by_key(|j| std::cmp::Reverse(j.weight(site)));
+    list
+}
+
+/// The pages that show more of the entry at `edited` than its link, into
+/// `out`.
+fn more_than_its_link(site: &Site, edited: PageRef, all: &[Job], out: &mut BTreeSet<Job>) {
     match edited {
         PageRef::Entity(Kind::Role, i) => {
             // Comparisons show both roles' cards.
@@ -880,19 +955,48 @@ fn showing(site: &Site, templates: &Templates, edit: &Edit<'_>) -> Vec<Job> {
         }
         _ => {}
     }
-    out.extend(edit.relinked.iter().map(|&r| Job::page(r)));
-    if edit.link_changed {
-        links_to(site, edited, &all, &mut out);
+}
+
+/// Every page that can show anything of the entry at `r`, as the view
+/// model has it: its own page, the pages that hold its card, link or
+/// title, and those that read its relations (its neighbours on a ladder
+/// or in a track, whose `previous` and `next` it may be, and the phases
+/// of its track, which show the track's length). The pages an edit can
+/// change, after a session resolved the site again, are those showing an
+/// entry it changed, before the edit or after; `tests/session.rs`
+/// compares them with a fresh build, edit by edit.
+fn showing_entry(site: &Site, r: PageRef, all: &[Job], out: &mut BTreeSet<Job>) {
+    out.insert(Job::page(r));
+    more_than_its_link(site, r, all, out);
+    links_to(site, r, all, out);
+    match r {
+        PageRef::Entity(Kind::Phase, i) => {
+            if let Some(t) = track_of(site, i) {
+                out.extend(
+                    site.tracks[t]
+                        .phases
+                        .iter()
+                        .map(|&p| Job::Entity(Kind::Phase, p)),
+                );
+            }
+        }
+        // The matrix has a column per role, its cells the levels the
+        // role needs.
+        PageRef::Entity(Kind::Role, _) => {
+            out.insert(Job::Matrix);
+            out.insert(Job::Section(Kind::Role));
+        }
+        _ => {}
     }
-    if !edit.site_changed.is_empty() {
-        out.extend(
-            all.iter()
-                .filter(|j| templates.reads_any(j.template(), edit.site_changed)),
-        );
-    }
-    let mut list: Vec<Job> = out.into_iter().collect();
-    list.sort_by_key(|j| std::cmp::Reverse(j.weight(site)));
-    list
+}
+
+/// The output files of the pages that can show the entry at `r`
+/// ([`showing_entry`]): a session takes them from the site before an
+/// edit, since a page that stops showing the entry changes too.
+pub fn files_showing(site: &Site, r: PageRef) -> std::collections::HashSet<String> {
+    let mut out = BTreeSet::new();
+    showing_entry(site, r, &jobs(site), &mut out);
+    out.into_iter().map(|j| j.file(site)).collect()
 }
 
 /// The track that phase `p` belongs to.

@@ -386,6 +386,58 @@ pub fn cards(site: &Site) -> Cards {
     }
 }
 
+/// The entries whose cards differ from the `last` build's of the same
+/// slug (or that it had none of), for a session that resolved the site
+/// again: their pages and the pages that show them are the ones to
+/// compare ([`super::Reach`]). `None` when the salary columns changed,
+/// which every role's page and comparison shows.
+pub fn changed_cards(last: &Cards, cards: &Cards) -> Option<Vec<PageRef>> {
+    use std::collections::HashMap;
+    if last.columns != cards.columns {
+        return None;
+    }
+    /// Into `out`, the entries of `kind` whose card (and what
+    /// `same_else` compares, given the old and the new index) differs.
+    fn changed<T: PartialEq>(
+        out: &mut Vec<PageRef>,
+        kind: Kind,
+        (old, new): (&[T], &[T]),
+        link: impl Fn(&T) -> &LinkView,
+        same_else: impl Fn(usize, usize) -> bool,
+    ) {
+        let slugs: HashMap<&str, usize> = old
+            .iter()
+            .enumerate()
+            .map(|(j, c)| (link(c).slug.as_str(), j))
+            .collect();
+        for (i, card) in new.iter().enumerate() {
+            let same = slugs
+                .get(link(card).slug.as_str())
+                .is_some_and(|&j| old[j] == *card && same_else(j, i));
+            if !same {
+                out.push(PageRef::Entity(kind, i));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let always = |_, _| true;
+    let skills = (&last.skills[..], &cards.skills[..]);
+    changed(&mut out, Kind::Skill, skills, |c| &c.link, always);
+    let roles = (&last.roles[..], &cards.roles[..]);
+    changed(&mut out, Kind::Role, roles, |c| &c.link, always);
+    let phases = (&last.phases[..], &cards.phases[..]);
+    changed(
+        &mut out,
+        Kind::Phase,
+        phases,
+        |c| &c.link,
+        |j, i| last.phase_skills.get(j) == cards.phase_skills.get(i),
+    );
+    let pages = (&last.pages[..], &cards.pages[..]);
+    changed(&mut out, Kind::Page, pages, |l| l, always);
+    Some(out)
+}
+
 /// Makes the cards that show `r` again after a `serve` session swapped in
 /// an edited entity of the same shape: its own card, and for a skill the
 /// cards that list it (the key skills of the roles that need it, the
