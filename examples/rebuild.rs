@@ -54,6 +54,9 @@ impl Stages {
         if self.0.len() <= i {
             self.0.push((name, Vec::new()));
         }
+        // The first run after the session's build may take another path,
+        // with other stages: the names are the last run's.
+        self.0[i].0 = name;
         self.0[i].1.push(d);
     }
 }

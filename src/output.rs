@@ -112,19 +112,19 @@ pub fn extras(
     if let Some(c) = &cname {
         files.insert("CNAME".to_string(), c.as_bytes());
     }
-    let discovery = render::discovery_files(site);
-    let mut generated = Vec::new();
-    for p in &discovery {
-        if !files.contains_key(&p.path) {
-            files.insert(p.path.clone(), p.html.as_bytes());
-            generated.push(p.path.clone());
-        }
-    }
+    // The discovery files are named here and made by [`discovery`], which
+    // can run beside the pages: they list every page, and no page has
+    // their names.
+    let generated: Vec<String> = render::DISCOVERY
+        .iter()
+        .filter(|name| !files.contains_key(**name))
+        .map(|name| name.to_string())
+        .collect();
     for (path, bytes) in &files {
         sink.put(path, bytes)?;
     }
     Ok(Extras {
-        files: files.len(),
+        files: files.len() + generated.len(),
         discovery: generated,
     })
 }
@@ -140,9 +140,9 @@ pub struct Extras {
     pub discovery: Vec<String>,
 }
 
-/// The discovery files named in `made` (from [`Extras::discovery`]) again,
-/// from the site as it is now.
-pub fn discovery_again(site: &Site, made: &[String], sink: &dyn Sink) -> Result<(), FsError> {
+/// The discovery files named in `made` (from [`Extras::discovery`]), from
+/// the site as it is now: after [`extras`], and again after an edit.
+pub fn discovery(site: &Site, made: &[String], sink: &dyn Sink) -> Result<(), FsError> {
     for p in render::discovery_files(site) {
         if made.contains(&p.path) {
             sink.put(&p.path, p.html.as_bytes())?;

@@ -684,7 +684,7 @@ impl Session {
                 &memory,
                 &mut edit,
             );
-            output::discovery_again(&k.site, &k.discovery, &memory).ok()?;
+            output::discovery(&k.site, &k.discovery, &memory).ok()?;
             rendered.ok()
         });
         if let Some(view) = new_view {
@@ -1093,7 +1093,7 @@ fn render_into(
             return Err(fail(d, timings));
         }
     };
-    let rendered = timings.time("render", || match &incremental {
+    let render_pages = || match &incremental {
         Some((site_changed, before)) => {
             let last = render::LastRun {
                 fingerprints: before,
@@ -1108,7 +1108,19 @@ fn render_into(
             let pages = r.pages;
             (r, export, pages, Vec::new())
         }),
+    };
+    // The sitemap and feed are made while the pages are.
+    let (discovery, rendered) = timings.time("render", || {
+        rayon::join(
+            || output::discovery(&site, &extras.discovery, sink),
+            render_pages,
+        )
     });
+    if let Err(e) = discovery {
+        let mut d = Diagnostics::new();
+        d.push(Diagnostic::general(e.to_string()));
+        return Err(fail(d, timings));
+    }
     let (mut rendered, export, pages, gone) = match rendered {
         Ok(r) => r,
         Err(d) => return Err(fail(d, timings)),
