@@ -36,7 +36,8 @@ use std::time::Duration;
 use roadbook::pipeline::{Options, Session};
 
 /// The allocator the `roadbook` binary runs `serve` with (see
-/// `src/main.rs`), so the figures are `serve`'s.
+/// `src/main.rs`), with `serve`'s purge delay, so the figures are
+/// `serve`'s.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -222,6 +223,8 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     let runs: usize = args.get(2).and_then(|r| r.parse().ok()).unwrap_or(7);
+    // As `serve` has it (see `roadbook::allocator`).
+    roadbook::allocator::purge_freed_memory(roadbook::allocator::Purge::Late);
     let root = PathBuf::from(root);
     let path = root.join(file);
     let target = other_skill(&root, file);

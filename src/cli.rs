@@ -234,19 +234,23 @@ pub fn run(cli: Cli) -> ExitCode {
             drafts,
             open,
             poll,
-        } => match serve::run(ServeOptions {
-            root,
-            port,
-            drafts,
-            open,
-            poll,
-        }) {
-            Ok(()) => ExitCode::from(EXIT_OK),
-            Err(message) => {
-                eprintln!("error: {message}");
-                ExitCode::from(EXIT_HANDBOOK)
+        } => {
+            // Every rebuild allocates what the last one freed.
+            crate::allocator::purge_freed_memory(crate::allocator::Purge::Late);
+            match serve::run(ServeOptions {
+                root,
+                port,
+                drafts,
+                open,
+                poll,
+            }) {
+                Ok(()) => ExitCode::from(EXIT_OK),
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    ExitCode::from(EXIT_HANDBOOK)
+                }
             }
-        },
+        }
         Command::Init { dir } => {
             let dir = dir.unwrap_or_else(|| PathBuf::from("."));
             match scaffold::init(&dir) {

@@ -9,12 +9,13 @@
 //! config    load       parse       resolve  render   output   fs
 //! ```
 //!
-//! A module uses only those before it in: `diagnostic, fs, git, urls →
+//! A module uses only those before it in: `allocator, diagnostic, fs, git, urls →
 //! fields → config → content → resolve → markdown → render → output →
 //! pipeline, scaffold → serve → cli`. (`git` reads file dates from history;
 //! `scaffold` is `init` and `new`, which write new handbook files; `serve`
 //! is the live preview.)
 
+pub mod allocator;
 pub mod cli;
 pub mod config;
 pub mod content;
@@ -40,6 +41,7 @@ mod architecture {
     /// Stage rank of each top-level module; equal ranks may not use each
     /// other either.
     const RANKS: &[(&str, u8)] = &[
+        ("allocator", 0),
         ("diagnostic", 0),
         ("fs", 0),
         ("git", 0),

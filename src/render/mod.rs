@@ -585,9 +585,12 @@ pub struct LastRun<'a> {
     pub reach: Option<&'a Reach>,
 }
 
-/// What an edit a session resolved the site again for can have changed
-/// (see [`showing_entry`]). Making ten thousand pages' fingerprints, to
-/// find the handful that differ, took most of such a run.
+/// What an edit a session resolved the site again for can have changed:
+/// the pages that showed the edited entry before it, and those that show
+/// an entry it changed after it (its own page, the pages holding its card,
+/// link or title, and those reading its relations). Making ten thousand
+/// pages' fingerprints, to find the handful that differ, took most of
+/// such a run.
 pub struct Reach {
     /// The files of the pages that showed the edited entry before the
     /// edit ([`files_showing`]).
@@ -998,9 +1001,9 @@ fn showing_entry(site: &Site, r: PageRef, all: &[Job], out: &mut BTreeSet<Job>) 
     }
 }
 
-/// The output files of the pages that can show the entry at `r`
-/// ([`showing_entry`]): a session takes them from the site before an
-/// edit, since a page that stops showing the entry changes too.
+/// The output files of the pages that can show the entry at `r` (see
+/// [`Reach`]): a session takes them from the site before an edit, since a
+/// page that stops showing the entry changes too.
 pub fn files_showing(site: &Site, r: PageRef) -> std::collections::HashSet<String> {
     let mut out = BTreeSet::new();
     showing_entry(site, r, &jobs(site), &mut out);
