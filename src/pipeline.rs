@@ -1,7 +1,7 @@
 //! The stage sequence every command shares, with per-stage timings:
 //! load → git dates → parse → resolve → templates → assets → cards →
 //! (values, in a session) → views → extras → render (Markdown inside each
-//! page's job) → swap.
+//! page's job; the sitemap and feed beside the pages) → swap.
 //!
 //! `check` stops after resolve; `build` streams pages into a staging folder
 //! and swaps it in; `serve` keeps them in memory and runs the same stages
@@ -420,9 +420,11 @@ impl Session {
     /// After any other edit to one page's file (a new prerequisite, a
     /// title that moves the entry in its list), only that file is parsed
     /// again, the handbook is resolved from the kept entries, and `early`
-    /// gets the file's page as soon as it can be rendered; then only the
-    /// pages whose fingerprint or `site` fields changed are rendered
-    /// ([`render::pages_changed`]). A page file added or deleted alone is
+    /// gets the file's page as soon as it can be rendered; then, of the
+    /// pages that showed the entry before or show an entry the edit
+    /// changed ([`render::Reach`]), those whose fingerprint or `site`
+    /// fields changed are rendered ([`render::pages_changed`]). A page
+    /// file added or deleted alone is
     /// taken the same way. Any other change (a template, the config, a
     /// static file, several files at once) runs the whole build, the
     /// edited page (if it has one) still first. Either way `early` gets the

@@ -606,8 +606,10 @@ pub struct Reach {
 /// fingerprint differs from the `last` run's or whose template reads a
 /// field of `site` that changed, and the JSON export: an edit that moves an
 /// entry in its list or changes what relates to what changes a handful of
-/// the pages. Pages the last run did not have (a file added, a comparison
-/// renamed) are rendered too; those it had that are gone are named.
+/// the pages. With the edit's [`Reach`], only the pages it reached (and
+/// the few made of everything) are compared. Pages the last run did not
+/// have (a file added, a comparison renamed) are rendered too; those it
+/// had that are gone are named.
 pub fn pages_changed(
     site: &Site,
     templates: &Templates,
