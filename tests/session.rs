@@ -201,6 +201,20 @@ fn body_edit(text: &str) -> String {
     )
 }
 
+/// The built-in template `name` with `extra` at the end of its content
+/// block: a handbook's override that shows more than the default theme.
+fn with_builtin(name: &str, extra: &str) -> String {
+    let text = roadbook::render::BUILTIN
+        .iter()
+        .find(|(n, _)| *n == name)
+        .unwrap()
+        .1;
+    text.replace(
+        "{% endblock content %}",
+        &format!("{extra}{{% endblock content %}}"),
+    )
+}
+
 /// What [`every_edit_matches_a_build`] counted.
 #[derive(Debug, Default)]
 struct Counts {
@@ -473,15 +487,10 @@ fn every_moving_edit_of_the_full_fixture_matches_a_build() {
 #[test]
 fn every_moving_edit_matches_a_build_with_templates_that_show_more() {
     let hb = full();
-    let skill = roadbook::render::BUILTIN
-        .iter()
-        .find(|(n, _)| *n == "skill.html")
-        .unwrap()
-        .1
-        .replace(
-            "{% endblock content %}",
-            "{% for p in skill.phases %}<p>{{ p.starts }} to {{ p.ends }}, {{ p.skill_count }} skills</p>{% endfor %}{% endblock content %}",
-        );
+    let skill = with_builtin(
+        "skill.html",
+        "{% for p in skill.phases %}<p>{{ p.starts }} to {{ p.ends }}, {{ p.skill_count }} skills</p>{% endfor %}",
+    );
     change_file(&hb, "templates/skill.html", skill);
     let adding = [("skills", "caching")];
     let (edits, _, partial) = every_moving_edit_matches_a_build(hb.path(), &adding);
@@ -595,30 +604,17 @@ fn a_template_that_reads_every_skill_has_its_pages_rendered_again() {
     let root = hb.path();
     // Every skill page lists every skill, through an included partial;
     // every role page shows `site` whole through a variable.
-    let skill = roadbook::render::BUILTIN
-        .iter()
-        .find(|(n, _)| *n == "skill.html")
-        .unwrap()
-        .1
-        .replace(
-            "{% endblock content %}",
-            "{% include \"all-skills.html\" %}{% endblock content %}",
-        );
+    let skill = with_builtin("skill.html", "{% include \"all-skills.html\" %}");
     change_file(&hb, "templates/skill.html", skill);
     change_file(
         &hb,
         "templates/all-skills.html",
         "<ul>{% for c in site.categories %}{% for s in c.skills %}<li>{{ s.title }}</li>{% endfor %}{% endfor %}</ul>",
     );
-    let role = roadbook::render::BUILTIN
-        .iter()
-        .find(|(n, _)| *n == "role.html")
-        .unwrap()
-        .1
-        .replace(
-            "{% endblock content %}",
-            "{% set everything = site %}<p>{{ everything.tracks | length }} tracks</p>{% endblock content %}",
-        );
+    let role = with_builtin(
+        "role.html",
+        "{% set everything = site %}<p>{{ everything.tracks | length }} tracks</p>",
+    );
     change_file(&hb, "templates/role.html", role);
     let mut session = Session::new(options(root));
     let pages = session.build().unwrap().pages;
