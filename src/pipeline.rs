@@ -424,11 +424,10 @@ impl Session {
     /// pages that showed the entry before or show an entry the edit
     /// changed ([`render::Reach`]), those whose fingerprint or `site`
     /// fields changed are rendered ([`render::pages_changed`]). A page
-    /// file added or deleted alone is
-    /// taken the same way. Any other change (a template, the config, a
-    /// static file, several files at once) runs the whole build, the
-    /// edited page (if it has one) still first. Either way `early` gets the
-    /// last site with that page replaced.
+    /// file added or deleted alone is taken the same way. Any other change
+    /// (a template, the config, a static file, several files at once) runs
+    /// the whole build, the edited page (if it has one) still first.
+    /// Either way `early` gets the last site with that page replaced.
     pub fn rebuild_with(
         &mut self,
         changed: &[PathBuf],

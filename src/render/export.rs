@@ -365,6 +365,9 @@ fn write<'e>(
     out.write_all(b"\n}")
 }
 
+/// Whether an edit can have changed entity `i` of a kind.
+pub type Reached<'a> = dyn Fn(Kind, usize) -> bool + Sync + 'a;
+
 /// The export's entity pieces, kept by a `serve` session: after an edit to
 /// one entity that keeps its shape (the export names others by slug
 /// only, and slugs stay), its piece is the only one that changes.
@@ -373,9 +376,6 @@ fn write<'e>(
 /// it was written from, so that after an edit that moves entries (any of
 /// them may have a new index) the pieces of those written from the same
 /// data are taken over by slug ([`Entries::reusing`]).
-/// Whether an edit can have changed entity `i` of a kind.
-pub type Reached<'a> = dyn Fn(Kind, usize) -> bool + Sync + 'a;
-
 pub struct Entries {
     lists: [Vec<Piece>; 4],
 }
