@@ -1055,15 +1055,24 @@ fn render_into(
     // lists of every card are put together from them instead of being
     // serialized a second time. Those of cards the edit left as they were
     // are the last build's.
-    if session {
-        timings.time("values", || {
-            render::keep_values(&site, &mut cards, old_cards.as_ref())
-        });
-    }
+    // Which cards are the last run's, found once for the values and for
+    // what the edit can have changed.
+    let same = session
+        .then(|| {
+            timings.time("values", || {
+                let same = old_cards
+                    .as_ref()
+                    .map(|old| views::SameCards::of(old, &cards));
+                let last = old_cards.as_ref().zip(same.as_ref());
+                render::keep_values(&site, &mut cards, last);
+                same
+            })
+        })
+        .flatten();
     // What the edit can have changed: the entries whose cards differ, and
     // the edited one, whose relations may.
-    let reach = showed.zip(old_cards.as_ref()).and_then(|(before, old)| {
-        let mut changed = views::changed_cards(old, &cards)?;
+    let reach = showed.zip(same).and_then(|(before, same)| {
+        let mut changed = same.changed()?;
         changed.extend(edited);
         Some(render::Reach { before, changed })
     });

@@ -413,12 +413,13 @@ pub fn prepare(
 /// Has the cards keep their template values ([`values`]), as a `serve`
 /// session does: its later runs put the large lists together from them.
 ///
-/// With the `last` build's cards (and their values), the values of the
-/// cards that are as they were are taken over, not made again.
-pub fn keep_values(site: &Site, cards: &mut Cards, last: Option<&Cards>) {
-    let kept = last.and_then(|l| l.values.as_ref().map(|v| (l, v)));
+/// With the `last` build's cards (and their values) and which of them
+/// are the same ([`views::SameCards`]), the values of the cards that are
+/// as they were are taken over, not made again.
+pub fn keep_values(site: &Site, cards: &mut Cards, last: Option<(&Cards, &views::SameCards)>) {
+    let kept = last.and_then(|(l, same)| l.values.as_ref().map(|v| (same, v)));
     cards.values = Some(match kept {
-        Some((last, values)) => values::Values::reusing(site, cards, last, values),
+        Some((same, values)) => values::Values::reusing(site, cards, same, values),
         None => values::Values::new(site, cards),
     });
 }
@@ -597,7 +598,7 @@ pub struct Reach {
     pub before: std::collections::HashSet<String>,
     /// The entries the edit changed, as the new site has them: the edited
     /// one and those whose cards differ from the last run's
-    /// ([`views::changed_cards`]).
+    /// ([`views::SameCards::changed`]).
     pub changed: Vec<PageRef>,
 }
 

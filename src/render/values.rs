@@ -17,7 +17,7 @@
 use rayon::prelude::*;
 use tera::Value;
 
-use super::views::{self, Cards};
+use super::views::{self, Cards, SameCards};
 use crate::content::Kind;
 use crate::resolve::{PageRef, Site};
 
@@ -39,45 +39,21 @@ impl Values {
     /// The values of `cards` after an edit the session resolved the whole
     /// site again for (an entry moved in its list, or its relations
     /// changed): made again only where the card, or what else a value is
-    /// made from, differs from the `last` build's of the same slug. After
-    /// such an edit a handful of the ten thousand cards changed, but any
-    /// of them may have a new index.
-    pub fn reusing(site: &Site, cards: &Cards, last: &Cards, old: &Values) -> Self {
-        Self::made(site, cards, Some((last, old)))
+    /// made from, differs from the last build's (`same` gives, per card,
+    /// the index of the same one in that build, whose values are `old`).
+    pub fn reusing(site: &Site, cards: &Cards, same: &SameCards, old: &Values) -> Self {
+        Self::made(site, cards, Some((same, old)))
     }
 
-    /// The values of `cards`, those of cards the same as `kept`'s taken
-    /// from it (none without).
-    fn made(site: &Site, cards: &Cards, kept: Option<(&Cards, &Values)>) -> Self {
-        use std::collections::HashMap;
-        // The last build's index of each slug that has values.
-        let skills: HashMap<&str, usize> = kept
-            .map(|(last, old)| {
-                let made = old.skill_cards.len().min(old.matrix_rows.len());
-                let links = last.skills.iter().take(made).map(|c| &c.link);
-                links
-                    .enumerate()
-                    .map(|(j, l)| (l.slug.as_str(), j))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let phases: HashMap<&str, usize> = kept
-            .map(|(last, old)| {
-                let made = old.track_phases.len().min(last.phase_skills.len());
-                let links = last.phases.iter().take(made).map(|c| &c.link);
-                links
-                    .enumerate()
-                    .map(|(j, l)| (l.slug.as_str(), j))
-                    .collect()
-            })
-            .unwrap_or_default();
+    /// The values of `cards`, those of cards the same as the last build's
+    /// taken from its values (none without).
+    fn made(site: &Site, cards: &Cards, kept: Option<(&SameCards, &Values)>) -> Self {
         // The last build's index of skill `i` and its values, if its card
         // is the same.
         let same_skill = |i: usize| {
-            let (last, old) = kept?;
-            let card = &cards.skills[i];
-            let j = *skills.get(card.link.slug.as_str())?;
-            (last.skills[j] == *card).then_some((j, old))
+            let (same, old) = kept?;
+            let j = (*same.skills.get(i)?)?;
+            (j < old.skill_cards.len() && j < old.matrix_rows.len()).then_some((j, old))
         };
         let ((skill_cards, (matrix_rows, matrix_cells)), track_phases) = rayon::join(
             || {
@@ -108,14 +84,11 @@ impl Values {
                 (0..site.phases.len())
                     .into_par_iter()
                     .map(|p| {
-                        let card = &cards.phases[p];
-                        let same = kept.and_then(|(last, old)| {
-                            let j = *phases.get(card.link.slug.as_str())?;
-                            let same = last.phases[j] == *card
-                                && last.phase_skills[j] == cards.phase_skills[p];
-                            same.then(|| old.track_phases[j].clone())
+                        let kept = kept.and_then(|(same, old)| {
+                            let j = (*same.phases.get(p)?)?;
+                            old.track_phases.get(j).cloned()
                         });
-                        same.unwrap_or_else(|| track_phase(cards, p))
+                        kept.unwrap_or_else(|| track_phase(cards, p))
                     })
                     .collect()
             },

@@ -386,56 +386,81 @@ pub fn cards(site: &Site) -> Cards {
     }
 }
 
-/// The entries whose cards differ from the `last` build's of the same
-/// slug (or that it had none of), for a session that resolved the site
-/// again: their pages and the pages that show them are the ones to
-/// compare ([`super::Reach`]). `None` when the salary columns changed,
-/// which every role's page and comparison shows.
-pub fn changed_cards(last: &Cards, cards: &Cards) -> Option<Vec<PageRef>> {
-    use std::collections::HashMap;
-    if last.columns != cards.columns {
-        return None;
-    }
-    /// Into `out`, the entries of `kind` whose card (and what
-    /// `same_else` compares, given the old and the new index) differs.
-    fn changed<T: PartialEq>(
-        out: &mut Vec<PageRef>,
-        kind: Kind,
-        (old, new): (&[T], &[T]),
-        link: impl Fn(&T) -> &LinkView,
-        same_else: impl Fn(usize, usize) -> bool,
-    ) {
-        let slugs: HashMap<&str, usize> = old
-            .iter()
-            .enumerate()
-            .map(|(j, c)| (link(c).slug.as_str(), j))
-            .collect();
-        for (i, card) in new.iter().enumerate() {
-            let same = slugs
-                .get(link(card).slug.as_str())
-                .is_some_and(|&j| old[j] == *card && same_else(j, i));
-            if !same {
-                out.push(PageRef::Entity(kind, i));
-            }
+/// For each card of a session's run that resolved the site again, the
+/// index of the same card in the `last` run's (same slug and equal; for a
+/// phase, the same skills too), if it has one. After such an edit a
+/// handful of the ten thousand cards changed, but any of them may have a
+/// new index: what was made from a card the edit left alone (its template
+/// values, [`super::values`]) is taken over by this index, and the pages
+/// that show the others are the ones to compare ([`super::Reach`]).
+pub struct SameCards {
+    pub skills: Vec<Option<usize>>,
+    pub roles: Vec<Option<usize>>,
+    pub phases: Vec<Option<usize>>,
+    pub pages: Vec<Option<usize>>,
+    /// Whether the salary columns are the same, which every role's page
+    /// and comparison shows.
+    pub columns: bool,
+}
+
+impl SameCards {
+    pub fn of(last: &Cards, cards: &Cards) -> SameCards {
+        use rayon::prelude::*;
+        use std::collections::HashMap;
+        /// Per card of `new`, the index in `old` of its slug's card if
+        /// that is equal (and `same_else`, given both indices, holds).
+        fn same<T: PartialEq + Sync>(
+            (old, new): (&[T], &[T]),
+            link: impl Fn(&T) -> &LinkView + Sync,
+            same_else: impl Fn(usize, usize) -> bool + Sync,
+        ) -> Vec<Option<usize>> {
+            let slugs: HashMap<&str, usize> = old
+                .iter()
+                .enumerate()
+                .map(|(j, c)| (link(c).slug.as_str(), j))
+                .collect();
+            new.par_iter()
+                .enumerate()
+                .map(|(i, card)| {
+                    let j = *slugs.get(link(card).slug.as_str())?;
+                    (old[j] == *card && same_else(j, i)).then_some(j)
+                })
+                .collect()
+        }
+        let always = |_, _| true;
+        SameCards {
+            skills: same((&last.skills, &cards.skills), |c| &c.link, always),
+            roles: same((&last.roles, &cards.roles), |c| &c.link, always),
+            phases: same(
+                (&last.phases, &cards.phases),
+                |c| &c.link,
+                |j, i| last.phase_skills.get(j) == cards.phase_skills.get(i),
+            ),
+            pages: same((&last.pages, &cards.pages), |l| l, always),
+            columns: last.columns == cards.columns,
         }
     }
-    let mut out = Vec::new();
-    let always = |_, _| true;
-    let skills = (&last.skills[..], &cards.skills[..]);
-    changed(&mut out, Kind::Skill, skills, |c| &c.link, always);
-    let roles = (&last.roles[..], &cards.roles[..]);
-    changed(&mut out, Kind::Role, roles, |c| &c.link, always);
-    let phases = (&last.phases[..], &cards.phases[..]);
-    changed(
-        &mut out,
-        Kind::Phase,
-        phases,
-        |c| &c.link,
-        |j, i| last.phase_skills.get(j) == cards.phase_skills.get(i),
-    );
-    let pages = (&last.pages[..], &cards.pages[..]);
-    changed(&mut out, Kind::Page, pages, |l| l, always);
-    Some(out)
+
+    /// The entries whose cards differ from the last run's, or `None` when
+    /// the salary columns do.
+    pub fn changed(&self) -> Option<Vec<PageRef>> {
+        if !self.columns {
+            return None;
+        }
+        let kinds = [
+            (Kind::Skill, &self.skills),
+            (Kind::Role, &self.roles),
+            (Kind::Phase, &self.phases),
+            (Kind::Page, &self.pages),
+        ];
+        let changed = kinds.into_iter().flat_map(|(kind, same)| {
+            same.iter()
+                .enumerate()
+                .filter(|(_, j)| j.is_none())
+                .map(move |(i, _)| PageRef::Entity(kind, i))
+        });
+        Some(changed.collect())
+    }
 }
 
 /// Makes the cards that show `r` again after a `serve` session swapped in
