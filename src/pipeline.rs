@@ -1001,6 +1001,8 @@ fn render_into(
     let mut old_cards = None;
     let mut old_export = None;
     let mut showed = None;
+    // Which cards are the last run's, when there was one.
+    let mut same_cards = None;
     // The edited entry, found before its page may be shown (and `first`
     // taken).
     let edited = first.as_ref().and_then(|f| site.page_of_file(f.file));
@@ -1009,8 +1011,11 @@ fn render_into(
     let cards = first
         .as_mut()
         .and_then(|f| f.earlier.take())
-        .map(|earlier| {
-            let cards = timings.time("cards", || views::cards(&site));
+        .map(|mut earlier| {
+            let (cards, same) = timings.time("cards", || {
+                views::cards_after_edit(&site, &mut earlier.cards, edited)
+            });
+            same_cards = Some(same);
             let page = first.as_ref().and_then(|f| site.page_of_file(f.file));
             if let (Some(old), Some(r)) = (&earlier.view, page)
                 && !render::page_reads(
@@ -1055,17 +1060,14 @@ fn render_into(
     // lists of every card are put together from them instead of being
     // serialized a second time. Those of cards the edit left as they were
     // are the last build's.
-    // Which cards are the last run's, found once for the values and for
-    // what the edit can have changed.
+    // Which cards are the last run's serves the values and what the edit
+    // can have changed.
     let same = session
         .then(|| {
             timings.time("values", || {
-                let same = old_cards
-                    .as_ref()
-                    .map(|old| views::SameCards::of(old, &cards));
-                let last = old_cards.as_ref().zip(same.as_ref());
+                let last = old_cards.as_ref().zip(same_cards.as_ref());
                 render::keep_values(&site, &mut cards, last);
-                same
+                same_cards
             })
         })
         .flatten();
@@ -1318,5 +1320,49 @@ mod tests {
         // Everything from the caches now: still the same bytes.
         assert_eq!(files(session.build()), plain);
         assert_eq!(session.parse_counts(), (0, parsed));
+    }
+
+    /// The resolved site of a fixture handbook.
+    fn site(root: &str) -> Site {
+        let opts = Options {
+            root: Path::new(env!("CARGO_MANIFEST_DIR")).join(root),
+            ..Options::default()
+        };
+        match check(&opts) {
+            Ok(c) => c.site,
+            Err(f) => panic!("{}", f.diagnostics.render()),
+        }
+    }
+
+    #[test]
+    fn cards_after_an_edit_are_the_cards_made_afresh() {
+        let before = site("tests/fixtures/full");
+        let last = views::cards(&before);
+        // Each skill in turn gets a title that sorts it first, which moves
+        // every skill before it one place on.
+        for i in 0..before.skills.len() {
+            let slug = before.skills[i].doc.slug.to_string();
+            let (config, mut hb) = site("tests/fixtures/full").into_handbook();
+            let Some(skill) = hb.skills.iter_mut().find(|s| s.doc.slug.as_str() == slug) else {
+                panic!("no skill {slug}");
+            };
+            skill.doc.title = format!("000 {}", skill.doc.title);
+            let (after, _) = resolve::resolve(config, hb, &[]);
+            let edited = after
+                .find(Kind::Skill, &slug)
+                .map(|i| PageRef::Entity(Kind::Skill, i));
+            let mut old = views::cards(&before);
+            let (made, same) = views::cards_after_edit(&after, &mut old, edited);
+            let fresh = views::cards(&after);
+            assert_eq!(made.skills, fresh.skills, "editing {slug}");
+            assert_eq!(made.roles, fresh.roles);
+            assert_eq!(made.phases, fresh.phases);
+            assert_eq!(made.phase_skills, fresh.phase_skills);
+            let all = views::SameCards::of(&last, &fresh);
+            assert_eq!(same.skills, all.skills, "editing {slug}");
+            assert_eq!(same.roles, all.roles);
+            assert_eq!(same.phases, all.phases);
+            assert_eq!(same.skills.iter().filter(|j| j.is_none()).count(), 1);
+        }
     }
 }

@@ -7,6 +7,7 @@
 //! built-in template, so renaming a field here fails CI until the
 //! templates follow.
 
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::assets::AssetsView;
@@ -19,7 +20,7 @@ use crate::resolve::timeline::{Weeks, duration_label};
 use crate::resolve::{PageRef, Site};
 
 /// A link to an entity, with what a list or card needs.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LinkView {
     pub slug: String,
     pub title: String,
@@ -42,7 +43,7 @@ pub struct SalaryView {
 }
 
 /// A skill as lists, tables and its own page show it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SkillCard {
     #[serde(flatten)]
     pub link: LinkView,
@@ -342,36 +343,89 @@ fn salary_view(site: &Site, s: &Salary) -> SalaryView {
 /// again before it can show an edited page that moved in its list.
 pub fn cards(site: &Site) -> Cards {
     use rayon::prelude::*;
+    cards_with(site, || {
+        (0..site.skills.len())
+            .into_par_iter()
+            .map(|i| skill_card(site, i))
+            .collect()
+    })
+}
+
+/// The cards after a session's edit of one entry (`edited`, if the site
+/// still has it), with the index of each one's equal in the `last` run's.
+/// A skill card shows its own file and the categories and nothing else,
+/// and the edit changed neither for any other skill: their cards are
+/// moved over from `last` (by slug, as any of them may have a new index)
+/// instead of being made again, ten thousand of them at 10,000 skills.
+/// The cards that show relations are made again and compared.
+pub fn cards_after_edit(
+    site: &Site,
+    last: &mut Cards,
+    edited: Option<PageRef>,
+) -> (Cards, SameCards) {
+    let slugs: FxHashMap<&str, usize> = last
+        .skills
+        .iter()
+        .enumerate()
+        .map(|(j, c)| (c.link.slug.as_str(), j))
+        .collect();
+    let was: Vec<Option<usize>> = site
+        .skills
+        .iter()
+        .map(|s| slugs.get(s.doc.slug.as_str()).copied())
+        .collect();
+    drop(slugs);
+    let mut same_skills = vec![None; was.len()];
+    let cards = cards_with(site, || {
+        was.iter()
+            .zip(&mut same_skills)
+            .enumerate()
+            .map(|(i, (&j, same))| {
+                let old = j.and_then(|j| Some((j, last.skills.get_mut(j)?)));
+                match old {
+                    Some((j, old)) if edited != Some(PageRef::Entity(Kind::Skill, i)) => {
+                        *same = Some(j);
+                        std::mem::take(old)
+                    }
+                    _ => {
+                        let card = skill_card(site, i);
+                        *same = old.filter(|(_, old)| **old == card).map(|(j, _)| j);
+                        card
+                    }
+                }
+            })
+            .collect()
+    });
+    let mut same = SameCards::of_all_but_skills(last, &cards);
+    same.skills = same_skills;
+    (cards, same)
+}
+
+/// [`cards`], with the skill cards from `skills`.
+fn cards_with(site: &Site, skills: impl FnOnce() -> Vec<SkillCard> + Send) -> Cards {
+    use rayon::prelude::*;
     let columns = salary_columns(site);
-    let (skills, (roles, (phase_skills, phases))) = rayon::join(
-        || {
-            (0..site.skills.len())
-                .into_par_iter()
-                .map(|i| skill_card(site, i))
-                .collect()
-        },
-        || {
-            rayon::join(
-                || {
-                    (0..site.roles.len())
-                        .into_par_iter()
-                        .map(|i| role_card(site, &columns, i))
-                        .collect()
-                },
-                || {
-                    let phase_skills: Vec<Vec<LinkView>> = (0..site.phases.len())
-                        .into_par_iter()
-                        .map(|i| phase_skills(site, i))
-                        .collect();
-                    let phases = (0..site.phases.len())
-                        .into_par_iter()
-                        .map(|i| phase_card(site, &phase_skills, i))
-                        .collect();
-                    (phase_skills, phases)
-                },
-            )
-        },
-    );
+    let (skills, (roles, (phase_skills, phases))) = rayon::join(skills, || {
+        rayon::join(
+            || {
+                (0..site.roles.len())
+                    .into_par_iter()
+                    .map(|i| role_card(site, &columns, i))
+                    .collect()
+            },
+            || {
+                let phase_skills: Vec<Vec<LinkView>> = (0..site.phases.len())
+                    .into_par_iter()
+                    .map(|i| phase_skills(site, i))
+                    .collect();
+                let phases = (0..site.phases.len())
+                    .into_par_iter()
+                    .map(|i| phase_card(site, &phase_skills, i))
+                    .collect();
+                (phase_skills, phases)
+            },
+        )
+    });
     let pages = (0..site.pages.len())
         .map(|i| link(site, PageRef::Entity(Kind::Page, i)))
         .collect();
@@ -384,6 +438,28 @@ pub fn cards(site: &Site) -> Cards {
         columns,
         values: None,
     }
+}
+
+/// Per card of `new`, the index in `old` of its slug's card if that is
+/// equal (and `same_else`, given both indices, holds).
+fn same_by_slug<T: PartialEq + Sync>(
+    (old, new): (&[T], &[T]),
+    link: impl Fn(&T) -> &LinkView + Sync,
+    same_else: impl Fn(usize, usize) -> bool + Sync,
+) -> Vec<Option<usize>> {
+    use rayon::prelude::*;
+    let slugs: FxHashMap<&str, usize> = old
+        .iter()
+        .enumerate()
+        .map(|(j, c)| (link(c).slug.as_str(), j))
+        .collect();
+    new.par_iter()
+        .enumerate()
+        .map(|(i, card)| {
+            let j = *slugs.get(link(card).slug.as_str())?;
+            (old[j] == *card && same_else(j, i)).then_some(j)
+        })
+        .collect()
 }
 
 /// For each card of a session's run that resolved the site again, the
@@ -404,39 +480,26 @@ pub struct SameCards {
 }
 
 impl SameCards {
-    pub fn of(last: &Cards, cards: &Cards) -> SameCards {
-        use rayon::prelude::*;
-        use std::collections::HashMap;
-        /// Per card of `new`, the index in `old` of its slug's card if
-        /// that is equal (and `same_else`, given both indices, holds).
-        fn same<T: PartialEq + Sync>(
-            (old, new): (&[T], &[T]),
-            link: impl Fn(&T) -> &LinkView + Sync,
-            same_else: impl Fn(usize, usize) -> bool + Sync,
-        ) -> Vec<Option<usize>> {
-            let slugs: HashMap<&str, usize> = old
-                .iter()
-                .enumerate()
-                .map(|(j, c)| (link(c).slug.as_str(), j))
-                .collect();
-            new.par_iter()
-                .enumerate()
-                .map(|(i, card)| {
-                    let j = *slugs.get(link(card).slug.as_str())?;
-                    (old[j] == *card && same_else(j, i)).then_some(j)
-                })
-                .collect()
-        }
+    /// Every card compared: what [`cards_after_edit`] must agree with.
+    #[cfg(test)]
+    pub(crate) fn of(last: &Cards, cards: &Cards) -> SameCards {
+        let mut same = SameCards::of_all_but_skills(last, cards);
+        same.skills = same_by_slug((&last.skills, &cards.skills), |c| &c.link, |_, _| true);
+        same
+    }
+
+    /// [`SameCards::of`] with no skill found the same.
+    fn of_all_but_skills(last: &Cards, cards: &Cards) -> SameCards {
         let always = |_, _| true;
         SameCards {
-            skills: same((&last.skills, &cards.skills), |c| &c.link, always),
-            roles: same((&last.roles, &cards.roles), |c| &c.link, always),
-            phases: same(
+            skills: Vec::new(),
+            roles: same_by_slug((&last.roles, &cards.roles), |c| &c.link, always),
+            phases: same_by_slug(
                 (&last.phases, &cards.phases),
                 |c| &c.link,
                 |j, i| last.phase_skills.get(j) == cards.phase_skills.get(i),
             ),
-            pages: same((&last.pages, &cards.pages), |l| l, always),
+            pages: same_by_slug((&last.pages, &cards.pages), |l| l, always),
             columns: last.columns == cards.columns,
         }
     }
