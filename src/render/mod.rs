@@ -12,6 +12,7 @@ pub mod assets;
 pub mod charts;
 pub mod export;
 pub mod feeds;
+mod filters;
 pub mod fingerprint;
 pub mod format;
 pub mod reads;
@@ -144,6 +145,7 @@ pub fn templates(overrides: &[SourceFile]) -> Result<Templates, Diagnostics> {
     }
     let mut tera = Tera::new();
     tera.autoescape_on([".html", ".xml"]);
+    filters::register(&mut tera);
     let mut names: Vec<&String> = sources.keys().collect();
     names.sort();
     // Add one at a time so a syntax error names its own template; Tera
