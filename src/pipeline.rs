@@ -1074,9 +1074,15 @@ fn render_into(
     // What the edit can have changed: the entries whose cards differ, and
     // the edited one, whose relations may.
     let reach = showed.zip(same).and_then(|(before, same)| {
-        let mut changed = same.changed()?;
+        let (mut changed, mut cards_only) = same.changed()?;
+        // The edited entry's relations and place may have changed with it.
+        cards_only.retain(|&r| Some(r) != edited);
         changed.extend(edited);
-        Some(render::Reach { before, changed })
+        Some(render::Reach {
+            before,
+            changed,
+            cards_only,
+        })
     });
     if let Some(old) = old_cards {
         render::free_elsewhere(old);

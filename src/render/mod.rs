@@ -599,9 +599,15 @@ pub struct Reach {
     /// edit ([`files_showing`]).
     pub before: std::collections::HashSet<String>,
     /// The entries the edit changed, as the new site has them: the edited
-    /// one and those whose cards differ from the last run's
+    /// one and those whose cards and links differ from the last run's
     /// ([`views::SameCards::changed`]).
     pub changed: Vec<PageRef>,
+    /// Entries other than the edited one whose cards differ but whose
+    /// links do not: only the pages showing their cards can have changed
+    /// ([`showing_card`]). Ten thousand pages show a link, a role's to
+    /// every skill it needs; a new title of one of those skills changes
+    /// the role's card (its key skills), not its link.
+    pub cards_only: Vec<PageRef>,
 }
 
 /// After a session resolved the site again from kept state (one page's
@@ -648,6 +654,9 @@ pub fn pages_changed(
         let mut may = BTreeSet::new();
         for &r in &reach.changed {
             showing_entry(site, r, &every, &mut may);
+        }
+        for &r in &reach.cards_only {
+            showing_card(site, r, &every, &mut may);
         }
         let before = all.iter().filter(|(_, f)| reach.before.contains(f));
         may.extend(before.map(|(j, _)| *j));
@@ -1003,6 +1012,19 @@ fn showing_entry(site: &Site, r: PageRef, all: &[Job], out: &mut BTreeSet<Job>) 
             out.insert(Job::Section(Kind::Role));
         }
         _ => {}
+    }
+}
+
+/// The pages that can show the card of the entry at `r`, into `out`: its
+/// own page, those holding more of it than its link (see
+/// [`more_than_its_link`]) and, for a role, the roles list. For an entry
+/// the edit changed only through what its card shows of other entries,
+/// whose link, relations and place it left alone ([`Reach::cards_only`]).
+fn showing_card(site: &Site, r: PageRef, all: &[Job], out: &mut BTreeSet<Job>) {
+    out.insert(Job::page(r));
+    more_than_its_link(site, r, all, out);
+    if let PageRef::Entity(Kind::Role, _) = r {
+        out.insert(Job::Section(Kind::Role));
     }
 }
 

@@ -441,11 +441,10 @@ fn cards_with(site: &Site, skills: impl FnOnce() -> Vec<SkillCard> + Send) -> Ca
 }
 
 /// Per card of `new`, the index in `old` of its slug's card if that is
-/// equal (and `same_else`, given both indices, holds).
+/// equal.
 fn same_by_slug<T: PartialEq + Sync>(
     (old, new): (&[T], &[T]),
     link: impl Fn(&T) -> &LinkView + Sync,
-    same_else: impl Fn(usize, usize) -> bool + Sync,
 ) -> Vec<Option<usize>> {
     use rayon::prelude::*;
     let slugs: FxHashMap<&str, usize> = old
@@ -454,11 +453,25 @@ fn same_by_slug<T: PartialEq + Sync>(
         .map(|(j, c)| (link(c).slug.as_str(), j))
         .collect();
     new.par_iter()
-        .enumerate()
-        .map(|(i, card)| {
+        .map(|card| {
             let j = *slugs.get(link(card).slug.as_str())?;
-            (old[j] == *card && same_else(j, i)).then_some(j)
+            (old[j] == *card).then_some(j)
         })
+        .collect()
+}
+
+/// Per card of `new`, whether the card of its slug in `old` has the same
+/// link (false for a new one).
+fn same_links<T: Sync>(
+    (old, new): (&[T], &[T]),
+    link: impl Fn(&T) -> &LinkView + Sync,
+) -> Vec<bool> {
+    let links: FxHashMap<&str, &LinkView> = old
+        .iter()
+        .map(|c| (link(c).slug.as_str(), link(c)))
+        .collect();
+    new.iter()
+        .map(|c| links.get(link(c).slug.as_str()) == Some(&link(c)))
         .collect()
 }
 
@@ -472,7 +485,22 @@ fn same_by_slug<T: PartialEq + Sync>(
 pub struct SameCards {
     pub skills: Vec<Option<usize>>,
     pub roles: Vec<Option<usize>>,
+    /// Phases whose card and skill list are the same, whose track entry
+    /// ([`super::values`]) is the last run's.
     pub phases: Vec<Option<usize>>,
+    /// Whether each phase's card alone is the same. One whose skill list
+    /// alone differs changed because a skill in it did (its link), or
+    /// skills came or went; the pages that show the list (the phase's,
+    /// its track's, the phases section) are those of that skill, so that
+    /// its phase need not bring its own (every phase of the track, every
+    /// skill it builds) to be compared.
+    pub phase_cards: Vec<bool>,
+    /// Whether each role's and each phase's link (slug, title, URL,
+    /// summary) is the last run's: what most pages show of an entry. A
+    /// card can differ while its link does not, from what it shows of
+    /// other entries (a role's key skills, a phase's place in its track).
+    pub role_links: Vec<bool>,
+    pub phase_links: Vec<bool>,
     pub pages: Vec<Option<usize>>,
     /// Whether the salary columns are the same, which every role's page
     /// and comparison shows.
@@ -484,45 +512,59 @@ impl SameCards {
     #[cfg(test)]
     pub(crate) fn of(last: &Cards, cards: &Cards) -> SameCards {
         let mut same = SameCards::of_all_but_skills(last, cards);
-        same.skills = same_by_slug((&last.skills, &cards.skills), |c| &c.link, |_, _| true);
+        same.skills = same_by_slug((&last.skills, &cards.skills), |c| &c.link);
         same
     }
 
     /// [`SameCards::of`] with no skill found the same.
     fn of_all_but_skills(last: &Cards, cards: &Cards) -> SameCards {
-        let always = |_, _| true;
+        let phase_cards = same_by_slug((&last.phases, &cards.phases), |c| &c.link);
+        let phases = phase_cards
+            .iter()
+            .enumerate()
+            .map(|(i, &j)| j.filter(|&j| last.phase_skills.get(j) == cards.phase_skills.get(i)))
+            .collect();
         SameCards {
             skills: Vec::new(),
-            roles: same_by_slug((&last.roles, &cards.roles), |c| &c.link, always),
-            phases: same_by_slug(
-                (&last.phases, &cards.phases),
-                |c| &c.link,
-                |j, i| last.phase_skills.get(j) == cards.phase_skills.get(i),
-            ),
-            pages: same_by_slug((&last.pages, &cards.pages), |l| l, always),
+            roles: same_by_slug((&last.roles, &cards.roles), |c| &c.link),
+            role_links: same_links((&last.roles, &cards.roles), |c| &c.link),
+            phase_links: same_links((&last.phases, &cards.phases), |c| &c.link),
+            phase_cards: phase_cards.iter().map(Option::is_some).collect(),
+            phases,
+            pages: same_by_slug((&last.pages, &cards.pages), |l| l),
             columns: last.columns == cards.columns,
         }
     }
 
-    /// The entries whose cards differ from the last run's, or `None` when
-    /// the salary columns do.
-    pub fn changed(&self) -> Option<Vec<PageRef>> {
+    /// The entries whose cards differ from the last run's, split into
+    /// those whose links differ too (or that are new) and those whose
+    /// links are the same; `None` when the salary columns differ.
+    pub fn changed(&self) -> Option<(Vec<PageRef>, Vec<PageRef>)> {
         if !self.columns {
             return None;
         }
-        let kinds = [
-            (Kind::Skill, &self.skills),
-            (Kind::Role, &self.roles),
-            (Kind::Phase, &self.phases),
-            (Kind::Page, &self.pages),
+        let differs = |same: &Vec<Option<usize>>| same.iter().map(Option::is_none).collect();
+        let kinds: [(Kind, Vec<bool>, &[bool]); 4] = [
+            (Kind::Skill, differs(&self.skills), &[]),
+            (Kind::Role, differs(&self.roles), &self.role_links),
+            (
+                Kind::Phase,
+                self.phase_cards.iter().map(|same| !same).collect(),
+                &self.phase_links,
+            ),
+            (Kind::Page, differs(&self.pages), &[]),
         ];
-        let changed = kinds.into_iter().flat_map(|(kind, same)| {
-            same.iter()
-                .enumerate()
-                .filter(|(_, j)| j.is_none())
-                .map(move |(i, _)| PageRef::Entity(kind, i))
-        });
-        Some(changed.collect())
+        let (mut whole, mut cards) = (Vec::new(), Vec::new());
+        for (kind, differs, links) in kinds {
+            for (i, _) in differs.into_iter().enumerate().filter(|&(_, d)| d) {
+                let r = PageRef::Entity(kind, i);
+                match links.get(i) {
+                    Some(true) => cards.push(r),
+                    _ => whole.push(r),
+                }
+            }
+        }
+        Some((whole, cards))
     }
 }
 
