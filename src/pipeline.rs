@@ -631,7 +631,7 @@ impl Session {
             if built.rendered < built.pages
                 && let Some(pages) = &kept.fingerprints
             {
-                files.keep_from(&unchanged, |path| pages.contains_key(path));
+                files.keep_from(unchanged, |path| pages.contains_key(path));
             }
             built.files = files;
             self.last = Some(Last::of(&built, kept));
@@ -1153,7 +1153,7 @@ fn render_into(
                 }
                 before
             }
-            _ => Fingerprints::new(),
+            _ => Fingerprints::default(),
         };
         all.extend(std::mem::take(&mut rendered.fingerprints));
         all

@@ -365,6 +365,14 @@ fn write<'e>(
     out.write_all(b"\n}")
 }
 
+/// Roughly how long the export takes to put together and write, in the
+/// units of the pages' weights (about a microsecond): it is scheduled
+/// among them, largest first.
+pub fn weight(site: &Site) -> usize {
+    let entities = site.skills.len() + site.roles.len() + site.phases.len() + site.pages.len();
+    entities + entities / 2
+}
+
 /// Whether an edit can have changed entity `i` of a kind.
 pub type Reached<'a> = dyn Fn(Kind, usize) -> bool + Sync + 'a;
 

@@ -275,22 +275,23 @@ impl Job {
     }
 
     /// Roughly how long the page takes to render, in units of about a
-    /// microsecond with the built-in templates: enough to start the
-    /// largest first.
+    /// microsecond with the built-in templates (at 10,000 skills and ten
+    /// roles: the skills list 40 ms, the matrix 30, the home page and a
+    /// track 11, a comparison 3): enough to start the largest first.
     fn weight(self, site: &Site) -> usize {
         let (skills, roles, phases) = (site.skills.len(), site.roles.len(), site.phases.len());
         match self {
-            Job::Matrix => skills * (4 + roles / 2),
-            Job::Section(Kind::Skill) => skills * 9,
+            Job::Matrix => skills * (1 + roles / 5),
+            Job::Section(Kind::Skill) => skills * 4,
             Job::Section(Kind::Role) => roles * 100,
-            Job::Section(_) => skills + phases * 10,
+            Job::Section(_) => skills / 4 + phases * 10,
             Job::Track(i) => site.tracks[i]
                 .phases
                 .iter()
-                .map(|&p| site.phases[p].skills.len() * 4 + 10)
+                .map(|&p| site.phases[p].skills.len() + 10)
                 .sum(),
             Job::Home => skills + roles * 100,
-            Job::Compare(..) => skills / 10 + 100,
+            Job::Compare(..) => skills * 3 / 10 + 100,
             Job::Entity(..) => 200,
             Job::Alias(_) | Job::NotFound => 50,
         }
@@ -680,78 +681,97 @@ pub fn pages_changed(
         None => others,
     };
     let just_jobs = |v: Vec<&(Job, String)>| v.into_iter().map(|(j, _)| *j).collect::<Vec<Job>>();
-    let (mut known, mut others) = (just_jobs(known), just_jobs(others));
-    let heaviest_first = |j: &Job| std::cmp::Reverse(j.weight(site));
-    known.sort_by_key(heaviest_first);
-    others.sort_by_key(heaviest_first);
+    let (known, others) = (just_jobs(known), just_jobs(others));
+    // One queue, heaviest first, that every thread takes its next piece
+    // from: the largest lists start at once on different threads, and the
+    // export and the small pages fill in around them. (Splitting each
+    // kind of work in halves, as parallel iterators do, had one thread
+    // render the two largest lists one after the other.)
+    let mut tasks: Vec<(usize, Task)> = known
+        .iter()
+        .map(|&j| (j.weight(site), Task::Render(j)))
+        .chain(others.iter().map(|&j| (j.weight(site), Task::Compare(j))))
+        .chain([(export::weight(site), Task::Export)])
+        .collect();
+    tasks.sort_by_key(|&(w, _)| std::cmp::Reverse(w));
     let r = Renderer::new(site, templates, cards, memo, sink).recording(true);
     let changed = AtomicUsize::new(0);
-    let mut entries = None;
-    let ((exported, mut errors), more_errors) = rayon::join(
-        || {
-            rayon::join(
-                || {
-                    let reached = may
-                        .as_ref()
-                        .map(|m| move |k: Kind, i: usize| m.contains(&Job::Entity(k, i)));
-                    let reached = reached.as_ref().map(|f| f as &export::Reached<'_>);
-                    let kept = entries.insert(match last.export {
-                        Some(l) => export::Entries::reusing(site, l, reached),
-                        None => export::Entries::new(site),
-                    });
-                    sink.put_with("handbook.json", &mut |w| kept.write(site, w))
-                },
-                || {
-                    known
-                        .par_iter()
-                        .with_max_len(1)
-                        .filter_map(|&job| {
-                            // When only the pages the edit reached are
-                            // compared, a list of the whole site is
-                            // recorded unknown: rendered, not compared,
-                            // the next time it is reached (see
-                            // `Renderer::sparing`).
-                            if may.is_some() && job.lists_the_site() {
-                                r.render_printed(job, fingerprint::UNKNOWN)
-                            } else {
-                                r.render(job)
-                            }
-                        })
-                        .collect::<Vec<_>>()
-                },
-            )
-        },
-        || {
-            others
-                .par_iter()
-                .with_max_len(64)
-                .filter_map(|&job| {
-                    let page = page_job(site, cards, job, None, true);
-                    let fp = page.fingerprint.unwrap_or(fingerprint::UNKNOWN);
-                    // An unknown one never equals a made one.
-                    if fp != fingerprint::UNKNOWN && before.get(&page.file) == Some(&fp) {
-                        return None;
-                    }
-                    changed.fetch_add(1, Ordering::Relaxed);
-                    r.render_printed(job, fp)
+    let entries = std::sync::Mutex::new(None);
+    let errors = std::sync::Mutex::new(Vec::new());
+    let reached = may
+        .as_ref()
+        .map(|m| move |k: Kind, i: usize| m.contains(&Job::Entity(k, i)));
+    let run = |task: Task| -> Option<(Diagnostic, String)> {
+        match task {
+            Task::Export => {
+                let reached = reached.as_ref().map(|f| f as &export::Reached<'_>);
+                let kept = match last.export {
+                    Some(l) => export::Entries::reusing(site, l, reached),
+                    None => export::Entries::new(site),
+                };
+                let put = sink.put_with("handbook.json", &mut |w| kept.write(site, w));
+                *entries.lock().unwrap_or_else(|e| e.into_inner()) = Some(kept);
+                put.err().map(|e| {
+                    (
+                        Diagnostic::general(e.to_string()),
+                        "handbook.json".to_string(),
+                    )
                 })
-                .collect::<Vec<_>>()
-        },
-    );
-    errors.extend(more_errors);
+            }
+            // When only the pages the edit reached are compared, a list of
+            // the whole site is recorded unknown: rendered, not compared,
+            // the next time it is reached (see `Renderer::sparing`).
+            Task::Render(job) if may.is_some() && job.lists_the_site() => {
+                r.render_printed(job, fingerprint::UNKNOWN)
+            }
+            Task::Render(job) => r.render(job),
+            Task::Compare(job) => {
+                let page = page_job(site, cards, job, None, true);
+                let fp = page.fingerprint.unwrap_or(fingerprint::UNKNOWN);
+                // An unknown one never equals a made one.
+                if fp != fingerprint::UNKNOWN && before.get(&page.file) == Some(&fp) {
+                    return None;
+                }
+                changed.fetch_add(1, Ordering::Relaxed);
+                r.render_printed(job, fp)
+            }
+        }
+    };
+    let next = AtomicUsize::new(0);
+    rayon::scope(|s| {
+        for _ in 0..rayon::current_num_threads() {
+            s.spawn(|_| {
+                let mut failed = Vec::new();
+                while let Some(&(_, task)) = tasks.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    failed.extend(run(task));
+                }
+                errors
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .extend(failed);
+            });
+        }
+    });
+    let errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
+    let entries = entries.into_inner().unwrap_or_else(|e| e.into_inner());
     let rendered_count = known.len() + changed.into_inner();
-    if let Err(e) = exported {
-        errors.push((
-            Diagnostic::general(e.to_string()),
-            "handbook.json".to_string(),
-        ));
-    }
     finish(errors, rendered_count, r).map(|rendered| SomePages {
         rendered,
         export: entries,
         pages,
         gone,
     })
+}
+
+/// A piece of [`pages_changed`]'s work.
+#[derive(Clone, Copy)]
+enum Task {
+    /// `handbook.json`.
+    Export,
+    /// A page to render whatever its fingerprint.
+    Render(Job),
+    /// A page to render if its fingerprint changed.
+    Compare(Job),
 }
 
 /// Renders only the pages of these docs (the home page or an entity's
