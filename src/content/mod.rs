@@ -73,10 +73,20 @@ impl Kind {
 
     /// The URL path of an entity, relative to the site root.
     pub fn path(self, slug: &str) -> String {
-        match self {
-            Kind::Page => format!("{slug}/"),
-            k => format!("{}/{slug}/", k.folder()),
+        // Made for every page of every run: pushed, not formatted, with
+        // room for the `index.html` of its file.
+        let folder = match self {
+            Kind::Page => "",
+            k => k.folder(),
+        };
+        let mut path = String::with_capacity(folder.len() + slug.len() + 12);
+        if !folder.is_empty() {
+            path.push_str(folder);
+            path.push('/');
         }
+        path.push_str(slug);
+        path.push('/');
+        path
     }
 }
 

@@ -7,8 +7,10 @@
 //! directly, not from the template views, which carry presentation.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::content::{Duration, Experience, Kind, Resource};
@@ -263,7 +265,7 @@ fn count(site: &Site, kind: Kind) -> usize {
 /// One entity's object as it stands in the file: pretty-printed, its
 /// lines indented for a place in a list of the top-level object.
 fn entry(site: &Site, kind: Kind, i: usize) -> String {
-    entry_as(site, kind, i, Reuse::Never).1
+    entry_as(site, kind, i, Reuse::Never).1.into_owned()
 }
 
 /// Whether a piece is fingerprinted, and taken over from the last run.
@@ -280,11 +282,11 @@ enum Reuse<'a> {
 /// `reuse` asks for it (else [`fingerprint::UNKNOWN`]).
 ///
 /// [`fingerprint::UNKNOWN`]: crate::render::fingerprint::UNKNOWN
-fn entry_as(site: &Site, kind: Kind, i: usize, reuse: Reuse<'_>) -> (u64, String) {
-    fn piece<T: Serialize>(out: &T, reuse: Reuse<'_>) -> (u64, String) {
+fn entry_as<'a>(site: &Site, kind: Kind, i: usize, reuse: Reuse<'a>) -> (u64, Cow<'a, str>) {
+    fn piece<'a, T: Serialize>(out: &T, reuse: Reuse<'a>) -> (u64, Cow<'a, str>) {
         let write = || {
             let json = serde_json::to_string_pretty(out).unwrap_or_default();
-            indented(&json, "    ")
+            Cow::Owned(indented(&json, "    "))
         };
         let Reuse::From(last) = reuse else {
             return (UNKNOWN, write());
@@ -293,7 +295,7 @@ fn entry_as(site: &Site, kind: Kind, i: usize, reuse: Reuse<'_>) -> (u64, String
         print.feed("", out);
         let made = print.finish();
         match last {
-            Some((fp, piece)) if fp == made => (made, piece.to_string()),
+            Some((fp, piece)) if fp == made => (made, Cow::Borrowed(piece)),
             _ => (made, write()),
         }
     }
@@ -391,7 +393,9 @@ pub struct Entries {
 struct Piece {
     slug: String,
     print: u64,
-    text: String,
+    /// Shared with the run before when taken over, not copied: the pieces
+    /// are the export's 7 MB at 10,000 pages.
+    text: Arc<str>,
 }
 
 impl Entries {
@@ -409,7 +413,7 @@ impl Entries {
 
     fn made(site: &Site, last: Option<&Entries>, reached: Option<&Reached<'_>>) -> Self {
         let list = |n: usize, kind: Kind| -> Vec<Piece> {
-            let old: std::collections::HashMap<&str, &Piece> = last
+            let old: FxHashMap<&str, &Piece> = last
                 .map(|l| l.lists[n].iter().map(|p| (p.slug.as_str(), p)).collect())
                 .unwrap_or_default();
             (0..count(site, kind))
@@ -426,8 +430,12 @@ impl Entries {
                             text: p.text.clone(),
                         };
                     }
-                    let was = kept.map(|p| (p.print, p.text.as_str()));
+                    let was = kept.map(|p| (p.print, &*p.text));
                     let (print, text) = entry_as(site, kind, i, Reuse::From(was));
+                    let text = match (text, kept) {
+                        (Cow::Borrowed(_), Some(p)) => p.text.clone(),
+                        (text, _) => Arc::from(text),
+                    };
                     Piece { slug, print, text }
                 })
                 .collect()
@@ -449,7 +457,7 @@ impl Entries {
             *slot = Piece {
                 slug: slug(site, kind, i),
                 print,
-                text,
+                text: Arc::from(text),
             };
         }
     }
@@ -465,7 +473,7 @@ impl Entries {
             let n = LISTS.iter().position(|(_, k)| *k == kind).unwrap_or(0);
             self.lists[n].get(i).map_or_else(
                 || Cow::Owned(entry(site, kind, i)),
-                |p| Cow::Borrowed(p.text.as_str()),
+                |p| Cow::Borrowed(&*p.text),
             )
         })
     }

@@ -205,7 +205,11 @@ impl Job {
     fn file(self, site: &Site) -> String {
         match self {
             Job::NotFound => "404.html".to_string(),
-            job => format!("{}index.html", job.url(site)),
+            job => {
+                let mut file = job.url(site);
+                file.push_str("index.html");
+                file
+            }
         }
     }
 
@@ -635,7 +639,7 @@ pub fn pages_changed(
         .into_par_iter()
         .map(|j| (j, j.file(site)))
         .collect();
-    let files: std::collections::HashSet<&str> = all.par_iter().map(|(_, f)| f.as_str()).collect();
+    let files: rustc_hash::FxHashSet<&str> = all.iter().map(|(_, f)| f.as_str()).collect();
     let gone: Vec<String> = before
         .par_iter()
         .filter(|(f, _)| !files.contains(f.as_str()))
@@ -667,11 +671,21 @@ pub fn pages_changed(
     // it shows the entry, so it most likely changed, and its fingerprint
     // would take as long to make as the page.
     let reached_list = |j: &Job| j.lists_the_site() && may.as_ref().is_some_and(|m| m.contains(j));
-    let (known, others): (Vec<_>, Vec<_>) = all.par_iter().partition(|(j, file)| {
-        templates.reads_any(j.template(), site_changed)
-            || !before.contains_key(file)
-            || reached_list(j)
-    });
+    // Whether each template reads a changed field of `site`, found once a
+    // template rather than once a page.
+    let mut reads: Vec<(&str, bool)> = Vec::new();
+    for (j, _) in &all {
+        if !reads.iter().any(|(t, _)| *t == j.template()) {
+            reads.push((
+                j.template(),
+                templates.reads_any(j.template(), site_changed),
+            ));
+        }
+    }
+    let reads_changed = |j: &Job| reads.iter().any(|&(t, r)| r && t == j.template());
+    let (known, others): (Vec<_>, Vec<_>) = all
+        .par_iter()
+        .partition(|(j, file)| reads_changed(j) || !before.contains_key(file) || reached_list(j));
     let others = match &may {
         // The other pages made of everything are few, and compared anyway.
         Some(may) => others
