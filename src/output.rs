@@ -160,10 +160,11 @@ pub fn discovery(site: &Site, made: &[String], sink: &dyn Sink) -> Result<(), Fs
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn files(paths: &[(&str, &str)]) -> Files {
+    /// Files with these paths and texts (also for other modules' tests).
+    pub(crate) fn files(paths: &[(&str, &str)]) -> Files {
         Files {
             files: paths
                 .iter()
@@ -174,46 +175,35 @@ mod tests {
 
     #[test]
     fn keeping_older_files_gives_the_same_whether_few_or_many_are_new() {
-        // Older: 40 pages and a file that is not a page; the newer run
-        // rewrote the non-page file, one page, and made a new page.
+        // Older: 40 pages and a file that is not a page.
         let older: Vec<(String, String)> = (0..40)
             .map(|i| (format!("p/{i:02}/index.html"), format!("old {i}")))
             .chain([("handbook.json".to_string(), "old json".to_string())])
             .collect();
-        let older_refs: Vec<(&str, &str)> = older
+        let older: Vec<(&str, &str)> = older
             .iter()
             .map(|(p, b)| (p.as_str(), b.as_str()))
             .collect();
         let keep = |p: &str| p.ends_with(".html") && p != "p/07/index.html";
-        let few = [
+        // What keep_from stands for: the older files kept, the newer ones
+        // over them.
+        let check = |newer: &[(&str, &str)]| {
+            let mut expected = files(&older).files;
+            expected.retain(|p, _| keep(p));
+            expected.extend(files(newer).files);
+            let mut made = files(newer);
+            made.keep_from(files(&older), keep);
+            assert_eq!(made.files, expected);
+        };
+        // A few new files (the non-page file rewritten, a page again, a
+        // new page), and as many as the old ones: its two ways.
+        check(&[
             ("handbook.json", "new json"),
             ("p/03/index.html", "new 3"),
             ("p/99/index.html", "new page"),
-        ];
-        let mut expected: BTreeMap<String, Arc<[u8]>> = files(&older_refs)
-            .files
-            .into_iter()
-            .filter(|(p, _)| keep(p))
-            .collect();
-        expected.extend(files(&few).files);
-        let mut small = files(&few);
-        small.keep_from(files(&older_refs), keep);
-        assert_eq!(small.files, expected);
-        assert!(!small.files.contains_key("p/07/index.html"));
-        // The same with as many new files as old ones (the other branch).
-        let many: Vec<(String, String)> = (0..40)
-            .map(|i| (format!("p/{i:02}/index.html"), format!("new {i}")))
-            .collect();
-        let many_refs: Vec<(&str, &str)> =
-            many.iter().map(|(p, b)| (p.as_str(), b.as_str())).collect();
-        let mut expected: BTreeMap<String, Arc<[u8]>> = files(&older_refs)
-            .files
-            .into_iter()
-            .filter(|(p, _)| keep(p))
-            .collect();
-        expected.extend(files(&many_refs).files);
-        let mut big = files(&many_refs);
-        big.keep_from(files(&older_refs), keep);
-        assert_eq!(big.files, expected);
+        ]);
+        let many: Vec<String> = (0..40).map(|i| format!("p/{i:02}/index.html")).collect();
+        let many: Vec<(&str, &str)> = many.iter().map(|p| (p.as_str(), "new")).collect();
+        check(&many);
     }
 }

@@ -221,15 +221,7 @@ impl Diff {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn files(entries: &[(&str, &str)]) -> Files {
-        Files {
-            files: entries
-                .iter()
-                .map(|(p, b)| (p.to_string(), Arc::from(b.as_bytes())))
-                .collect(),
-        }
-    }
+    use crate::output::tests::files;
 
     #[test]
     fn diff_finds_changed_added_and_removed_files() {
