@@ -1060,8 +1060,8 @@ fn render_into(
     // lists of every card are put together from them instead of being
     // serialized a second time. Those of cards the edit left as they were
     // are the last build's.
-    // Which cards are the last run's serves the values and what the edit
-    // can have changed.
+    // Which cards are the last run's (found with the cards) serves both
+    // the values and what the edit can have changed.
     let same = session
         .then(|| {
             timings.time("values", || {
