@@ -608,10 +608,11 @@ pub struct Reach {
     /// ([`views::SameCards::changed`]).
     pub changed: Vec<PageRef>,
     /// Entries other than the edited one whose cards differ but whose
-    /// links do not: only the pages showing their cards can have changed
-    /// ([`showing_card`]). Ten thousand pages show a link, a role's to
-    /// every skill it needs; a new title of one of those skills changes
-    /// the role's card (its key skills), not its link.
+    /// links do not: only the pages showing their cards (their own, those
+    /// holding more of them than a link) can have changed. Ten thousand
+    /// pages show a link, a role's to every skill it needs; a new title of
+    /// one of those skills changes the role's card (its key skills), not
+    /// its link.
     pub cards_only: Vec<PageRef>,
 }
 
