@@ -767,7 +767,9 @@ pub fn pages_changed(
             });
         }
     });
-    let errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
+    // In page order, whichever thread met them first.
+    errors.sort_by(|a, b| a.1.cmp(&b.1));
     let entries = entries.into_inner().unwrap_or_else(|e| e.into_inner());
     let rendered_count = known.len() + changed.into_inner();
     finish(errors, rendered_count, r).map(|rendered| SomePages {
