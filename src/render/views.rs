@@ -440,39 +440,39 @@ fn cards_with(site: &Site, skills: impl FnOnce() -> Vec<SkillCard> + Send) -> Ca
     }
 }
 
-/// Per card of `new`, the index in `old` of its slug's card if that is
-/// equal.
-fn same_by_slug<T: PartialEq + Sync>(
-    (old, new): (&[T], &[T]),
-    link: impl Fn(&T) -> &LinkView + Sync,
-) -> Vec<Option<usize>> {
-    use rayon::prelude::*;
+/// Per card of `new`, the index in `old` of the card with its slug.
+fn by_slug<T>((old, new): (&[T], &[T]), link: impl Fn(&T) -> &LinkView) -> Vec<Option<usize>> {
     let slugs: FxHashMap<&str, usize> = old
         .iter()
         .enumerate()
         .map(|(j, c)| (link(c).slug.as_str(), j))
         .collect();
-    new.par_iter()
-        .map(|card| {
-            let j = *slugs.get(link(card).slug.as_str())?;
-            (old[j] == *card).then_some(j)
-        })
+    new.iter()
+        .map(|c| slugs.get(link(c).slug.as_str()).copied())
         .collect()
 }
 
-/// Per card of `new`, whether the card of its slug in `old` has the same
-/// link (false for a new one).
-fn same_links<T: Sync>(
+/// Of the indices `at` gives (see [`by_slug`]), those whose card in `old`
+/// equals the one in `new`.
+fn equal<T: PartialEq>((old, new): (&[T], &[T]), at: &[Option<usize>]) -> Vec<Option<usize>> {
+    let same = |i: usize, j: usize| old.get(j).is_some_and(|c| Some(c) == new.get(i));
+    let at = at.iter().enumerate();
+    at.map(|(i, &j)| j.filter(|&j| same(i, j))).collect()
+}
+
+/// Per index `at` gives (see [`by_slug`]), whether the card there in
+/// `old` has the same link as the one in `new` (false for a new card).
+fn equal_links<T>(
     (old, new): (&[T], &[T]),
-    link: impl Fn(&T) -> &LinkView + Sync,
+    at: &[Option<usize>],
+    link: impl Fn(&T) -> &LinkView,
 ) -> Vec<bool> {
-    let links: FxHashMap<&str, &LinkView> = old
-        .iter()
-        .map(|c| (link(c).slug.as_str(), link(c)))
-        .collect();
-    new.iter()
-        .map(|c| links.get(link(c).slug.as_str()) == Some(&link(c)))
-        .collect()
+    let same = |i: usize, j: usize| match (old.get(j), new.get(i)) {
+        (Some(o), Some(n)) => link(o) == link(n),
+        _ => false,
+    };
+    let at = at.iter().enumerate();
+    at.map(|(i, &j)| j.is_some_and(|j| same(i, j))).collect()
 }
 
 /// For each card of a session's run that resolved the site again, the
@@ -512,26 +512,31 @@ impl SameCards {
     #[cfg(test)]
     pub(crate) fn of(last: &Cards, cards: &Cards) -> SameCards {
         let mut same = SameCards::of_all_but_skills(last, cards);
-        same.skills = same_by_slug((&last.skills, &cards.skills), |c| &c.link);
+        let skills = (&last.skills[..], &cards.skills[..]);
+        same.skills = equal(skills, &by_slug(skills, |c| &c.link));
         same
     }
 
     /// [`SameCards::of`] with no skill found the same.
     fn of_all_but_skills(last: &Cards, cards: &Cards) -> SameCards {
-        let phase_cards = same_by_slug((&last.phases, &cards.phases), |c| &c.link);
-        let phases = phase_cards
-            .iter()
-            .enumerate()
-            .map(|(i, &j)| j.filter(|&j| last.phase_skills.get(j) == cards.phase_skills.get(i)))
-            .collect();
+        let roles = (&last.roles[..], &cards.roles[..]);
+        let roles_at = by_slug(roles, |c| &c.link);
+        let phases = (&last.phases[..], &cards.phases[..]);
+        let phases_at = by_slug(phases, |c| &c.link);
+        let phase_cards = equal(phases, &phases_at);
+        let pages = (&last.pages[..], &cards.pages[..]);
         SameCards {
             skills: Vec::new(),
-            roles: same_by_slug((&last.roles, &cards.roles), |c| &c.link),
-            role_links: same_links((&last.roles, &cards.roles), |c| &c.link),
-            phase_links: same_links((&last.phases, &cards.phases), |c| &c.link),
+            roles: equal(roles, &roles_at),
+            role_links: equal_links(roles, &roles_at, |c| &c.link),
+            phase_links: equal_links(phases, &phases_at, |c| &c.link),
+            phases: phase_cards
+                .iter()
+                .enumerate()
+                .map(|(i, &j)| j.filter(|&j| last.phase_skills.get(j) == cards.phase_skills.get(i)))
+                .collect(),
             phase_cards: phase_cards.iter().map(Option::is_some).collect(),
-            phases,
-            pages: same_by_slug((&last.pages, &cards.pages), |l| l),
+            pages: equal(pages, &by_slug(pages, |l| l)),
             columns: last.columns == cards.columns,
         }
     }
