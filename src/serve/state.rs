@@ -159,24 +159,53 @@ impl Diff {
         match old {
             None => changed.extend(new.files.keys().cloned()),
             Some(old) => {
-                for (path, bytes) in &new.files {
-                    // A session shares the bytes of pages it did not render
-                    // again, so most files are the same allocation; `==` on
-                    // `Arc<[u8]>` would compare their contents all the same.
-                    let same = old
-                        .files
-                        .get(path)
-                        .is_some_and(|b| Arc::ptr_eq(b, bytes) || b == bytes);
-                    if !same {
-                        changed.push(path.clone());
-                    }
+                // Both maps in path order, side by side: a lookup in the
+                // old map for each of ten thousand paths took 3.6 ms of
+                // every publish.
+                use std::cmp::Ordering;
+                let (mut was, mut now) = (old.files.iter().peekable(), new.files.iter().peekable());
+                loop {
+                    let path = match (was.peek(), now.peek()) {
+                        (None, None) => break,
+                        (Some((gone, _)), None) => {
+                            let gone = *gone;
+                            was.next();
+                            gone
+                        }
+                        (None, Some((added, _))) => {
+                            let added = *added;
+                            now.next();
+                            added
+                        }
+                        (Some((a, old_bytes)), Some((b, bytes))) => match a.cmp(b) {
+                            Ordering::Less => {
+                                let gone = *a;
+                                was.next();
+                                gone
+                            }
+                            Ordering::Greater => {
+                                let added = *b;
+                                now.next();
+                                added
+                            }
+                            Ordering::Equal => {
+                                // A session shares the bytes of pages it did
+                                // not render again, so most files are the
+                                // same allocation; `==` on `Arc<[u8]>` would
+                                // compare their contents all the same.
+                                let same = Arc::ptr_eq(old_bytes, bytes) || old_bytes == bytes;
+                                let path = *b;
+                                was.next();
+                                now.next();
+                                if same {
+                                    continue;
+                                }
+                                path
+                            }
+                        },
+                    };
+                    changed.push(path.clone());
                 }
-                for path in old.files.keys() {
-                    if !new.files.contains_key(path) {
-                        changed.push(path.clone());
-                    }
-                }
-                changed.sort();
             }
         }
         let pages = changed.iter().filter(|p| p.ends_with(".html")).count();
@@ -237,6 +266,14 @@ mod tests {
             "pages only: each open page can tell whether it changed"
         );
         assert_eq!(d.only_pages(2), None, "too many to list");
+        // Either map running out first: what is left of it changed.
+        let d = Diff::between(Some(&new), &old);
+        assert_eq!(d.changed, ["a/index.html", "b/index.html", "c/index.html"]);
+        let tail = files(&[("a/index.html", "2"), ("z/index.html", "1")]);
+        let d = Diff::between(Some(&tail), &new);
+        assert_eq!(d.changed, ["c/index.html", "x.css", "z/index.html"]);
+        let d = Diff::between(Some(&new), &tail);
+        assert_eq!(d.changed, ["c/index.html", "x.css", "z/index.html"]);
     }
 
     #[test]
