@@ -257,13 +257,21 @@ pub trait Sink: Sync {
     /// Stores one file; `path` is relative to the site root, with `/`.
     fn put(&self, path: &str, bytes: &[u8]) -> Result<(), FsError>;
 
+    /// About how many bytes the file at `path` will take, when known, so
+    /// that it is made in one buffer: growing one step by step to the
+    /// megabytes of a large handbook's lists copied each of them about
+    /// twice over.
+    fn size_hint(&self, _path: &str) -> usize {
+        0
+    }
+
     /// Stores one file made by `write`, which a sink on disk streams
     /// straight into the file: the few outputs of a large handbook that
     /// run to megabytes (the matrix, the JSON export) then never sit in
     /// memory whole. After an error from `write`, whatever was written is
     /// left to the failed build, which discards the sink's files.
     fn put_with(&self, path: &str, write: &mut Write<'_>) -> Result<(), FsError> {
-        let mut buf = Vec::new();
+        let mut buf = Vec::with_capacity(self.size_hint(path));
         write(&mut buf).map_err(|source| FsError {
             path: PathBuf::from(path),
             action: "write",

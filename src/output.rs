@@ -65,9 +65,29 @@ impl Files {
 #[derive(Debug, Default)]
 pub struct Memory {
     files: Mutex<BTreeMap<String, Arc<[u8]>>>,
+    /// The sizes of the large files of the run before, which this one
+    /// most likely makes again at about the same size.
+    sizes: rustc_hash::FxHashMap<String, usize>,
 }
 
+/// Files from this size up are made in a buffer of their last size.
+const LARGE: usize = 64 * 1024;
+
 impl Memory {
+    /// A sink for a run after the one that made `last`.
+    pub fn sized_like(last: &Files) -> Memory {
+        let sizes = last
+            .files
+            .iter()
+            .filter(|(_, bytes)| bytes.len() >= LARGE)
+            .map(|(path, bytes)| (path.clone(), bytes.len()))
+            .collect();
+        Memory {
+            files: Mutex::default(),
+            sizes,
+        }
+    }
+
     pub fn into_files(self) -> Files {
         Files {
             files: self.files.into_inner().unwrap_or_else(|e| e.into_inner()),
@@ -80,6 +100,11 @@ impl Sink for Memory {
         let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
         files.insert(path.to_string(), Arc::from(bytes));
         Ok(())
+    }
+
+    fn size_hint(&self, path: &str) -> usize {
+        // A little over, for a page that grew.
+        self.sizes.get(path).map_or(0, |&n| n + n / 32)
     }
 }
 
@@ -171,6 +196,23 @@ pub(crate) mod tests {
                 .map(|(p, b)| (p.to_string(), Arc::from(b.as_bytes())))
                 .collect(),
         }
+    }
+
+    #[test]
+    fn a_large_file_is_made_in_a_buffer_of_its_last_size() {
+        let big = "x".repeat(LARGE * 2);
+        let last = files(&[("matrix/index.html", &big), ("a/index.html", "small")]);
+        let memory = Memory::sized_like(&last);
+        assert!(memory.size_hint("matrix/index.html") >= big.len());
+        assert_eq!(memory.size_hint("a/index.html"), 0, "small files: no hint");
+        assert_eq!(memory.size_hint("new/index.html"), 0);
+        // The hint changes where the bytes are made, not what they are.
+        let mut write = |w: &mut dyn std::io::Write| w.write_all(b"<p>new</p>");
+        memory.put_with("matrix/index.html", &mut write).unwrap();
+        assert_eq!(
+            memory.into_files().get("matrix/index.html"),
+            Some(&b"<p>new</p>"[..])
+        );
     }
 
     #[test]

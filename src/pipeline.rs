@@ -265,8 +265,9 @@ struct Earlier {
     /// The files of the pages that showed the edited entry before the
     /// edit ([`render::files_showing`]); none for a new file.
     showed: HashSet<String>,
-    /// The rest of what the session kept, freed on another thread after.
-    rest: Box<dyn std::any::Any + Send>,
+    /// The `site` global as template values: the fields the edit left as
+    /// they were are not serialized again.
+    global: render::SiteGlobal,
 }
 
 /// What a [`Session`] keeps between runs.
@@ -558,7 +559,7 @@ impl Session {
             cards,
             export,
             showed,
-            rest: Box::new(global),
+            global,
         };
         let removed = matches!(change, FileChange::Removed(_));
         let (config, handbook) = match change {
@@ -613,7 +614,7 @@ impl Session {
             show: early,
             earlier: Some(earlier),
         };
-        let memory = Memory::default();
+        let memory = Memory::sized_like(&unchanged);
         let result = render_into(
             checked,
             &memory,
@@ -666,7 +667,7 @@ impl Session {
             }),
         };
         drop(old_view);
-        let memory = Memory::default();
+        let memory = Memory::sized_like(&last.files);
         let mut edit = render::Edit {
             edited,
             link_changed,
@@ -987,14 +988,13 @@ fn render_into(
         static_names,
         parse_clean,
     } = checked;
-    let mut tpl = match timings.time("templates", || render::templates(&templates)) {
-        Ok(t) => t,
-        Err(d) => return Err(fail(d, timings)),
-    };
     let shipped = timings.time("assets", || {
         render::assets::shipped(&statics, &templates, plain_asset_names)
     });
     let mut first = first;
+    // The last run's templates, when this run has the same sources (an
+    // edited page's): parsing them again took 3 ms before anything else.
+    let mut reused = None;
     // The last build's view of `site` and page fingerprints, when only the
     // pages that changed are to be rendered.
     let mut incremental: Option<(SiteView, Fingerprints)> = None;
@@ -1042,10 +1042,10 @@ fn render_into(
                 cards: last_cards,
                 export,
                 showed: showed_before,
-                rest,
+                global,
             } = earlier;
             showed = Some(showed_before);
-            render::free_elsewhere((templates, rest));
+            reused = Some((templates, global));
             incremental = view.zip(fingerprints);
             old_cards = Some(last_cards);
             old_export = export;
@@ -1054,6 +1054,13 @@ fn render_into(
     let mut cards = match cards {
         Some(cards) => cards,
         None => timings.time("cards", || views::cards(&site)),
+    };
+    let (mut tpl, old_global) = match reused {
+        Some((tpl, global)) => (tpl, Some(global)),
+        None => match timings.time("templates", || render::templates(&templates)) {
+            Ok(t) => (t, None),
+            Err(d) => return Err(fail(d, timings)),
+        },
     };
     // A session keeps what lets it show an edited entry without the whole
     // site. The cards' template values are made first, so that `site`'s
@@ -1087,8 +1094,19 @@ fn render_into(
     if let Some(old) = old_cards {
         render::free_elsewhere(old);
     }
+    // After an edit, what it changed of `site`, and only that serialized
+    // again.
+    let mut site_changed = None;
     let (cards, view, global) = timings.time("views", || {
-        render::prepare(&site, &mut tpl, &shipped, cards)
+        match (old_global, incremental.as_ref().map(|(view, _)| view)) {
+            (Some(global), Some(old_view)) => {
+                let (cards, view, global, changed) =
+                    render::prepare_after(&site, &mut tpl, &shipped, cards, old_view, global);
+                site_changed = Some(changed);
+                (cards, view, global)
+            }
+            _ => render::prepare(&site, &mut tpl, &shipped, cards),
+        }
     });
     if let Some(first) = first {
         show_first(first, &site, &tpl, &cards, memo, &warnings, &timings);
@@ -1096,7 +1114,8 @@ fn render_into(
     // What the edit changed of `site`; the last view (a copy of every
     // card) is freed now, before the new template values are made.
     let incremental = incremental.map(|(old_view, before)| {
-        let site_changed = views::changed_site_fields(&old_view, &view);
+        let site_changed =
+            site_changed.unwrap_or_else(|| views::changed_site_fields(&old_view, &view));
         render::free_elsewhere(old_view);
         (site_changed, before)
     });

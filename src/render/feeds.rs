@@ -11,13 +11,15 @@
 use crate::config::Config;
 use crate::git::Timestamp;
 
-/// One page as the sitemap and feed see it.
+/// One page as the sitemap and feed see it, borrowing its title and
+/// summary from the site: ten thousand copies of them were a third of
+/// the time these files took.
 #[derive(Debug, Clone)]
-pub struct Entry {
+pub struct Entry<'a> {
     /// Site-root-relative (`skills/databases/`, `` for home).
     pub url: String,
-    pub title: String,
-    pub summary: Option<String>,
+    pub title: &'a str,
+    pub summary: Option<&'a str>,
     pub updated: Option<Timestamp>,
     /// Written pages (skills, roles, phases, free pages, home) go in the
     /// feed; generated overviews only in the sitemap.
@@ -31,17 +33,25 @@ pub const FEED_LIMIT: usize = 50;
 /// Escapes text for XML content and attribute values.
 pub fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
+    escape_into(&mut out, s);
     out
+}
+
+/// [`xml_escape`], onto the end of `out`.
+fn escape_into(out: &mut String, s: &str) {
+    let mut rest = s;
+    while let Some(i) = rest.find(['&', '<', '>', '"', '\'']) {
+        out.push_str(&rest[..i]);
+        out.push_str(match rest.as_bytes()[i] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&apos;",
+        });
+        rest = &rest[i + 1..];
+    }
+    out.push_str(rest);
 }
 
 fn absolute(config: &Config, url: &str) -> String {
@@ -49,19 +59,25 @@ fn absolute(config: &Config, url: &str) -> String {
 }
 
 /// `sitemap.xml`: every indexable page, sorted by URL.
-pub fn sitemap(config: &Config, entries: &[Entry]) -> String {
-    let mut sorted: Vec<&Entry> = entries.iter().collect();
+pub fn sitemap(config: &Config, entries: &[Entry<'_>]) -> String {
+    let mut sorted: Vec<&Entry<'_>> = entries.iter().collect();
     sorted.sort_by(|a, b| a.url.cmp(&b.url));
     sorted.dedup_by(|a, b| a.url == b.url);
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
+    // Written in place, with nothing made per URL but its date.
+    out.reserve(sorted.len() * (config.base_url.len() + 80));
     for e in sorted {
         out.push_str("  <url><loc>");
-        out.push_str(&xml_escape(&absolute(config, &e.url)));
+        escape_into(&mut out, &config.base_url);
+        out.push('/');
+        escape_into(&mut out, &e.url);
         out.push_str("</loc>");
         if let Some(t) = e.updated {
-            out.push_str(&format!("<lastmod>{}</lastmod>", t.rfc3339()));
+            out.push_str("<lastmod>");
+            out.push_str(&t.rfc3339());
+            out.push_str("</lastmod>");
         }
         out.push_str("</url>\n");
     }
@@ -83,8 +99,8 @@ pub fn robots(config: &Config) -> String {
 
 /// `atom.xml`: the written pages, most recently changed first (ties and
 /// undated pages by URL), at most [`FEED_LIMIT`].
-pub fn atom(config: &Config, entries: &[Entry], generator: &str) -> String {
-    let mut items: Vec<&Entry> = entries.iter().filter(|e| e.in_feed).collect();
+pub fn atom(config: &Config, entries: &[Entry<'_>], generator: &str) -> String {
+    let mut items: Vec<&Entry<'_>> = entries.iter().filter(|e| e.in_feed).collect();
     items.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.url.cmp(&b.url)));
     items.dedup_by(|a, b| a.url == b.url);
     items.truncate(FEED_LIMIT);
@@ -124,14 +140,14 @@ pub fn atom(config: &Config, entries: &[Entry], generator: &str) -> String {
     for e in items {
         let url = absolute(config, &e.url);
         out.push_str("  <entry>\n");
-        out.push_str(&format!("    <title>{}</title>\n", x(&e.title)));
+        out.push_str(&format!("    <title>{}</title>\n", x(e.title)));
         out.push_str(&format!("    <link href=\"{}\"/>\n", x(&url)));
         out.push_str(&format!("    <id>{}</id>\n", x(&url)));
         out.push_str(&format!(
             "    <updated>{}</updated>\n",
             e.updated.unwrap_or(epoch).rfc3339()
         ));
-        if let Some(s) = &e.summary {
+        if let Some(s) = e.summary {
             out.push_str(&format!("    <summary>{}</summary>\n", x(s)));
         }
         out.push_str("  </entry>\n");
@@ -152,14 +168,24 @@ mod tests {
         .expect("valid config")
     }
 
-    fn entry(url: &str, updated: Option<i64>, in_feed: bool) -> Entry {
+    fn entry(url: &str, updated: Option<i64>, in_feed: bool) -> Entry<'static> {
         Entry {
             url: url.into(),
-            title: format!("<{url}>"),
+            title: format!("<{url}>").leak(),
             summary: None,
             updated: updated.map(Timestamp),
             in_feed,
         }
+    }
+
+    #[test]
+    fn xml_escape_escapes_the_five_special_characters_and_nothing_else() {
+        assert_eq!(xml_escape(""), "");
+        assert_eq!(xml_escape("plain é ✓"), "plain é ✓");
+        assert_eq!(
+            xml_escape("a&b<c>d\"e'f&&"),
+            "a&amp;b&lt;c&gt;d&quot;e&apos;f&amp;&amp;"
+        );
     }
 
     #[test]

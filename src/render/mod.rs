@@ -342,7 +342,7 @@ pub const DISCOVERY: [&str; 3] = ["atom.xml", "robots.txt", "sitemap.xml"];
 /// `sitemap.xml`, `atom.xml` and `robots.txt`. The output stage writes
 /// each only where the handbook's own `static/` has no file of that name.
 pub fn discovery_files(site: &Site) -> Vec<Page> {
-    let entries: Vec<feeds::Entry> = jobs(site)
+    let entries: Vec<feeds::Entry<'_>> = jobs(site)
         .into_iter()
         .filter(|j| j.indexed())
         .map(|job| {
@@ -353,16 +353,16 @@ pub fn discovery_files(site: &Site) -> Vec<Page> {
             };
             let in_feed = matches!(job, Job::Home | Job::Entity(..));
             let title = match (job, doc) {
-                (Job::Home, None) => site.config.title.clone(),
-                (_, Some(d)) => d.title.clone(),
-                _ => String::new(),
+                (Job::Home, None) => site.config.title.as_str(),
+                (_, Some(d)) => d.title.as_str(),
+                _ => "",
             };
             feeds::Entry {
                 url: job.url(site),
                 title,
-                summary: doc
-                    .and_then(|d| d.summary.clone())
-                    .or_else(|| matches!(job, Job::Home).then(|| site.config.description.clone())),
+                summary: doc.and_then(|d| d.summary.as_deref()).or_else(|| {
+                    matches!(job, Job::Home).then_some(site.config.description.as_str())
+                }),
                 updated: job.updated(site),
                 in_feed,
             }
@@ -415,6 +415,24 @@ pub fn prepare(
     let global = SiteGlobal::new(&view, site, &cards);
     global.set(templates);
     (cards, view, global)
+}
+
+/// [`prepare`] after an edit, from the last run's view of `site` and its
+/// values (`global`): only the fields of `site` the edit changed, which it
+/// returns too, are serialized again.
+pub fn prepare_after(
+    site: &Site,
+    templates: &mut Templates,
+    shipped: &ShippedAssets,
+    cards: Cards,
+    old_view: &views::SiteView,
+    mut global: SiteGlobal,
+) -> (Cards, views::SiteView, SiteGlobal, Vec<&'static str>) {
+    let view = views::site_view(site, &cards, shipped.view());
+    let changed = views::changed_site_fields(old_view, &view);
+    global.update(&view, &changed, site, &cards);
+    global.set(templates);
+    (cards, view, global, changed)
 }
 
 /// Has the cards keep their template values ([`values`]), as a `serve`
