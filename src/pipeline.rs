@@ -1057,7 +1057,7 @@ fn render_into(
     };
     let (mut tpl, old_global) = match reused {
         Some((tpl, global)) => (tpl, Some(global)),
-        None => match timings.time("templates", || render::templates(&templates)) {
+        None => match timings.time("templates", || render::templates(&templates, session)) {
             Ok(t) => (t, None),
             Err(d) => return Err(fail(d, timings)),
         },

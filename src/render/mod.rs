@@ -15,6 +15,7 @@ pub mod feeds;
 mod filters;
 pub mod fingerprint;
 pub mod format;
+pub mod partials;
 pub mod reads;
 pub mod structured;
 pub mod values;
@@ -62,6 +63,8 @@ pub const BUILTIN: &[(&str, &str)] = builtin!(
     "compare.html",
     "redirect.html",
     "404.html",
+    "partials/skill-row.html",
+    "partials/matrix-row.html",
 );
 
 /// The default theme's static files, written under the output root before
@@ -108,8 +111,10 @@ impl Templates {
 }
 
 /// Builds the template set from the built-ins and the handbook's overrides
-/// (files read from `templates/` by the load stage).
-pub fn templates(overrides: &[SourceFile]) -> Result<Templates, Diagnostics> {
+/// (files read from `templates/` by the load stage). `cached`: keep what
+/// `partial` calls render for later runs ([`partials`]), as a `serve`
+/// session does.
+pub fn templates(overrides: &[SourceFile], cached: bool) -> Result<Templates, Diagnostics> {
     let mut diags = Diagnostics::new();
     let mut sources: HashMap<String, TemplateSource> = BUILTIN
         .iter()
@@ -155,10 +160,15 @@ pub fn templates(overrides: &[SourceFile]) -> Result<Templates, Diagnostics> {
         .map(|n| (n.as_str(), sources[*n].text.as_str()))
         .collect();
     let site_reads = reads::site_reads(&all);
+    let partials = std::sync::Arc::new(partials::Partials::new(cached));
+    partials::register(&mut tera, std::sync::Arc::clone(&partials));
     if let Err(e) = tera.add_raw_templates(all) {
         diags.push(tera_diagnostic(&e, &sources));
         return Err(diags);
     }
+    // The same templates for `partial`, which see nothing but their
+    // arguments: no `site` is ever set on this copy.
+    partials.use_templates(&tera);
     Ok(Templates {
         tera,
         sources,
