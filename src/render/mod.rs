@@ -65,6 +65,7 @@ pub const BUILTIN: &[(&str, &str)] = builtin!(
     "404.html",
     "partials/skill-row.html",
     "partials/matrix-row.html",
+    "partials/skill-link.html",
 );
 
 /// The default theme's static files, written under the output root before
