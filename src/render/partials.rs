@@ -27,10 +27,15 @@ use tera::{Context, Kwargs, State, Tera, TeraResult, Value};
 /// The argument naming the template.
 const NAME: &str = "name";
 
-/// Most partial results kept from one generation of the cache: beyond
-/// that, the older generation is dropped (entries in use are found in it
-/// and moved up first).
-const GENERATION: usize = 1 << 16;
+/// Most partial results kept from one generation of a shard of the
+/// cache: beyond that, the shard's older generation is dropped (entries
+/// in use are found in it and moved up first).
+const GENERATION: usize = 1 << 12;
+
+/// The cache is split by key, each part behind a lock of its own: with one
+/// lock, the two threads rendering the largest lists waited on each other
+/// for every row.
+const SHARDS: usize = 16;
 
 /// The templates a `partial` call renders, and what it made.
 pub struct Partials {
@@ -38,7 +43,7 @@ pub struct Partials {
     /// once they are parsed, which needs `partial` registered first.
     tera: OnceLock<Tera>,
     /// `None` for a one-off build: nothing is rendered twice there.
-    cache: Option<Mutex<Cache>>,
+    cache: Option<Vec<Mutex<Cache>>>,
 }
 
 #[derive(Default)]
@@ -60,7 +65,7 @@ impl Partials {
     pub fn new(cached: bool) -> Self {
         Partials {
             tera: OnceLock::new(),
-            cache: cached.then(|| Mutex::new(Cache::default())),
+            cache: cached.then(|| (0..SHARDS).map(|_| Mutex::default()).collect()),
         }
     }
 
@@ -84,7 +89,8 @@ impl Partials {
             return self.made(name, args);
         };
         let key = key(name, args);
-        if let Some(html) = lock(cache).find(key, name, args) {
+        let shard = &cache[(key >> 59) as usize % SHARDS];
+        if let Some(html) = lock(shard).find(key, name, args) {
             return Ok(html);
         }
         // Rendered outside the lock: other threads keep finding theirs.
@@ -97,7 +103,7 @@ impl Partials {
                 .collect(),
             html: html.clone(),
         };
-        lock(cache).keep(key, made);
+        lock(shard).keep(key, made);
         Ok(html)
     }
 
@@ -340,7 +346,10 @@ mod tests {
             render(&tera, &first),
             "<tr><td>A</td><td>1</td></tr><tr><td>B</td><td>2</td></tr>"
         );
-        let kept = |p: &Partials| lock(p.cache.as_ref().expect("cached")).now.len();
+        let kept = |p: &Partials| {
+            let shards = p.cache.as_ref().expect("cached");
+            shards.iter().map(|c| lock(c).now.len()).sum::<usize>()
+        };
         assert_eq!(kept(&p), 2);
         // `b` replaced by a value equal in text but made anew, as after an
         // edit of that entry: rendered again; `a` kept; the position
