@@ -550,8 +550,10 @@ impl Session {
             ..
         } = kept;
         // The last build's templates and view may show the edited page
-        // (see `render_into`); the rest is freed once it is shown, not
-        // while the site is resolved again on the same cores.
+        // (see `render_into`), and its templates and `site` values serve
+        // the rest of the run; what else it kept is freed once the page
+        // is shown, not while the site is resolved again on the same
+        // cores.
         let earlier = Earlier {
             templates,
             view,
