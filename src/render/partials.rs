@@ -17,6 +17,8 @@
 //! by identity (the kept values of a session are shared, not copied), and
 //! a cached entry holds on to them, so no other value can take their
 //! place in memory while it is kept; text, numbers and booleans by value.
+//! A partial cannot call `partial` or `partial_each`, which could call
+//! itself without end.
 
 use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -76,11 +78,13 @@ impl Partials {
     /// gets an error instead of maybe calling itself without end.
     pub fn use_templates(&self, pages: &Tera) {
         let mut tera = pages.clone();
-        tera.register_function("partial", |_: Kwargs, _: &State| -> TeraResult<Value> {
-            Err(tera::Error::message(
-                "a partial cannot call `partial`: render the rows it needs in it",
-            ))
-        });
+        for name in ["partial", "partial_each"] {
+            tera.register_function(name, move |_: Kwargs, _: &State| -> TeraResult<Value> {
+                Err(tera::Error::message(format!(
+                    "a partial cannot call `{name}`: render the rows it needs in it"
+                )))
+            });
+        }
         let _ = self.tera.set(tera);
     }
 
@@ -381,6 +385,11 @@ mod tests {
         page.add_raw_templates([
             ("bad.html", "{{ missing.field }}"),
             ("self.html", "{{ partial(name=\"self.html\") }}"),
+            (
+                "each-self.html",
+                "{{ partial_each(name=\"each-self.html\", items=[1], item=\"x\") }}",
+            ),
+            ("each-loop.html", "{{ partial(name=\"each-self.html\") }}"),
             ("page.html", "{{ partial(name=\"bad.html\") }}"),
             ("loop.html", "{{ partial(name=\"self.html\") }}"),
         ])
@@ -390,6 +399,10 @@ mod tests {
             .render("loop.html", &Context::new())
             .expect_err("fails");
         assert!(e.to_string().contains("cannot call `partial`"), "{e}");
+        let e = page
+            .render("each-loop.html", &Context::new())
+            .expect_err("fails");
+        assert!(e.to_string().contains("cannot call `partial_each`"), "{e}");
         let e = page
             .render("page.html", &Context::new())
             .expect_err("fails");
