@@ -325,6 +325,17 @@ impl Job {
         )
     }
 
+    /// Pages a session renders when an edit reached them, rather than
+    /// making their fingerprint to compare: the lists of the whole site,
+    /// and the comparisons, whose fingerprint walks both roles' cards
+    /// (every skill each needs) and a row per skill either needs. At
+    /// 10,000 skills a comparison's fingerprint took 1.3 ms and the page
+    /// 2.5 more, and a skill's new title changes every comparison that
+    /// shows it: nine in the generated handbook.
+    fn rendered_when_reached(self) -> bool {
+        self.lists_the_site() || matches!(self, Job::Compare(..))
+    }
+
     /// Pages search engines should index: not the 404 page, not the
     /// redirects left at old slugs.
     fn indexed(self) -> bool {
@@ -701,10 +712,12 @@ pub fn pages_changed(
         may.extend(before.map(|(j, _)| *j));
         may
     });
-    // A list of the whole site the edit reached is rendered, not compared:
-    // it shows the entry, so it most likely changed, and its fingerprint
-    // would take as long to make as the page.
-    let reached_list = |j: &Job| j.lists_the_site() && may.as_ref().is_some_and(|m| m.contains(j));
+    // A list of the whole site or a comparison the edit reached is
+    // rendered, not compared: it shows the entry, so it most likely
+    // changed, and its fingerprint would take about as long to make as
+    // the page (see `Job::rendered_when_reached`).
+    let reached_list =
+        |j: &Job| j.rendered_when_reached() && may.as_ref().is_some_and(|m| m.contains(j));
     // Whether each template reads a changed field of `site`, found once a
     // template rather than once a page.
     let mut reads: Vec<(&str, bool)> = Vec::new();
@@ -767,9 +780,10 @@ pub fn pages_changed(
                 })
             }
             // When only the pages the edit reached are compared, a list of
-            // the whole site is recorded unknown: rendered, not compared,
-            // the next time it is reached (see `Renderer::sparing`).
-            Task::Render(job) if may.is_some() && job.lists_the_site() => {
+            // the whole site or a comparison is recorded unknown: rendered,
+            // not compared, the next time it is reached (see
+            // `Renderer::sparing`).
+            Task::Render(job) if may.is_some() && job.rendered_when_reached() => {
                 r.render_printed(job, fingerprint::UNKNOWN)
             }
             Task::Render(job) => r.render(job),
@@ -1202,11 +1216,12 @@ impl<'a> Renderer<'a> {
         self
     }
 
-    /// Records the pages that list the whole site with an unknown
-    /// fingerprint ([`fingerprint::UNKNOWN`]): hashing ten thousand cards
-    /// takes about as long as rendering them, which the pages of an edit
-    /// should not wait for. The next run that needs such a page's
-    /// fingerprint renders it again instead.
+    /// Records the pages that list the whole site, and the comparisons,
+    /// with an unknown fingerprint ([`fingerprint::UNKNOWN`]): hashing ten
+    /// thousand cards takes about as long as rendering them, which the
+    /// pages of an edit should not wait for (see
+    /// [`Job::rendered_when_reached`]). The next run that needs such a
+    /// page's fingerprint renders it again instead.
     fn sparing(mut self) -> Self {
         self.spare_lists = true;
         self
@@ -1273,7 +1288,7 @@ impl<'a> Renderer<'a> {
         };
         let recording = printed.is_none()
             && self.fingerprints.is_some()
-            && !(self.spare_lists && job.lists_the_site());
+            && !(self.spare_lists && job.rendered_when_reached());
         let mut page = page_job(self.site, self.cards, job, Some(&md), recording);
         if let Some(site) = site {
             page.ctx.insert_value("site", site.clone());
@@ -1566,11 +1581,10 @@ fn page_job(
             (url.clone(), m)
         }
         Job::Compare(a, b) => {
-            let cv = views::compare_view(site, cards, a, b);
-            let title = format!("{} vs {}", cv.a.link.title, cv.b.link.title);
+            let (ta, tb) = (&cards.roles[a].link.title, &cards.roles[b].link.title);
+            let title = format!("{ta} vs {tb}");
             let description = format!(
-                "{} and {} side by side: level, experience, salary and the skills to learn to move up.",
-                cv.a.link.title, cv.b.link.title
+                "{ta} and {tb} side by side: level, experience, salary and the skills to learn to move up."
             );
             let m = meta(
                 site,
@@ -1580,7 +1594,14 @@ fn page_job(
                 Some(description),
                 url.clone(),
             );
-            ctx.insert("compare", &cv);
+            match cards
+                .values
+                .as_ref()
+                .and_then(|v| v.compare(site, cards, a, b))
+            {
+                Some(v) => ctx.insert_value("compare", v),
+                None => ctx.insert("compare", &views::compare_view(site, cards, a, b)),
+            }
             (url.clone(), m)
         }
         Job::Alias(a) => {

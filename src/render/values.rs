@@ -15,7 +15,7 @@
 //! place. `tests/session.rs` compares every page with a fresh build's.
 
 use rayon::prelude::*;
-use tera::Value;
+use tera::{Map, Value};
 
 use super::views::{self, Cards, SameCards};
 use crate::content::Kind;
@@ -29,6 +29,13 @@ pub struct Values {
     /// Per skill, its row of the matrix, and the cells it was made with.
     matrix_rows: Vec<Value>,
     matrix_cells: Vec<Vec<&'static str>>,
+    /// Per skill, its link, as a comparison's rows show it.
+    skill_links: Vec<Value>,
+    /// Per role, its card, as a comparison shows it. With every skill the
+    /// role needs among its fields, a card was most of what a comparison
+    /// took to make: a millisecond each, nine comparisons for a skill's
+    /// new title at 10,000 skills.
+    role_cards: Vec<Value>,
 }
 
 impl Values {
@@ -53,18 +60,19 @@ impl Values {
         let same_skill = |i: usize| {
             let (same, old) = kept?;
             let j = (*same.skills.get(i)?)?;
-            (j < old.skill_cards.len() && j < old.matrix_rows.len()).then_some((j, old))
+            (j < old.skill_cards.len() && j < old.matrix_rows.len() && j < old.skill_links.len())
+                .then_some((j, old))
         };
         let ((skill_cards, (matrix_rows, matrix_cells)), track_phases) = rayon::join(
             || {
                 let n = site.skills.len();
-                let cards_of = (0..n)
+                let cards_of: (Vec<Value>, Vec<Value>) = (0..n)
                     .into_par_iter()
                     .map(|i| match same_skill(i) {
-                        Some((j, old)) => old.skill_cards[j].clone(),
-                        None => skill_card(cards, i),
+                        Some((j, old)) => (old.skill_cards[j].clone(), old.skill_links[j].clone()),
+                        None => (skill_card(cards, i), skill_link(cards, i)),
                     })
-                    .collect();
+                    .unzip();
                 let rows = (0..n)
                     .into_par_iter()
                     .map(|i| {
@@ -93,21 +101,42 @@ impl Values {
                     .collect()
             },
         );
+        let (skill_cards, skill_links) = skill_cards;
+        let role_cards = (0..cards.roles.len())
+            .map(|r| {
+                let kept = kept.and_then(|(same, old)| {
+                    let j = (*same.roles.get(r)?)?;
+                    old.role_cards.get(j).cloned()
+                });
+                kept.unwrap_or_else(|| role_card(cards, r))
+            })
+            .collect();
         Values {
             skill_cards,
             track_phases,
             matrix_rows,
             matrix_cells,
+            skill_links,
+            role_cards,
         }
     }
 
     /// Makes again the values that show `r`, whose cards were refreshed
     /// ([`views::refresh_card`]): a skill's card and matrix row, and the
-    /// track entries of the phases that build it; a phase's track entry.
+    /// track entries of the phases that build it, the cards of the roles
+    /// that need it; a phase's track entry; a role's card.
     pub fn refresh(&mut self, site: &Site, cards: &Cards, r: PageRef) {
         match r {
             PageRef::Entity(Kind::Skill, i) if i < self.skill_cards.len() => {
                 self.skill_cards[i] = skill_card(cards, i);
+                if let Some(link) = self.skill_links.get_mut(i) {
+                    *link = skill_link(cards, i);
+                }
+                for &(role, _) in &site.skill_relations[i].roles {
+                    if let Some(card) = self.role_cards.get_mut(role) {
+                        *card = role_card(cards, role);
+                    }
+                }
                 let cells = views::matrix_cells(site, i);
                 self.matrix_rows[i] = matrix_row(cards, i, cells.clone());
                 if let Some(kept) = self.matrix_cells.get_mut(i) {
@@ -121,6 +150,9 @@ impl Values {
             }
             PageRef::Entity(Kind::Phase, p) if p < self.track_phases.len() => {
                 self.track_phases[p] = track_phase(cards, p);
+            }
+            PageRef::Entity(Kind::Role, i) if i < self.role_cards.len() => {
+                self.role_cards[i] = role_card(cards, i);
             }
             _ => {}
         }
@@ -161,10 +193,54 @@ impl Values {
     pub fn matrix_rows(&self) -> Value {
         Value::from(self.matrix_rows.clone())
     }
+
+    /// The comparison of roles `a` and `b` ([`views::compare_view`]), put
+    /// together from the kept role cards and skill links. `None` when
+    /// these values were made for another site (an index out of range).
+    pub fn compare(&self, site: &Site, cards: &Cards, a: usize, b: usize) -> Option<Value> {
+        let (card_a, card_b) = (self.role_cards.get(a)?, self.role_cards.get(b)?);
+        if a.max(b) >= site.role_relations.len() {
+            return None;
+        }
+        let mut rows = Vec::new();
+        let mut to_learn = Vec::new();
+        for (s, la, lb, change) in views::compare_rows(site, a, b) {
+            // As `CompareRow` serializes.
+            let mut row = Map::default();
+            row.insert("skill".into(), self.skill_links.get(s)?.clone());
+            row.insert("a".into(), Value::from(la));
+            row.insert("b".into(), Value::from(lb));
+            row.insert("change".into(), Value::from(change));
+            let row = Value::from(row);
+            if views::to_learn(change) {
+                to_learn.push(row.clone());
+            }
+            rows.push(row);
+        }
+        // As `CompareView` serializes.
+        let mut view = Map::default();
+        view.insert("a".into(), card_a.clone());
+        view.insert("b".into(), card_b.clone());
+        view.insert("rows".into(), Value::from(rows));
+        view.insert("to_learn".into(), Value::from(to_learn));
+        view.insert(
+            "salary_columns".into(),
+            Value::from_serializable(&cards.columns),
+        );
+        Some(Value::from(view))
+    }
 }
 
 fn skill_card(cards: &Cards, i: usize) -> Value {
     Value::from_serializable(&cards.skills[i])
+}
+
+fn skill_link(cards: &Cards, i: usize) -> Value {
+    Value::from_serializable(&cards.skills[i].link)
+}
+
+fn role_card(cards: &Cards, r: usize) -> Value {
+    Value::from_serializable(&cards.roles[r])
 }
 
 fn track_phase(cards: &Cards, p: usize) -> Value {
@@ -185,5 +261,56 @@ fn with_list<T: serde::Serialize>(shell: &T, key: &'static str, items: Vec<Value
             Value::from(map)
         }
         None => value,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::{Options, check};
+
+    fn site() -> Site {
+        let opts = Options {
+            root: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/full"),
+            ..Options::default()
+        };
+        match check(&opts) {
+            Ok(c) => c.site,
+            Err(f) => panic!("{}", f.diagnostics.render()),
+        }
+    }
+
+    /// Every comparison put together from kept values, before and after
+    /// an edit swapped in, is what serializing its view gives.
+    #[test]
+    fn a_comparison_from_values_is_its_view_serialized() {
+        let mut site = site();
+        assert!(site.roles.len() >= 2, "the fixture compares two roles");
+        let mut cards = views::cards(&site);
+        cards.values = Some(Values::new(&site, &cards));
+        for round in 0..2 {
+            let Some(values) = &cards.values else {
+                panic!("no values")
+            };
+            for a in 0..site.roles.len() {
+                for b in a + 1..site.roles.len() {
+                    let view = views::compare_view(&site, &cards, a, b);
+                    assert!(!view.rows.is_empty());
+                    assert_eq!(
+                        values.compare(&site, &cards, a, b),
+                        Some(Value::from_serializable(&view)),
+                        "roles {a} and {b}, round {round}"
+                    );
+                }
+            }
+            assert_eq!(values.compare(&site, &cards, 0, site.roles.len()), None);
+            // A skill the first role needs at its highest level gets a new
+            // title, which the skill's link and that role's key skills show.
+            let Some(&(s, _)) = site.role_relations[0].skills.iter().max_by_key(|(_, p)| *p) else {
+                panic!("the first role needs no skill");
+            };
+            site.skills[s].doc.title = format!("Renamed {round}");
+            views::refresh_card(&site, &mut cards, PageRef::Entity(Kind::Skill, s));
+        }
     }
 }

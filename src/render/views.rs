@@ -1219,9 +1219,15 @@ pub fn compare_url(site: &Site, i: usize, j: usize) -> String {
     )
 }
 
-pub fn compare_view<'a>(site: &Site, cards: &'a Cards, a: usize, b: usize) -> CompareView<'a> {
-    // Skill by skill, in skill order, the level each role needs: only the
-    // skills either role needs, not every skill of the handbook.
+/// A comparison's rows before they are made into views: skill by skill,
+/// in skill order, the skill's index, the level each role needs ("" for
+/// none) and what changes between them. Only the skills either role needs,
+/// not every skill of the handbook.
+pub fn compare_rows(
+    site: &Site,
+    a: usize,
+    b: usize,
+) -> Vec<(usize, &'static str, &'static str, &'static str)> {
     let mut levels: std::collections::BTreeMap<usize, (Option<_>, Option<_>)> =
         std::collections::BTreeMap::new();
     for &(s, p) in &site.role_relations[a].skills {
@@ -1240,16 +1246,35 @@ pub fn compare_view<'a>(site: &Site, cards: &'a Cards, a: usize, b: usize) -> Co
             (Some(x), Some(y)) if x > y => "a-higher",
             _ => "same",
         };
-        rows.push(CompareRow {
-            skill: &cards.skills[s].link,
-            a: la.map_or("", |p| p.name()),
-            b: lb.map_or("", |p| p.name()),
+        rows.push((
+            s,
+            la.map_or("", |p| p.name()),
+            lb.map_or("", |p| p.name()),
             change,
-        });
+        ));
     }
+    rows
+}
+
+/// Whether a comparison's row, by its `change`, is a skill to learn to
+/// move from the first role to the second.
+pub fn to_learn(change: &str) -> bool {
+    change == "only-b" || change == "b-higher"
+}
+
+pub fn compare_view<'a>(site: &Site, cards: &'a Cards, a: usize, b: usize) -> CompareView<'a> {
+    let rows: Vec<CompareRow<'a>> = compare_rows(site, a, b)
+        .into_iter()
+        .map(|(s, a, b, change)| CompareRow {
+            skill: &cards.skills[s].link,
+            a,
+            b,
+            change,
+        })
+        .collect();
     let to_learn = rows
         .iter()
-        .filter(|r| r.change == "only-b" || r.change == "b-higher")
+        .filter(|r| to_learn(r.change))
         .cloned()
         .collect();
     CompareView {
