@@ -483,8 +483,6 @@ impl Entries {
 mod tests {
     use super::*;
     use crate::config::{Named, Source};
-    use crate::content::{self, Handbook};
-    use crate::{config, git, resolve};
 
     #[derive(Serialize)]
     struct Whole<'a> {
@@ -499,14 +497,6 @@ mod tests {
         roles: Vec<RoleOut<'a>>,
         phases: Vec<PhaseOut<'a>>,
         pages: Vec<PageOut<'a>>,
-    }
-
-    fn site(fixture: &str) -> Site {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture);
-        let config = config::load(&root).unwrap_or_else(|d| panic!("{}", d.render()));
-        let files = content::load(&root).unwrap_or_else(|d| panic!("{}", d.render()));
-        let (hb, _): (Handbook, _) = content::parse(&config, files, false, &git::Dates::default());
-        resolve::resolve(config, hb, &[]).0
     }
 
     /// The export serialized whole, as it was before it came in pieces.
@@ -538,7 +528,7 @@ mod tests {
     #[test]
     fn the_pieces_make_what_serde_writes_for_the_whole() {
         for fixture in ["tests/fixtures/full", "tests/fixtures/base", "."] {
-            let site = site(fixture);
+            let site = super::super::fixture_site(fixture);
             let expected = whole(&site);
             assert_eq!(text(|o| handbook_json(&site, o)), expected, "{fixture}");
             let entries = Entries::new(&site);

@@ -549,6 +549,18 @@ impl SiteGlobal {
     }
 }
 
+/// The resolved site of a fixture handbook (a folder of the repository),
+/// for this stage's unit tests, which may not use the pipeline that runs
+/// it.
+#[cfg(test)]
+pub(crate) fn fixture_site(fixture: &str) -> Site {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture);
+    let config = crate::config::load(&root).unwrap_or_else(|d| panic!("{}", d.render()));
+    let files = crate::content::load(&root).unwrap_or_else(|d| panic!("{}", d.render()));
+    let (hb, _) = crate::content::parse(&config, files, false, &crate::git::Dates::default());
+    crate::resolve::resolve(config, hb, &[]).0
+}
+
 /// Frees `x` on a thread of its own, so that freeing a large tree of
 /// values (a copy of every card) costs the caller nothing. Without a
 /// thread to spare, it is freed here.

@@ -267,17 +267,9 @@ fn with_list<T: serde::Serialize>(shell: &T, key: &'static str, items: Vec<Value
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pipeline::{Options, check};
 
     fn site() -> Site {
-        let opts = Options {
-            root: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/full"),
-            ..Options::default()
-        };
-        match check(&opts) {
-            Ok(c) => c.site,
-            Err(f) => panic!("{}", f.diagnostics.render()),
-        }
+        super::super::fixture_site("tests/fixtures/full")
     }
 
     /// Every comparison put together from kept values, before and after
