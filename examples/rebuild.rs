@@ -224,7 +224,8 @@ fn main() -> ExitCode {
     };
     let runs: usize = args.get(2).and_then(|r| r.parse().ok()).unwrap_or(7);
     // As `serve` has it (see `roadbook::allocator`).
-    roadbook::allocator::purge_freed_memory(roadbook::allocator::Purge::Late);
+    roadbook::allocator::purge_freed_memory(roadbook::allocator::Purge::Never);
+    roadbook::allocator::no_huge_pages();
     let root = PathBuf::from(root);
     let path = root.join(file);
     let target = other_skill(&root, file);

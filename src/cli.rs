@@ -236,7 +236,7 @@ pub fn run(cli: Cli) -> ExitCode {
             poll,
         } => {
             // Every rebuild allocates what the last one freed.
-            crate::allocator::purge_freed_memory(crate::allocator::Purge::Late);
+            crate::allocator::purge_freed_memory(crate::allocator::Purge::Never);
             match serve::run(ServeOptions {
                 root,
                 port,
