@@ -13,9 +13,9 @@
 //!
 //! `partial_each` goes further: it keeps each list's HTML whole with
 //! where every item's rows end, and the next call over mostly the same
-//! items ([`LOOK_AHEAD`]) copies each run of unchanged items in one
-//! piece. Finding ten thousand rows one by one in a cache of them still
-//! took 12 ms for the matrix, most of it waiting on memory.
+//! items (looking a few items ahead) copies each run of unchanged items
+//! in one piece. Finding ten thousand rows one by one in a cache of them
+//! still took 12 ms for the matrix, most of it waiting on memory.
 //!
 //! A partial sees its arguments only: no `site`, no page, no `root` unless
 //! passed. What it shows is then all in its arguments, which is what makes
