@@ -37,13 +37,14 @@ const NAME: &str = "name";
 
 /// Most partial results kept from one generation of a shard of the
 /// cache: beyond that, the shard's older generation is dropped (entries
-/// in use are found in it and moved up first). Sixteen shards of this
-/// hold the four rows a skill has in the bundled theme for some sixty
-/// thousand skills before a run outgrows them and finds fewer rows kept.
+/// in use are found in it and moved up first). It holds what `partial`
+/// calls make; `partial_each` keeps its lists whole instead ([`List`]).
+/// Sixteen shards of this hold some quarter of a million results before
+/// a run outgrows them and finds fewer kept.
 const GENERATION: usize = 1 << 14;
 
 /// The cache is split by key, each part behind a lock of its own: with one
-/// lock, the two threads rendering the largest lists waited on each other
+/// lock, two threads rendering rows through `partial` waited on each other
 /// for every row.
 const SHARDS: usize = 16;
 
