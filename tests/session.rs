@@ -1,10 +1,11 @@
-//! `serve`'s session against plain `build`, edit by edit: whatever a
-//! session re-renders (one page for a body edit, everything otherwise), its
-//! site must be byte for byte what a fresh build of the same files gives.
+//! `serve`'s session against plain `build`, edit by edit: whatever the
+//! session kept from earlier runs (files as read, parses, highlighted
+//! code), its site must be byte for byte what a fresh build of the same
+//! files gives, and the page it shows early must be that build's page.
 //!
 //! The edits run over every Markdown file of the bundled handbook and of
-//! the full fixture, so a page that starts to show something of another
-//! page's body (a word count on a card, say) fails here, naming the file.
+//! the full fixture, so a kept result that goes stale fails here, naming
+//! the file.
 
 #![allow(
     clippy::expect_used,
@@ -17,7 +18,8 @@ mod harness;
 use std::path::{Path, PathBuf};
 
 use harness::*;
-use roadbook::pipeline::{self, Built, Failure, Options, Session};
+use roadbook::pipeline::{self, Built, Failure, Options};
+use roadbook::session::Session;
 
 fn options(root: &Path) -> Options {
     Options {
@@ -54,26 +56,20 @@ fn outcome(result: &Result<Built, Failure>) -> Result<(&roadbook::output::Files,
 }
 
 /// Writes `text` to `rel`, rebuilds the session as `serve` would after
-/// that one edit, and compares it with a fresh build. Returns how many
-/// pages the session rendered, and whether it handed over the edited
-/// file's own page early (checked to be exactly the fresh build's).
-fn edit_and_compare(session: &mut Session, root: &Path, rel: &Path, text: &str) -> (usize, bool) {
-    edit_and_compare_with(session, root, rel, text, None)
-}
-
-/// [`edit_and_compare`], given what a fresh build makes of the edited
-/// files when that is known already (the handbook as it was at the start).
+/// that one edit, and compares it with a fresh build (`known`, when that
+/// is known already). Returns whether the session handed over the edited
+/// file's page early; that page is checked to be the fresh build's.
 fn edit_and_compare_with(
     session: &mut Session,
     root: &Path,
     rel: &Path,
     text: &str,
     known: Option<&Result<Built, Failure>>,
-) -> (usize, bool) {
-    let before = session.last_files().unwrap_or_default();
+) -> bool {
+    let before = session.last_files();
     std::fs::write(root.join(rel), text).unwrap();
     let mut early = None;
-    let patched = session.rebuild_with(&[rel.to_path_buf()], &mut |b| early = Some(b));
+    let rebuilt = session.rebuild_with(&[rel.to_path_buf()], &mut |b| early = Some(b));
     let built;
     let fresh = match known {
         Some(k) => k,
@@ -90,10 +86,9 @@ fn edit_and_compare_with(
                 f.diagnostics.render()
             )
         });
-        assert_eq!(early.rendered, 1, "pages shown early for {}", rel.display());
-        // The page it rendered is the one whose bytes moved (if they did:
-        // a new order may not change the page itself); it must be the
-        // final page already.
+        // Every page but the edited one is the last site's; the edited one
+        // is the fresh build's already.
+        let before = before.expect("a page is shown early only over a last good site");
         let moved: Vec<&String> = early
             .files
             .files
@@ -113,8 +108,58 @@ fn edit_and_compare_with(
             );
         }
     }
-    same_as_build(rel, &patched, fresh);
-    (patched.map_or(0, |b| b.rendered), early.is_some())
+    same_as_build(rel, &rebuilt, fresh);
+    early.is_some()
+}
+
+/// [`edit_and_compare_with`] against a fresh build made now; asserts that
+/// the edited page was shown early exactly when a page is made from the
+/// file after the edit and the site before it was good. Returns whether
+/// it was, and whether the build failed.
+fn edit_and_compare(session: &mut Session, root: &Path, rel: &Path, text: &str) -> (bool, bool) {
+    let had_site = session.last_files().is_some();
+    std::fs::write(root.join(rel), text).unwrap();
+    let fresh = pipeline::build(&options(root));
+    let shows = fresh
+        .as_ref()
+        .is_ok_and(|b| page_of(b, root, rel).is_some());
+    let early = edit_and_compare_with(session, root, rel, text, Some(&fresh));
+    assert_eq!(
+        early,
+        shows && had_site,
+        "after editing {}: shown early {early}, a page made from it {shows}, a good site before {had_site}",
+        rel.display()
+    );
+    (early, fresh.is_err())
+}
+
+/// The output file of the page made from `rel` in `built`, found by the
+/// slug its file name gives.
+fn page_of(built: &Built, root: &Path, rel: &Path) -> Option<String> {
+    let name = rel.file_name()?.to_str()?;
+    // A draft makes no page (the home page is made without its file).
+    let text = std::fs::read_to_string(root.join(rel)).ok()?;
+    if text.starts_with("+++\ndraft = true\n") {
+        return None;
+    }
+    if name == "_index.md" {
+        return built
+            .files
+            .get("index.html")
+            .map(|_| "index.html".to_string());
+    }
+    let stem = name.strip_suffix(".md")?;
+    // A `NN-` order prefix is not part of the slug.
+    let slug = match stem.split_once('-') {
+        Some((n, rest)) if n.chars().all(|c| c.is_ascii_digit()) => rest,
+        _ => stem,
+    };
+    let folder = rel.parent()?.file_name()?.to_str()?;
+    let file = match folder {
+        "pages" => format!("{slug}/index.html"),
+        other => format!("{other}/{slug}/index.html"),
+    };
+    built.files.get(&file).map(|_| file)
 }
 
 /// Compares the session's site after a change to `rel` with a build's.
@@ -218,134 +263,72 @@ fn with_builtin(name: &str, extra: &str) -> String {
 /// What [`every_edit_matches_a_build`] counted.
 #[derive(Debug, Default)]
 struct Counts {
-    /// Body edits that re-rendered a single page.
-    single: usize,
-    /// Front matter edits that keep the entry's shape (its place in a
-    /// list, at least here, and its links).
+    /// Edits made.
     edits: usize,
-    /// Front matter edits whose page was shown early.
+    /// Edits whose page was shown early.
     early: usize,
-    /// Of those, the ones that then rendered fewer pages than the site has.
-    partial: usize,
-    /// Edits that move an entry in its list whose page was shown early.
-    moved_early: usize,
-    /// Files given a new link (in the body alone, or with a new title).
-    linked: usize,
-    /// Of those body links, the ones that rendered at most the file's page
-    /// and the target's, which lists it among its backlinks.
-    linked_quietly: usize,
-    /// New links with a new title whose page was shown early.
-    linked_early: usize,
-    /// New headings that rendered the file's own page alone.
-    headed_quietly: usize,
+    /// Edits the session (and a build) failed on.
+    failed: usize,
 }
 
-/// Runs edits of every kind on every Markdown file of the handbook at
-/// `root` (`all_kinds: false` skips the kinds that always rebuild
-/// everything, which other tests cover on the whole).
-fn every_edit_matches_a_build(root: &Path, all_kinds: bool) -> Counts {
+/// Every kind of edit on every Markdown file of the handbook at `root`,
+/// each compared with a fresh build, each file restored after.
+fn every_edit_matches_a_build(root: &Path, adding: &[(&str, &str)], all_kinds: bool) -> Counts {
     let mut session = Session::new(options(root));
     assert!(session.build().is_ok(), "the handbook builds");
-    // Every file goes back to how it was after its edits.
+    // Every file goes back to how it was after each edit.
     let start = pipeline::build(&options(root));
+    let mut counts = Counts::default();
+    let mut edit = |session: &mut Session, rel: &Path, text: &str| {
+        counts.edits += 1;
+        let (early, failed) = edit_and_compare(session, root, rel, text);
+        counts.early += usize::from(early);
+        counts.failed += usize::from(failed);
+    };
     let restore = |session: &mut Session, rel: &Path, original: &str| {
         edit_and_compare_with(session, root, rel, original, Some(&start));
     };
-    let pages = start.as_ref().map_or(0, |b| b.pages);
-    let mut counts = Counts::default();
     for rel in markdown_files(root) {
         let original = std::fs::read_to_string(root.join(&rel)).unwrap();
-        // Body only: the fast path when the file had no warnings.
-        if edit_and_compare(&mut session, root, &rel, &body_edit(&original)).0 == 1 {
-            counts.single += 1;
-        }
-        // A link: a backlink appears on the target's page; then it goes
-        // again, with the backlink.
-        let linked = format!("{original}\nSee [the about page](page:about).\n");
-        counts.linked += 1;
-        let (rendered, _) = edit_and_compare(&mut session, root, &rel, &linked);
-        if rendered <= 2 {
-            counts.linked_quietly += 1;
-        }
-        restore(&mut session, &rel, &original);
-        // A link and a new title: its page early, then what shows it.
-        if let Some(retitled) = with_suffix(&linked, "title", ", revised") {
-            if edit_and_compare(&mut session, root, &rel, &retitled).1 {
-                counts.linked_early += 1;
+        let mut edits = vec![
+            body_edit(&original),
+            format!("{original}\nSee [the about page](page:about).\n"),
+            original.replacen("title = \"", "title = \"Renamed ", 1),
+            // A broken link: the session fails as a build does.
+            format!("{original}\nSee [nothing](skill:no-such-skill).\n"),
+        ];
+        edits.extend(shape_keeping_edits(&original).into_iter().map(|(_, t)| t));
+        if all_kinds {
+            edits.push(format!("{original}\n## A heading added later\n\nText.\n"));
+            // A link to a draft: its own error.
+            edits.push(format!("{original}\nSee [a draft](skill:quantum).\n"));
+            if original.contains("\n## ") {
+                // Links to the old headings, from here or elsewhere, break.
+                edits.push(original.replace("\n## ", "\n## Renamed "));
             }
-            restore(&mut session, &rel, &original);
-        }
-        // What shows of the entry, not its place or links: its own page
-        // comes early, then the pages that show it.
-        for (_, edited) in shape_keeping_edits(&original) {
-            counts.edits += 1;
-            let (rendered, shown_early) = edit_and_compare(&mut session, root, &rel, &edited);
-            if shown_early {
-                counts.early += 1;
-                if rendered < pages {
-                    counts.partial += 1;
-                }
+            if let Some(at) = original.find("duration = {") {
+                let (head, tail) = original.split_at(at);
+                edits.push(format!("{head}{}", tail.replacen("min = ", "min = 1", 1)));
             }
+            if let Some(rest) = original.strip_prefix("+++\n") {
+                edits.push(format!("+++\ndraft = true\n{rest}"));
+            }
+        }
+        for &(key, skill) in adding {
+            if !original.contains(&format!("\"{skill}\"")) {
+                edits.extend(with_first_item(&original, key, skill));
+            }
+        }
+        for (from, to) in [("\norder = ", "\norder = 9"), ("\nlevel = ", "\nlevel = 9")] {
+            if original.contains(from) {
+                edits.push(original.replacen(from, to, 1));
+            }
+        }
+        for text in edits {
+            edit(&mut session, &rel, &text);
+            // Back as it was: nothing of the edit may stay.
             restore(&mut session, &rel, &original);
         }
-        if !all_kinds {
-            continue;
-        }
-        // A new heading: other pages may link to it.
-        let (rendered, _) = edit_and_compare(
-            &mut session,
-            root,
-            &rel,
-            &format!("{original}\n## A heading added later\n\nText.\n"),
-        );
-        if rendered == 1 {
-            counts.headed_quietly += 1;
-        }
-        // Every heading renamed: links to them from other pages, or from
-        // this one, break, and the session fails exactly as a build does.
-        if original.contains("\n## ") {
-            let renamed = original.replace("\n## ", "\n## Renamed ");
-            edit_and_compare(&mut session, root, &rel, &renamed);
-            restore(&mut session, &rel, &original);
-        }
-        // The front matter: a new title shows on many pages, and moves the
-        // entry in its lists: a whole build, its own page still first.
-        let retitled = original.replacen("title = \"", "title = \"Renamed ", 1);
-        if edit_and_compare(&mut session, root, &rel, &retitled).1 {
-            counts.moved_early += 1;
-        }
-        // A broken link: the session fails exactly as a build does.
-        edit_and_compare(
-            &mut session,
-            root,
-            &rel,
-            &format!("{original}\nSee [nothing](skill:no-such-skill).\n"),
-        );
-        // After a failed run the session builds everything again: each
-        // edit below starts from a good one.
-        restore(&mut session, &rel, &original);
-        // A link to a draft, which a build leaves out: its own error.
-        edit_and_compare(
-            &mut session,
-            root,
-            &rel,
-            &format!("{original}\nSee [a draft](skill:quantum).\n"),
-        );
-        restore(&mut session, &rel, &original);
-        // A new prerequisite changes what relates to what (and from the
-        // skill itself, makes a cycle).
-        if let Some(edited) = with_first_item(&original, "prerequisites", "caching") {
-            edit_and_compare(&mut session, root, &rel, &edited);
-            restore(&mut session, &rel, &original);
-        }
-        // Made a draft: it leaves the site.
-        if let Some(edited) = original.strip_prefix("+++\n") {
-            let edited = format!("+++\ndraft = true\n{edited}");
-            edit_and_compare(&mut session, root, &rel, &edited);
-            restore(&mut session, &rel, &original);
-        }
-        // Back as it was: the session must not keep anything of the edits.
-        restore(&mut session, &rel, &original);
     }
     counts
 }
@@ -353,375 +336,203 @@ fn every_edit_matches_a_build(root: &Path, all_kinds: bool) -> Counts {
 #[test]
 fn every_edit_of_the_bundled_handbook_matches_a_build() {
     let hb = bundled();
-    let files = markdown_files(hb.path()).len();
-    let counts = every_edit_matches_a_build(hb.path(), false);
-    // The bundled handbook has no warnings, so every body edit takes the
-    // fast path.
-    assert_eq!(counts.single, files, "body edits that re-rendered one page");
-    // Every front matter edit of one file shows its page early. Every
-    // file has a title, and a suffix moves none of them in its list here,
-    // so at least every title edit renders only the pages that show it.
-    eprintln!("bundled: {counts:?}");
-    assert_eq!(counts.early, counts.edits, "{counts:?}");
-    assert!(counts.partial >= files, "{counts:?} for {files} files");
-    // A new link renders its page and the target's, from any file.
-    assert_eq!(counts.linked_quietly, files, "{counts:?}");
-    assert_eq!(counts.linked_early, files, "{counts:?}");
-}
-
-#[test]
-fn every_edit_of_the_full_fixture_matches_a_build() {
-    let hb = full();
-    let counts = every_edit_matches_a_build(hb.path(), true);
-    assert!(counts.single > 0, "some body edit took the fast path");
-    assert!(counts.early > 0, "some front matter edit was shown early");
-    eprintln!("full: {counts:?}");
-    assert!(counts.partial > 0, "{counts:?}");
-    assert!(counts.moved_early > 0, "{counts:?}");
-    // The fixture's files have no warnings but one, and a draft: the rest
-    // take a new link or heading without a full build.
-    let files = markdown_files(hb.path()).len();
-    assert!(
-        counts.linked_quietly + 2 >= files,
-        "{counts:?} for {files} files"
-    );
-    assert!(
-        counts.headed_quietly + 2 >= files,
-        "{counts:?} for {files} files"
-    );
-    assert!(counts.linked_early > 0, "{counts:?}");
-}
-
-/// Edits that change where an entry sorts or what relates to what, on
-/// every file of the handbook at `root`: a new title, order, level or
-/// duration, and a skill from `adding` put first in a list that lacks it
-/// (`(key, skill)`). The session resolves again from what it kept and
-/// renders only the pages the edit can have changed (see
-/// `render::Reach`); whatever it leaves must be a build's already.
-/// Returns how many edits ran, were shown early and rendered fewer pages
-/// than the site has.
-fn every_moving_edit_matches_a_build(
-    root: &Path,
-    adding: &[(&str, &str)],
-) -> (usize, usize, usize) {
-    let mut session = Session::new(options(root));
-    let pages = session.build().unwrap().pages;
-    let start = pipeline::build(&options(root));
-    let (mut early, mut partial, mut edits) = (0, 0, 0);
-    for rel in markdown_files(root) {
-        let original = std::fs::read_to_string(root.join(&rel)).unwrap();
-        let retitled = original.replacen("title = \"", "title = \"A ", 1);
-        let mut moving = vec![retitled.clone()];
-        // A skill not listed yet (listing one twice changes nothing).
-        let mut retitled_too = None;
-        for &(key, skill) in adding {
-            if !original.contains(&format!("\"{skill}\"")) {
-                moving.extend(with_first_item(&original, key, skill));
-                retitled_too = retitled_too.or_else(|| with_first_item(&retitled, key, skill));
-            }
-        }
-        // The same with a new title: the entry's card changes in a run
-        // that resolves the site again, whose cards' values are otherwise
-        // taken over from the last run.
-        moving.extend(retitled_too);
-        // A new place in a list or on the ladder, and a phase that takes
-        // longer, which moves every later phase of its track.
-        for (from, to) in [("\norder = ", "\norder = 9"), ("\nlevel = ", "\nlevel = 9")] {
-            if original.contains(from) {
-                moving.push(original.replacen(from, to, 1));
-            }
-        }
-        if let Some(at) = original.find("duration = {") {
-            let (head, tail) = original.split_at(at);
-            moving.push(format!("{head}{}", tail.replacen("min = ", "min = 1", 1)));
-            if tail.lines().next().is_some_and(|l| l.contains("max = ")) {
-                moving.push(format!("{head}{}", tail.replacen("max = ", "max = 1", 1)));
-            }
-        }
-        for edited in moving {
-            edits += 1;
-            let (rendered, shown) = edit_and_compare(&mut session, root, &rel, &edited);
-            early += usize::from(shown);
-            partial += usize::from(rendered < pages);
-            edit_and_compare_with(&mut session, root, &rel, &original, Some(&start));
-        }
-    }
-    (edits, early, partial)
-}
-
-#[test]
-fn every_moving_edit_of_the_bundled_handbook_matches_a_build() {
-    let hb = bundled();
     let adding = [
         ("prerequisites", "version-control"),
         ("related", "security"),
         ("skills", "rust"),
     ];
-    let (edits, early, partial) = every_moving_edit_matches_a_build(hb.path(), &adding);
-    eprintln!("moving edits: {edits}, shown early {early}, fewer pages {partial}");
-    assert!(early * 10 >= edits * 9, "{early} of {edits} shown early");
-    // A new prerequisite or related skill changes a few pages; a title
-    // that moves an entry, the lists too.
-    assert!(partial * 2 > edits, "{partial} of {edits}");
+    let counts = every_edit_matches_a_build(hb.path(), &adding, false);
+    eprintln!("bundled: {counts:?}");
+    // Whether each edit showed its page early is checked edit by edit
+    // (`edit_and_compare`). Every file got a broken link, which fails; every
+    // file makes a page, so every edit that did not fail showed it.
+    let files = markdown_files(hb.path()).len();
+    assert!(counts.failed >= files, "{counts:?}");
+    assert_eq!(counts.early + counts.failed, counts.edits, "{counts:?}");
 }
 
 #[test]
-fn every_moving_edit_of_the_full_fixture_matches_a_build() {
+fn every_edit_of_the_full_fixture_matches_a_build() {
     let hb = full();
     let adding = [
         ("prerequisites", "databases"),
         ("related", "apis"),
         ("skills", "caching"),
     ];
-    let (edits, _, partial) = every_moving_edit_matches_a_build(hb.path(), &adding);
-    eprintln!("moving edits: {edits}, fewer pages {partial}");
-    assert!(edits > 30, "{edits} edits");
-    assert!(partial * 2 > edits, "{partial} of {edits}");
+    let counts = every_edit_matches_a_build(hb.path(), &adding, true);
+    eprintln!("full: {counts:?}");
+    // At least the broken link of every file fails; the rest is checked
+    // edit by edit.
+    let files = markdown_files(hb.path()).len();
+    assert!(counts.failed > files, "{counts:?}");
+    assert!(counts.early > counts.edits / 2, "{counts:?}");
 }
 
-/// The same with a skill template that shows more of its phases than the
-/// built-in one: where each starts and ends, which a phase that takes
-/// longer moves for every later phase of its track, and how many skills
-/// it builds. Those pages show no entry the edit touched, only cards it
-/// changed.
+/// Templates that show more than the built-in ones: a skill's page shows
+/// its phases' start, end and size (which a longer phase earlier in the
+/// track moves), and every skill's title through an include; a role's
+/// page reads `site` whole through a variable. No list of which page
+/// shows what exists to be taught about them: the site after each edit
+/// is still a build's.
 #[test]
-fn every_moving_edit_matches_a_build_with_templates_that_show_more() {
+fn templates_that_show_more_are_rendered_again_after_an_edit() {
     let hb = full();
     let skill = with_builtin(
         "skill.html",
-        "{% for p in skill.phases %}<p>{{ p.starts }} to {{ p.ends }}, {{ p.skill_count }} skills</p>{% endfor %}",
+        "{% for p in skill.phases %}<p>{{ p.starts }} to {{ p.ends }}, {{ p.skill_count }} skills</p>{% endfor %}{% include \"all-skills.html\" %}",
     );
-    change_file(&hb, "templates/skill.html", skill);
-    let adding = [("skills", "caching")];
-    let (edits, _, partial) = every_moving_edit_matches_a_build(hb.path(), &adding);
-    assert!(partial * 2 > edits, "{partial} of {edits}");
-}
-
-/// A new title and level: the whole build from kept state, rendering the
-/// pages whose inputs changed. The FAQ links to the role with an empty
-/// text, which shows its title: its page is one of them, though nothing of
-/// it but that link's text changes.
-#[test]
-fn a_new_title_and_level_render_the_pages_that_show_the_title() {
-    let hb = full();
-    let root = hb.path();
-    let mut session = Session::new(options(root));
-    let pages = session.build().unwrap().pages;
-    let rel = Path::new("content/roles/backend-developer.md");
-    let text = std::fs::read_to_string(root.join(rel)).unwrap();
-    // First a new title alone, which keeps the role's place: the pages
-    // that show it are rendered from the kept state.
-    let retitled = text.replacen(
-        "title = \"Backend Developer\"",
-        "title = \"Server Developer\"",
-        1,
-    );
-    assert_ne!(retitled, text);
-    edit_and_compare(&mut session, root, rel, &retitled);
-    // Then the old title with a new level. The FAQ goes back to what it
-    // was at the start, which a fingerprint from then would call unchanged:
-    // the last run must have recorded what it rendered the FAQ from.
-    let edited = text.replacen("\nlevel = 3\n", "\nlevel = 4\n", 1);
-    assert_ne!(edited, text);
-    let before = session.last_files().unwrap();
-    let (rendered, early) = edit_and_compare(&mut session, root, rel, &edited);
-    assert!(early);
-    assert!(rendered < pages, "{rendered} of {pages}");
-    let after = session.last_files().unwrap();
-    assert_ne!(before.get("faq/index.html"), after.get("faq/index.html"));
-}
-
-#[test]
-fn edits_to_several_bodies_at_once_render_just_their_pages() {
-    let hb = bundled();
-    let root = hb.path();
-    let mut session = Session::new(options(root));
-    assert!(session.build().is_ok());
-    let files = markdown_files(root);
-    let picked: Vec<PathBuf> = files.iter().step_by(7).cloned().collect();
-    for rel in &picked {
-        let text = std::fs::read_to_string(root.join(rel)).unwrap();
-        std::fs::write(root.join(rel), body_edit(&text)).unwrap();
-    }
-    let patched = session.rebuild(&picked);
-    let fresh = pipeline::build(&options(root));
-    let (patched, fresh) = (patched.unwrap(), fresh.unwrap());
-    assert_eq!(patched.rendered, picked.len());
-    assert_eq!(patched.files, fresh.files);
-    assert_eq!(patched.pages, fresh.pages);
-    assert_eq!(patched.file_count, fresh.file_count);
-}
-
-#[test]
-fn a_file_that_is_not_a_page_rebuilds_everything() {
-    let hb = bundled();
-    let root = hb.path();
-    let mut session = Session::new(options(root));
-    let first = session.build().unwrap();
-    let toml = std::fs::read_to_string(root.join("handbook.toml")).unwrap();
-    std::fs::write(
-        root.join("handbook.toml"),
-        toml.replacen("title = \"", "title = \"New ", 1),
-    )
-    .unwrap();
-    let again = session.rebuild(&[PathBuf::from("handbook.toml")]).unwrap();
-    assert_eq!(again.rendered, first.pages);
-    assert_eq!(again.files, pipeline::build(&options(root)).unwrap().files);
-}
-
-#[test]
-fn two_front_matter_edits_at_once_show_nothing_early() {
-    let hb = bundled();
-    let root = hb.path();
-    let mut session = Session::new(options(root));
-    assert!(session.build().is_ok());
-    let files = markdown_files(root);
-    let picked: Vec<PathBuf> = files
-        .iter()
-        .filter(|p| p.starts_with("content/skills"))
-        .take(2)
-        .cloned()
-        .collect();
-    for rel in &picked {
-        let text = std::fs::read_to_string(root.join(rel)).unwrap();
-        std::fs::write(root.join(rel), with_suffix(&text, "title", " II").unwrap()).unwrap();
-    }
-    let mut early = 0;
-    let patched = session.rebuild_with(&picked, &mut |_| early += 1);
-    assert_eq!(
-        early, 0,
-        "each could keep its place while together they swap"
-    );
-    assert_eq!(
-        patched.unwrap().files,
-        pipeline::build(&options(root)).unwrap().files
-    );
-}
-
-#[test]
-fn a_template_that_reads_every_skill_has_its_pages_rendered_again() {
-    let hb = bundled();
-    let root = hb.path();
-    // Every skill page lists every skill, through an included partial;
-    // every role page shows `site` whole through a variable.
-    let skill = with_builtin("skill.html", "{% include \"all-skills.html\" %}");
     change_file(&hb, "templates/skill.html", skill);
     change_file(
         &hb,
         "templates/all-skills.html",
-        "<ul>{% for c in site.categories %}{% for s in c.skills %}<li>{{ s.title }}</li>{% endfor %}{% endfor %}</ul>",
+        "<ul>{% for c in site.categories %}{% for s in c.skills %}<li>{{ s.title }}: {{ s.tools | join(sep=\", \") }}</li>{% endfor %}{% endfor %}</ul>",
     );
     let role = with_builtin(
         "role.html",
         "{% set everything = site %}<p>{{ everything.tracks | length }} tracks</p>",
     );
     change_file(&hb, "templates/role.html", role);
+    let root = hb.path();
     let mut session = Session::new(options(root));
-    let pages = session.build().unwrap().pages;
+    let first = session.build().unwrap();
     let rel = Path::new("content/skills/databases.md");
     let text = std::fs::read_to_string(root.join(rel)).unwrap();
-    let (rendered, early) = edit_and_compare(
-        &mut session,
-        root,
-        rel,
-        &with_suffix(&text, "title", " and storage").unwrap(),
-    );
-    assert!(early);
-    // Not the whole site (the phases' pages show no skill list), but
-    // every skill and role page.
-    assert!(rendered < pages, "{rendered} of {pages}");
-    let skills = markdown_files(root)
-        .iter()
-        .filter(|p| p.starts_with("content/skills") || p.starts_with("content/roles"))
-        .count();
-    assert!(
-        rendered > skills,
-        "{rendered} pages for {skills} skills and roles"
-    );
-    // An order or level that moves the entry in its list: the whole build
-    // from the kept site. The skill's page reads every skill's title, so
-    // the last build's `site` cannot show it; a role's page, whose
-    // template reads `site` whole, neither.
-    for (rel, from, to) in [
-        (
-            "content/skills/databases.md",
-            "\norder = 1\n",
-            "\norder = 99\n",
-        ),
-        (
-            "content/roles/backend-developer.md",
-            "\nlevel = 3\n",
-            "\nlevel = 9\n",
-        ),
-    ] {
-        let rel = Path::new(rel);
-        let text = std::fs::read_to_string(root.join(rel)).unwrap();
-        assert!(text.contains(from), "{}", rel.display());
-        let moved = text.replacen(from, to, 1);
-        let (rendered, early) = edit_and_compare(&mut session, root, rel, &moved);
-        assert!(early, "{}", rel.display());
-        // Every page whose template reads the lists, not the others.
-        assert!(rendered > skills, "{rendered} of {pages}");
-        // The skill's edit leaves the phases' pages as they were; the
-        // role's renames the comparisons it is in (the lower level comes
-        // first), which is a new set of pages: every page is rendered.
-        if rel.starts_with("content/skills") {
-            assert!(rendered < pages, "{rendered} of {pages}");
+    let retooled = with_first_item(&text, "tools", "Added while previewing").unwrap();
+    edit_and_compare(&mut session, root, rel, &retooled);
+    // Another skill's page shows the new tool, through the include.
+    let other = "skills/caching/index.html";
+    let after = session.last_files().unwrap();
+    let shown = String::from_utf8_lossy(after.get(other).unwrap()).into_owned();
+    assert!(shown.contains("Added while previewing"), "{other}");
+    assert_ne!(first.files.get(other), after.get(other));
+    // A phase that takes longer moves every later phase of its track.
+    let phases = markdown_files(root);
+    for rel in phases.iter().filter(|p| p.starts_with("content/phases")) {
+        let original = std::fs::read_to_string(root.join(rel)).unwrap();
+        if let Some(at) = original.find("duration = {") {
+            let (head, tail) = original.split_at(at);
+            let longer = format!("{head}{}", tail.replacen("min = ", "min = 1", 1));
+            edit_and_compare(&mut session, root, rel, &longer);
+            edit_and_compare(&mut session, root, rel, &original);
         }
-        edit_and_compare(&mut session, root, rel, &text);
     }
 }
 
-/// A page file added while `serve` runs, then deleted: only that file is
-/// read, the handbook is resolved again from the kept entries, and the
-/// pages whose inputs changed are rendered (the new page among them, a
-/// deleted page's file dropped). The site is a build's, byte for byte,
-/// each time; a deletion that leaves a link to the page broken fails as
-/// a build does.
+#[test]
+fn edits_to_several_files_at_once_match_a_build() {
+    let hb = bundled();
+    let root = hb.path();
+    let mut session = Session::new(options(root));
+    assert!(session.build().is_ok());
+    let picked: Vec<PathBuf> = markdown_files(root).into_iter().step_by(7).collect();
+    for rel in &picked {
+        let text = std::fs::read_to_string(root.join(rel)).unwrap();
+        let text = with_suffix(&text, "title", " II").unwrap_or_else(|| body_edit(&text));
+        std::fs::write(root.join(rel), text).unwrap();
+    }
+    let mut early = 0;
+    let rebuilt = session.rebuild_with(&picked, &mut |_| early += 1);
+    let fresh = pipeline::build(&options(root));
+    assert_eq!(
+        early, 0,
+        "no one page is the edit's when several files changed"
+    );
+    same_as_build(&picked[0], &rebuilt, &fresh);
+    assert_eq!(session.parse_counts().0, picked.len(), "files parsed");
+}
+
+#[test]
+fn a_settings_edit_matches_a_build() {
+    let hb = bundled();
+    let root = hb.path();
+    let mut session = Session::new(options(root));
+    session.build().unwrap();
+    let toml = std::fs::read_to_string(root.join("handbook.toml")).unwrap();
+    let rel = Path::new("handbook.toml");
+    std::fs::write(
+        root.join(rel),
+        toml.replacen("title = \"", "title = \"New ", 1),
+    )
+    .unwrap();
+    let rebuilt = session.rebuild(&[rel.to_path_buf()]);
+    same_as_build(rel, &rebuilt, &pipeline::build(&options(root)));
+    // Other settings: every file is parsed again, as it is checked
+    // against them.
+    let files = markdown_files(root).len();
+    assert!(
+        session.parse_counts().0 >= files,
+        "{:?}",
+        session.parse_counts()
+    );
+}
+
+/// A file added while `serve` runs, then deleted: the site is a build's
+/// each time, and a deletion that leaves a link broken fails as a build
+/// does. Only the new file is parsed.
 #[test]
 fn a_page_file_added_then_deleted_matches_a_build() {
     let hb = bundled();
     let root = hb.path();
     let mut session = Session::new(options(root));
     let pages = session.build().unwrap().pages;
-    let entities = session.parse_counts().0;
     let rel = Path::new("content/skills/added-while-previewing.md");
     let text = "+++\ntitle = \"Added while previewing\"\nsummary = \"A skill made while the preview ran.\"\ncategory = \"core\"\ndifficulty = \"beginner\"\nprerequisites = [\"apis\"]\n+++\n\nSee [caching](skill:caching) too.\n";
-    let (rendered, _) = edit_and_compare(&mut session, root, rel, text);
+    std::fs::write(root.join(rel), text).unwrap();
+    let rebuilt = session.build();
+    same_as_build(rel, &rebuilt, &pipeline::build(&options(root)));
     assert_eq!(session.parse_counts().0, 1, "files parsed for a new file");
-    assert!(
-        rendered < pages,
-        "rendered {rendered} of {} pages",
-        pages + 1
-    );
+    assert_eq!(rebuilt.as_ref().map(|b| b.pages).ok(), Some(pages + 1));
 
     // A free page that links to it, added; the skill deleted: the link
     // breaks, and the session fails as a build does.
     let page = Path::new("content/pages/links-to-the-new-skill.md");
     let linking = "+++\ntitle = \"Links to the new skill\"\n+++\n\nRead [it](skill:added-while-previewing).\n";
-    edit_and_compare(&mut session, root, page, linking);
+    std::fs::write(root.join(page), linking).unwrap();
+    same_as_build(page, &session.build(), &pipeline::build(&options(root)));
     std::fs::remove_file(root.join(rel)).unwrap();
-    let patched = session.rebuild(&[rel.to_path_buf()]);
-    assert!(patched.is_err(), "a deleted skill that a page links to");
-    same_as_build(rel, &patched, &pipeline::build(&options(root)));
+    let rebuilt = session.build();
+    assert!(rebuilt.is_err(), "a deleted skill that a page links to");
+    same_as_build(rel, &rebuilt, &pipeline::build(&options(root)));
 
-    // Both gone: the handbook as it was, though only the last deletion
-    // was a session's own (the failed run kept nothing).
+    // Both gone: the handbook as it was.
     std::fs::remove_file(root.join(page)).unwrap();
-    let patched = session.rebuild(&[page.to_path_buf()]);
-    same_as_build(page, &patched, &pipeline::build(&options(root)));
-    assert_eq!(patched.as_ref().map(|b| b.pages).ok(), Some(pages));
+    let rebuilt = session.build();
+    same_as_build(page, &rebuilt, &pipeline::build(&options(root)));
+    assert_eq!(rebuilt.as_ref().map(|b| b.pages).ok(), Some(pages));
+    assert_eq!(session.parse_counts().0, 0, "nothing new to parse");
+}
 
-    // Added and deleted again with a kept session: the deletion reads
-    // nothing and renders only what changed.
-    edit_and_compare(&mut session, root, rel, text);
-    std::fs::remove_file(root.join(rel)).unwrap();
-    let patched = session.rebuild(&[rel.to_path_buf()]);
-    same_as_build(rel, &patched, &pipeline::build(&options(root)));
-    assert_eq!(session.parse_counts(), (0, entities));
-    let rendered = patched.as_ref().map_or(0, |b| b.rendered);
+/// What `build` writes names the theme's files by a hash of their bytes;
+/// a session built that way matches it too, edit after edit.
+#[test]
+fn a_session_with_hashed_asset_names_matches_a_build() {
+    let hb = full();
+    let root = hb.path();
+    let opts = Options {
+        root: root.to_path_buf(),
+        plain_asset_names: false,
+        ..Options::default()
+    };
+    let mut session = Session::new(opts.clone());
+    assert_eq!(
+        session.build().unwrap().files,
+        pipeline::build(&opts).unwrap().files
+    );
+    let css = "static/assets/roadbook.css";
+    change_file(&hb, css, "body { color: red; }\n");
+    let rebuilt = session.rebuild(&[PathBuf::from(css)]);
+    let fresh = pipeline::build(&opts);
+    same_as_build(Path::new(css), &rebuilt, &fresh);
+    let names: Vec<&String> = fresh
+        .as_ref()
+        .unwrap()
+        .files
+        .files
+        .keys()
+        .filter(|p| p.starts_with("assets/roadbook."))
+        .collect();
     assert!(
-        rendered < pages,
-        "rendered {rendered} of {pages} pages after a deletion"
+        names.iter().any(|p| p.len() > "assets/roadbook.css".len()),
+        "{names:?}"
     );
 }

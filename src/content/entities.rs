@@ -162,65 +162,6 @@ impl Entity {
             Entity::Page(p) => &mut p.doc,
         }
     }
-
-    /// True when `other` is this entity with only what shows of it edited:
-    /// its title and summary, a skill's difficulty, tools, resources and
-    /// notes, a role's experience, responsibilities and salary figures, a
-    /// phase's focus, and the body. Everything that decides which pages
-    /// exist and what relates to what is unchanged: the slug and draft
-    /// flag, categories, orders, levels, tracks, durations
-    /// (phases after this one start from them), references, aliases, the
-    /// regions and currencies salaries are grouped by, and for a page in
-    /// the menu (which every page shows), its title. Such an edit leaves
-    /// every relation and list position as it was, except for a title
-    /// that sorts its list: see `Site::keeps_place`. The body's headings
-    /// and links may differ: other pages see them only through link checks
-    /// and backlinks, which `Site::check_links` and `Site::relink` redo
-    /// for one page.
-    pub fn same_shape(&self, other: &Entity) -> bool {
-        fn values<T: PartialEq + Clone>(v: &[At<T>]) -> Vec<T> {
-            v.iter().map(|x| x.get_ref().clone()).collect()
-        }
-        if !self.doc().same_identity(other.doc()) {
-            return false;
-        }
-        match (self, other) {
-            (Entity::Skill(a), Entity::Skill(b)) => {
-                a.category == b.category
-                    && a.order == b.order
-                    && values(&a.prerequisites) == values(&b.prerequisites)
-                    && values(&a.related) == values(&b.related)
-                    && values(&a.aliases) == values(&b.aliases)
-            }
-            (Entity::Role(a), Entity::Role(b)) => {
-                let needs = |r: &Role| -> Vec<(String, Proficiency)> {
-                    r.skills
-                        .iter()
-                        .map(|(s, p)| (s.get_ref().clone(), *p))
-                        .collect()
-                };
-                let columns = |r: &Role| -> Vec<(String, String)> {
-                    r.salary
-                        .iter()
-                        .map(|s| (s.region.clone(), s.currency.clone()))
-                        .collect()
-                };
-                a.level == b.level && needs(a) == needs(b) && columns(a) == columns(b)
-            }
-            (Entity::Phase(a), Entity::Phase(b)) => {
-                a.track == b.track
-                    && a.order.get_ref() == b.order.get_ref()
-                    && a.duration == b.duration
-                    && values(&a.skills) == values(&b.skills)
-            }
-            (Entity::Page(a), Entity::Page(b)) => {
-                a.order == b.order
-                    && a.in_menu == b.in_menu
-                    && (!a.in_menu || a.doc.title == b.doc.title)
-            }
-            _ => false,
-        }
-    }
 }
 
 pub(super) enum ReadResult {

@@ -7,9 +7,9 @@
 //! `handbook.toml`). Checks that need every file (references, cycles,
 //! duplicate orders) belong to `resolve`.
 //!
-//! [`parse_cached`] is the same parse with a [`ParseCache`]: a file whose
-//! path and bytes are unchanged since the last run is not parsed again
-//! (`serve` re-runs the pipeline on every change).
+//! [`parse`] is [`parse_file`] on every file, then [`assemble`]: a caller
+//! that keeps the parse of files whose bytes did not change (`serve`)
+//! calls the two itself.
 
 mod body;
 mod entities;
@@ -23,7 +23,7 @@ pub use body::{
 pub use entities::*;
 pub use slug::{Slug, suggest as suggest_slug};
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -128,30 +128,6 @@ impl Doc {
             .to_path_buf()
     }
 
-    /// True when `other` is the same file with the same slug, draft flag,
-    /// headings and links: what other pages link to, and what links from
-    /// here (backlinks, link checks), are unchanged.
-    pub fn same_anchors(&self, other: &Doc) -> bool {
-        fn links(d: &Doc) -> impl Iterator<Item = (&Target, bool, bool)> {
-            d.links.iter().map(|l| (&l.target, l.empty_text, l.image))
-        }
-        self.same_identity(other) && self.headings == other.headings && links(self).eq(links(other))
-    }
-
-    /// True when `other` is the same file making the same page: the slug
-    /// and draft flag, which decide whether and where it is published, are
-    /// unchanged.
-    pub fn same_identity(&self, other: &Doc) -> bool {
-        self.file == other.file && self.slug == other.slug && self.draft == other.draft
-    }
-
-    /// True when `other` has the same front matter, byte for byte, so
-    /// that only its body, and with it maybe its headings and links,
-    /// changed.
-    pub fn same_front_matter(&self, other: &Doc) -> bool {
-        self.text[..self.body.start] == other.text[..other.body.start]
-    }
-
     pub fn has_heading(&self, id: &str) -> bool {
         self.headings.iter().any(|h| h.id == id)
     }
@@ -184,33 +160,6 @@ pub struct Handbook {
 }
 
 impl Handbook {
-    /// Puts in an entity whose file was added (a `serve` session resolves
-    /// the handbook again after; resolving sorts the lists).
-    pub fn add(&mut self, e: Entity) {
-        match e {
-            Entity::Skill(x) => self.skills.push(x),
-            Entity::Role(x) => self.roles.push(x),
-            Entity::Phase(x) => self.phases.push(x),
-            Entity::Page(x) => self.pages.push(x),
-        }
-    }
-
-    /// Takes out the entity of `kind` made from `file`, whose file was
-    /// deleted; whether there was one.
-    pub fn remove(&mut self, kind: Kind, file: &Path) -> bool {
-        fn take<T>(v: &mut Vec<T>, doc: impl Fn(&T) -> &Doc, file: &Path) -> bool {
-            let before = v.len();
-            v.retain(|x| doc(x).file != file);
-            v.len() < before
-        }
-        match kind {
-            Kind::Skill => take(&mut self.skills, |x| &x.doc, file),
-            Kind::Role => take(&mut self.roles, |x| &x.doc, file),
-            Kind::Phase => take(&mut self.phases, |x| &x.doc, file),
-            Kind::Page => take(&mut self.pages, |x| &x.doc, file),
-        }
-    }
-
     /// Whether any page has a fenced code block with a language tag.
     pub fn any_code(&self) -> bool {
         self.home.iter().any(|d| d.has_code)
@@ -238,7 +187,16 @@ pub fn load(root: &Path) -> Result<Vec<SourceFile>, Diagnostics> {
     })
 }
 
-/// One parsed file, before drafts are filtered out.
+/// One file parsed on its own, with what was wrong with it: what
+/// [`assemble`] puts together. Its date is set there, as a commit changes
+/// a file's date without changing its bytes.
+#[derive(Clone)]
+pub struct ParsedFile {
+    parsed: Parsed,
+    diagnostics: Diagnostics,
+}
+
+/// What one file turned out to be, before drafts are filtered out.
 #[derive(Clone)]
 enum Parsed {
     Home(Doc),
@@ -246,25 +204,6 @@ enum Parsed {
     Asset(Asset),
     /// A file with errors: its kind and slug, when known.
     Failed(Option<(Kind, String)>),
-}
-
-/// The parse results of the last run, by file, kept for the next run of
-/// the pipeline on the same handbook. An entry is reused only when the
-/// file's bytes are exactly the same (compared, not hashed) and
-/// `handbook.toml` gave the same [`Config`] (parsing checks ids against it).
-#[derive(Default)]
-pub struct ParseCache {
-    config: Option<Config>,
-    files: HashMap<PathBuf, CachedFile>,
-    /// Files the last run parsed; the others came from the cache.
-    pub parsed: usize,
-    /// Files the last run took from the cache.
-    pub reused: usize,
-}
-
-struct CachedFile {
-    bytes: Vec<u8>,
-    result: (Parsed, Diagnostics),
 }
 
 /// Parses every file in parallel; the result keeps file order, so output
@@ -276,92 +215,27 @@ pub fn parse(
     drafts: bool,
     dates: &Dates,
 ) -> (Handbook, Diagnostics) {
-    let results = files
+    let parsed = files
         .into_par_iter()
-        .map(|f| {
-            let updated = dates.get(&f.rel);
-            stamp(parse_file(config, f), updated)
-        })
+        .map(|f| parse_file(config, f))
         .collect();
-    assemble(results, drafts)
+    assemble(parsed, drafts, dates)
 }
 
-/// Sets a parsed file's last-changed date. Applied after the parse cache,
-/// because a commit changes a file's date without changing its bytes.
-fn stamp(mut result: (Parsed, Diagnostics), updated: Option<Timestamp>) -> (Parsed, Diagnostics) {
-    match &mut result.0 {
-        Parsed::Home(doc) => doc.updated = updated,
-        Parsed::Entity(e) => e.doc_mut().updated = updated,
-        Parsed::Asset(_) | Parsed::Failed(_) => {}
-    }
-    result
-}
-
-/// [`parse`], reusing the results of files that did not change since the
-/// last call with the same cache. What it returns is exactly what
-/// [`parse`] would: the cache only skips work.
-pub fn parse_cached(
-    config: &Config,
-    files: Vec<SourceFile>,
-    drafts: bool,
-    dates: &Dates,
-    cache: &mut ParseCache,
-) -> (Handbook, Diagnostics) {
-    if cache.config.as_ref() != Some(config) {
-        cache.files.clear();
-        cache.config = Some(config.clone());
-    }
-    let mut previous = std::mem::take(&mut cache.files);
-    let old = &previous;
-    // Each file: its result, and the cache entry to keep for it (`None`
-    // when the old entry is still good).
-    let runs: Vec<((Parsed, Diagnostics), PathBuf, Option<CachedFile>)> = files
-        .into_par_iter()
-        .map(|f| match old.get(&f.rel) {
-            Some(hit) if hit.bytes == f.bytes => (hit.result.clone(), f.rel, None),
-            _ => {
-                let rel = f.rel.clone();
-                let bytes = f.bytes.clone();
-                let result = parse_file(config, f);
-                let entry = CachedFile {
-                    bytes,
-                    result: result.clone(),
-                };
-                (result, rel, Some(entry))
-            }
-        })
-        .collect();
-    cache.parsed = 0;
-    cache.reused = 0;
-    let mut results = Vec::with_capacity(runs.len());
-    for (result, rel, entry) in runs {
-        let entry = match entry {
-            Some(fresh) => {
-                cache.parsed += 1;
-                Some(fresh)
-            }
-            None => {
-                cache.reused += 1;
-                previous.remove(&rel)
-            }
-        };
-        let updated = dates.get(&rel);
-        if let Some(entry) = entry {
-            cache.files.insert(rel, entry);
-        }
-        results.push(stamp(result, updated));
-    }
-    assemble(results, drafts)
-}
-
-/// Sorts parsed files into a handbook: drafts left out, duplicate slugs
-/// reported.
-fn assemble(results: Vec<(Parsed, Diagnostics)>, drafts: bool) -> (Handbook, Diagnostics) {
+/// Sorts parsed files (in the order they were loaded) into a handbook:
+/// each dated from `dates`, drafts left out, duplicate slugs reported.
+pub fn assemble(files: Vec<ParsedFile>, drafts: bool, dates: &Dates) -> (Handbook, Diagnostics) {
     let mut hb = Handbook::default();
     let mut diags = Diagnostics::new();
     let mut seen: std::collections::HashMap<(Kind, String), PathBuf> = Default::default();
-    for (parsed, d) in results {
-        diags.extend(d);
+    for file in files {
+        diags.extend(file.diagnostics);
+        let mut parsed = file.parsed;
+        match &mut parsed {
+            Parsed::Home(doc) => doc.updated = dates.get(&doc.file),
+            Parsed::Entity(e) => e.doc_mut().updated = dates.get(&e.doc().file),
+            Parsed::Asset(_) | Parsed::Failed(_) => {}
+        }
         let entity = match parsed {
             Parsed::Home(doc) => {
                 if doc.draft && !drafts {
@@ -416,47 +290,17 @@ fn assemble(results: Vec<(Parsed, Diagnostics)>, drafts: bool) -> (Handbook, Dia
     (hb, diags)
 }
 
-/// One Markdown file parsed on its own, as a `serve` session re-reads a
-/// file it was told was edited.
-#[derive(Debug, Clone)]
-pub enum Reparsed {
-    Home(Doc),
-    Entity(Entity),
-}
-
-impl Reparsed {
-    pub fn doc(&self) -> &Doc {
-        match self {
-            Reparsed::Home(d) => d,
-            Reparsed::Entity(e) => e.doc(),
-        }
-    }
-
-    pub fn doc_mut(&mut self) -> &mut Doc {
-        match self {
-            Reparsed::Home(d) => d,
-            Reparsed::Entity(e) => e.doc_mut(),
-        }
+/// Parses one file of `content/` (its path relative to the handbook
+/// root), checking all that can be checked without the other files.
+pub fn parse_file(config: &Config, f: SourceFile) -> ParsedFile {
+    let (parsed, diagnostics) = parse_one(config, f);
+    ParsedFile {
+        parsed,
+        diagnostics,
     }
 }
 
-/// One Markdown file parsed on its own, only when it parsed without a
-/// single diagnostic. `serve` uses it to take in an edit without parsing
-/// the handbook again; anything less clean goes through [`parse`], which
-/// reports it properly.
-pub fn reparse(config: &Config, file: SourceFile) -> Option<Reparsed> {
-    let (parsed, diags) = parse_file(config, file);
-    if !diags.is_empty() {
-        return None;
-    }
-    match parsed {
-        Parsed::Home(doc) => Some(Reparsed::Home(doc)),
-        Parsed::Entity(e) => Some(Reparsed::Entity(e)),
-        Parsed::Asset(_) | Parsed::Failed(_) => None,
-    }
-}
-
-fn parse_file(config: &Config, f: SourceFile) -> (Parsed, Diagnostics) {
+fn parse_one(config: &Config, f: SourceFile) -> (Parsed, Diagnostics) {
     let mut diags = Diagnostics::new();
     let rel = f.rel;
     let parts: Vec<String> = rel
@@ -470,7 +314,7 @@ fn parse_file(config: &Config, f: SourceFile) -> (Parsed, Diagnostics) {
             Parsed::Asset(Asset {
                 file: rel,
                 out,
-                bytes: f.bytes.into(),
+                bytes: f.bytes,
             }),
             diags,
         );
@@ -505,14 +349,14 @@ fn parse_file(config: &Config, f: SourceFile) -> (Parsed, Diagnostics) {
         },
     };
     let failed_key = kind.zip(slug.as_ref().map(|s| s.to_string()));
-    let text: Arc<str> = match String::from_utf8(f.bytes) {
+    let text: Arc<str> = match std::str::from_utf8(&f.bytes) {
         Ok(t) => t.into(),
         Err(e) => {
-            let valid = e.utf8_error().valid_up_to();
-            let bytes = e.into_bytes();
+            let valid = e.valid_up_to();
+            let bytes = &f.bytes;
             let byte = bytes.get(valid).copied().unwrap_or(0);
             // Show the line with the bad byte replaced, so the caret lands on it.
-            let lossy = String::from_utf8_lossy(&bytes).into_owned();
+            let lossy = String::from_utf8_lossy(bytes).into_owned();
             let at = String::from_utf8_lossy(&bytes[..valid]).len();
             diags.push(
                 Diagnostic::error(
@@ -566,7 +410,7 @@ mod tests {
         );
         SourceFile {
             rel: PathBuf::from(format!("content/skills/{slug}.md")),
-            bytes: text.into_bytes(),
+            bytes: text.into_bytes().into(),
         }
     }
 
@@ -575,61 +419,14 @@ mod tests {
     }
 
     #[test]
-    fn the_cache_parses_only_changed_files_and_gives_the_same_result() {
+    fn files_are_assembled_in_load_order_whatever_order_they_were_parsed_in() {
         let config = config();
-        let files = || vec![skill("a", "A"), skill("b", "B"), skill("c", "C")];
-        let mut cache = ParseCache::default();
-        let (first, _) = parse_cached(&config, files(), false, &Dates::default(), &mut cache);
-        assert_eq!((cache.parsed, cache.reused), (3, 0));
-        assert_eq!(titles(&first), ["A", "B", "C"]);
-
-        let mut edited = files();
-        edited[1] = skill("b", "B2");
-        let (second, _) = parse_cached(
-            &config,
-            edited.clone(),
-            false,
-            &Dates::default(),
-            &mut cache,
-        );
-        assert_eq!((cache.parsed, cache.reused), (1, 2));
-        let (uncached, _) = parse(&config, edited, false, &Dates::default());
-        assert_eq!(titles(&second), titles(&uncached));
-        assert_eq!(titles(&second), ["A", "B2", "C"]);
-
-        // A removed file leaves the cache; a new one is parsed.
-        let (third, _) = parse_cached(
-            &config,
-            vec![skill("a", "A"), skill("d", "D")],
-            false,
-            &Dates::default(),
-            &mut cache,
-        );
-        assert_eq!((cache.parsed, cache.reused), (1, 1));
-        assert_eq!(titles(&third), ["A", "D"]);
-        assert_eq!(cache.files.len(), 2);
-    }
-
-    #[test]
-    fn a_changed_config_empties_the_cache() {
-        let mut cache = ParseCache::default();
-        let config = config();
-        parse_cached(
-            &config,
-            vec![skill("a", "A")],
-            false,
-            &Dates::default(),
-            &mut cache,
-        );
-        let mut other = config.clone();
-        other.title = "Other".into();
-        parse_cached(
-            &other,
-            vec![skill("a", "A")],
-            false,
-            &Dates::default(),
-            &mut cache,
-        );
-        assert_eq!((cache.parsed, cache.reused), (1, 0));
+        let files = vec![skill("a", "A"), skill("b", "B"), skill("c", "C")];
+        let (whole, _) = parse(&config, files.clone(), false, &Dates::default());
+        assert_eq!(titles(&whole), ["A", "B", "C"]);
+        let parsed: Vec<ParsedFile> = files.into_iter().map(|f| parse_file(&config, f)).collect();
+        let (assembled, diags) = assemble(parsed, false, &Dates::default());
+        assert!(diags.is_empty());
+        assert_eq!(titles(&assembled), titles(&whole));
     }
 }

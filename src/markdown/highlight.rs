@@ -9,13 +9,11 @@
 //! has a code block with a language tag.
 //!
 //! Highlighting is most of the cost of rendering bodies, and a pure
-//! function of the language tag and the code, so a pipeline run again on
-//! the same handbook (`serve`) can pass a [`Memo`] of the previous run's
-//! blocks.
+//! function of the language tag and the code, so a caller that renders the
+//! same handbook again (`serve`) can keep its results.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 
 use syntect::parsing::{BasicScopeStackOp, ParseState, Scope, ScopeStack, SyntaxSet};
 use syntect::util::LinesWithEndings;
@@ -136,45 +134,6 @@ pub fn escape(out: &mut String, text: &str) {
         start = i + 1;
     }
     out.push_str(&text[start..]);
-}
-
-/// Highlighted blocks kept from one run of the pipeline to the next. A
-/// block is looked up by its exact language tag and code; blocks not used
-/// in a run are dropped at its end, so the memo holds one handbook's worth.
-#[derive(Default)]
-pub struct Memo {
-    previous: HashMap<String, String>,
-    current: Mutex<HashMap<String, String>>,
-}
-
-impl Memo {
-    /// [`code_block`], reusing the previous run's result for the same block.
-    /// Safe to call from parallel workers.
-    pub fn code_block(&self, lang: &str, code: &str) -> String {
-        // The tag is one line, so a newline separates it from the code.
-        let key = format!("{lang}\n{code}");
-        if let Some(html) = self.used().get(&key) {
-            return html.clone();
-        }
-        let html = match self.previous.get(&key) {
-            Some(html) => html.clone(),
-            None => code_block(lang, code),
-        };
-        self.used().insert(key, html.clone());
-        html
-    }
-
-    /// The blocks used in this run. A panic elsewhere cannot leave an entry
-    /// half-written, so a poisoned lock is still good.
-    fn used(&self) -> std::sync::MutexGuard<'_, HashMap<String, String>> {
-        self.current.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Ends a run: what it used becomes what the next run may reuse.
-    pub fn finish_run(&mut self) {
-        let map = self.current.get_mut().unwrap_or_else(|e| e.into_inner());
-        self.previous = std::mem::take(map);
-    }
 }
 
 /// A fenced code block as HTML. Unknown languages (or a syntax that fails
@@ -306,19 +265,6 @@ mod tests {
         );
         assert!(html.contains("<span class=\"c\">// done"), "{html}");
         assert!(!html.contains("source"), "no scope names leak: {html}");
-    }
-
-    #[test]
-    fn the_memo_gives_the_same_html_and_keeps_only_used_blocks() {
-        let mut memo = Memo::default();
-        let a = memo.code_block("rust", "let a = 1;\n");
-        assert_eq!(a, code_block("rust", "let a = 1;\n"));
-        memo.code_block("python", "x = 1\n");
-        memo.finish_run();
-        assert_eq!(memo.previous.len(), 2);
-        assert_eq!(memo.code_block("rust", "let a = 1;\n"), a);
-        memo.finish_run();
-        assert_eq!(memo.previous.len(), 1, "the unused python block is dropped");
     }
 
     #[test]

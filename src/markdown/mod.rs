@@ -30,18 +30,14 @@ pub struct Body {
     pub toc: Vec<TocEntry>,
 }
 
-/// Renders `doc`'s body for the page at `page_path`.
-pub fn render(site: &Site, doc: &Doc, page_path: &str) -> Body {
-    render_with(site, doc, page_path, None)
-}
+/// Turns a fenced code block (its language tag, its code) into HTML.
+/// `build` passes [`highlight::code_block`]; a caller that renders the same
+/// handbook again and again may pass a function that remembers results.
+pub type Highlight<'a> = &'a (dyn Fn(&str, &str) -> String + Sync);
 
-/// [`render`], taking highlighted code blocks from `memo` when given.
-pub fn render_with(
-    site: &Site,
-    doc: &Doc,
-    page_path: &str,
-    memo: Option<&highlight::Memo>,
-) -> Body {
+/// Renders `doc`'s body for the page at `page_path`, code blocks through
+/// `highlight`.
+pub fn render(site: &Site, doc: &Doc, page_path: &str, highlight: Highlight<'_>) -> Body {
     let source = doc.body_text();
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut toc = Vec::new();
@@ -64,11 +60,7 @@ pub fn render_with(
                 Event::Text(t) => buf.push_str(&t),
                 Event::End(TagEnd::CodeBlock) => {
                     if let Some((lang, buf)) = code.take() {
-                        let html = match memo {
-                            Some(memo) => memo.code_block(&lang, &buf),
-                            None => highlight::code_block(&lang, &buf),
-                        };
-                        events.push(Event::Html(html.into()));
+                        events.push(Event::Html(highlight(&lang, &buf).into()));
                     }
                 }
                 _ => {}

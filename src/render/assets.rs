@@ -103,7 +103,7 @@ pub fn shipped(
     let from_static = |plain: &str| {
         statics.iter().find_map(|f| {
             let rel = f.rel.strip_prefix("static").unwrap_or(&f.rel);
-            (crate::diagnostic::display_path(rel) == plain).then(|| f.bytes.clone())
+            (crate::diagnostic::display_path(rel) == plain).then(|| f.bytes.to_vec())
         })
     };
     let theme = |plain: &str| {
@@ -171,7 +171,7 @@ mod tests {
     fn file(rel: &str, text: &str) -> SourceFile {
         SourceFile {
             rel: PathBuf::from(rel),
-            bytes: text.as_bytes().to_vec(),
+            bytes: text.as_bytes().into(),
         }
     }
 

@@ -6,15 +6,11 @@
 //! the file is useful wherever it is copied. Built from the resolved site
 //! directly, not from the template views, which carry presentation.
 
-use std::borrow::Cow;
-use std::sync::Arc;
-
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 use serde::Serialize;
 
+use crate::config::{Named, Source};
 use crate::content::{Duration, Experience, Kind, Resource};
-use crate::render::fingerprint::{Print, UNKNOWN};
 use crate::render::format;
 use crate::resolve::timeline::duration_label;
 use crate::resolve::{PageRef, Site};
@@ -246,293 +242,65 @@ fn tracks_out(site: &Site) -> Vec<TrackOut<'_>> {
 }
 
 /// The kinds listed in the export, in the file's order.
-const LISTS: [(&str, Kind); 4] = [
-    ("skills", Kind::Skill),
-    ("roles", Kind::Role),
-    ("phases", Kind::Phase),
-    ("pages", Kind::Page),
-];
-
-fn count(site: &Site, kind: Kind) -> usize {
-    match kind {
-        Kind::Skill => site.skills.len(),
-        Kind::Role => site.roles.len(),
-        Kind::Phase => site.phases.len(),
-        Kind::Page => site.pages.len(),
-    }
+/// The whole file. Field order is the struct's, so builds stay
+/// byte-identical.
+#[derive(Serialize)]
+struct Whole<'a> {
+    title: &'a str,
+    description: &'a str,
+    base_url: &'a str,
+    language: &'a str,
+    categories: &'a [Named],
+    sources: &'a [Source],
+    tracks: Vec<TrackOut<'a>>,
+    skills: Vec<SkillOut<'a>>,
+    roles: Vec<RoleOut<'a>>,
+    phases: Vec<PhaseOut<'a>>,
+    pages: Vec<PageOut<'a>>,
 }
 
-/// One entity's object as it stands in the file: pretty-printed, its
-/// lines indented for a place in a list of the top-level object.
-fn entry(site: &Site, kind: Kind, i: usize) -> String {
-    entry_as(site, kind, i, Reuse::Never).1.into_owned()
-}
-
-/// Whether a piece is fingerprinted, and taken over from the last run.
-#[derive(Clone, Copy)]
-enum Reuse<'a> {
-    /// Neither: a build's export, kept by no one.
-    Never,
-    /// Fingerprinted; the last run's piece of the same slug, if any, is
-    /// taken over when its fingerprint is the same.
-    From(Option<(u64, &'a str)>),
-}
-
-/// [`entry`], with the fingerprint of what it is written from when
-/// `reuse` asks for it (else [`fingerprint::UNKNOWN`]).
-///
-/// [`fingerprint::UNKNOWN`]: crate::render::fingerprint::UNKNOWN
-fn entry_as<'a>(site: &Site, kind: Kind, i: usize, reuse: Reuse<'a>) -> (u64, Cow<'a, str>) {
-    fn piece<'a, T: Serialize>(out: &T, reuse: Reuse<'a>) -> (u64, Cow<'a, str>) {
-        let write = || {
-            let json = serde_json::to_string_pretty(out).unwrap_or_default();
-            Cow::Owned(indented(&json, "    "))
-        };
-        let Reuse::From(last) = reuse else {
-            return (UNKNOWN, write());
-        };
-        let mut print = Print::default();
-        print.feed("", out);
-        let made = print.finish();
-        match last {
-            Some((fp, piece)) if fp == made => (made, Cow::Borrowed(piece)),
-            _ => (made, write()),
-        }
-    }
-    match kind {
-        Kind::Skill => piece(&skill_out(site, i), reuse),
-        Kind::Role => piece(&role_out(site, i), reuse),
-        Kind::Phase => piece(&phase_out(site, i), reuse),
-        Kind::Page => piece(&page_out(site, i), reuse),
-    }
-}
-
-/// The slug of entity `i` of `kind`.
-fn slug(site: &Site, kind: Kind, i: usize) -> String {
-    site.doc(PageRef::Entity(kind, i))
-        .map(|d| d.slug.to_string())
-        .unwrap_or_default()
-}
-
-/// `json` with `indent` before every line but the first. JSON strings
-/// hold no raw line breaks, so every line break is layout.
-fn indented(json: &str, indent: &str) -> String {
-    json.replace('\n', &format!("\n{indent}"))
-}
-
-/// The export as pretty-printed JSON (stable field order, so builds stay
-/// byte-identical): what `serde_json::to_writer_pretty` writes for the
-/// whole, put together from one serialized piece per entity, so that a
-/// `serve` session can keep the pieces ([`Entries`]) and make only an
-/// edited entity's again.
+/// The export as pretty-printed JSON.
 pub fn handbook_json(site: &Site, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    write(site, out, &mut |kind, i| Cow::Owned(entry(site, kind, i)))
-}
-
-fn write<'e>(
-    site: &Site,
-    out: &mut dyn std::io::Write,
-    entry: &mut dyn FnMut(Kind, usize) -> Cow<'e, str>,
-) -> std::io::Result<()> {
     let c = &site.config;
-    let head: [(&str, serde_json::Result<String>); 7] = [
-        ("title", serde_json::to_string(&c.title)),
-        ("description", serde_json::to_string(&c.description)),
-        ("base_url", serde_json::to_string(&c.base_url)),
-        ("language", serde_json::to_string(&c.language)),
-        ("categories", serde_json::to_string_pretty(&c.categories)),
-        ("sources", serde_json::to_string_pretty(&c.sources)),
-        ("tracks", serde_json::to_string_pretty(&tracks_out(site))),
-    ];
-    out.write_all(b"{")?;
-    for (key, value) in head {
-        let value = value.map_err(std::io::Error::from)?;
-        write!(out, "\n  \"{key}\": {},", indented(&value, "  "))?;
-    }
-    for (n, (key, kind)) in LISTS.iter().enumerate() {
-        write!(out, "\n  \"{key}\": [")?;
-        let len = count(site, *kind);
-        for i in 0..len {
-            out.write_all(b"\n    ")?;
-            out.write_all(entry(*kind, i).as_bytes())?;
-            if i + 1 < len {
-                out.write_all(b",")?;
-            }
-        }
-        if len > 0 {
-            out.write_all(b"\n  ")?;
-        }
-        out.write_all(if n + 1 < LISTS.len() { b"]," } else { b"]" })?;
-    }
-    out.write_all(b"\n}")
-}
-
-/// Roughly how long the export takes to put together and write, in the
-/// units of the pages' weights (about a microsecond): it is scheduled
-/// among them, largest first.
-pub fn weight(site: &Site) -> usize {
-    let entities = site.skills.len() + site.roles.len() + site.phases.len() + site.pages.len();
-    entities + entities / 2
-}
-
-/// Whether an edit can have changed entity `i` of a kind.
-pub type Reached<'a> = dyn Fn(Kind, usize) -> bool + Sync + 'a;
-
-/// The export's entity pieces, kept by a `serve` session: after an edit to
-/// one entity that keeps its shape (the export names others by slug
-/// only, and slugs stay), its piece is the only one that changes.
-///
-/// Each piece is kept with its entity's slug and the fingerprint of what
-/// it was written from, so that after an edit that moves entries (any of
-/// them may have a new index) the pieces of those written from the same
-/// data are taken over by slug ([`Entries::reusing`]).
-pub struct Entries {
-    lists: [Vec<Piece>; 4],
-}
-
-struct Piece {
-    slug: String,
-    print: u64,
-    /// Shared with the run before when taken over, not copied: the pieces
-    /// are the export's 7 MB at 10,000 pages.
-    text: Arc<str>,
-}
-
-impl Entries {
-    pub fn new(site: &Site) -> Self {
-        Self::made(site, None, None)
-    }
-
-    /// The pieces of `site`, those written from the same data as `last`'s
-    /// piece of the same slug taken from it. With `reached`, only the
-    /// entities it holds can have changed (see [`super::Reach`]): the
-    /// others' pieces are taken over without being compared.
-    pub fn reusing(site: &Site, last: &Entries, reached: Option<&Reached<'_>>) -> Self {
-        Self::made(site, Some(last), reached)
-    }
-
-    fn made(site: &Site, last: Option<&Entries>, reached: Option<&Reached<'_>>) -> Self {
-        let list = |n: usize, kind: Kind| -> Vec<Piece> {
-            let old: FxHashMap<&str, &Piece> = last
-                .map(|l| l.lists[n].iter().map(|p| (p.slug.as_str(), p)).collect())
-                .unwrap_or_default();
-            (0..count(site, kind))
-                .into_par_iter()
-                .map(|i| {
-                    let slug = slug(site, kind, i);
-                    let kept = old.get(slug.as_str());
-                    if let (Some(p), Some(reached)) = (kept, reached)
-                        && !reached(kind, i)
-                    {
-                        return Piece {
-                            slug,
-                            print: p.print,
-                            text: p.text.clone(),
-                        };
-                    }
-                    let was = kept.map(|p| (p.print, &*p.text));
-                    let (print, text) = entry_as(site, kind, i, Reuse::From(was));
-                    let text = match (text, kept) {
-                        (Cow::Borrowed(_), Some(p)) => p.text.clone(),
-                        (text, _) => Arc::from(text),
-                    };
-                    Piece { slug, print, text }
-                })
-                .collect()
-        };
-        let mut n = 0;
-        Entries {
-            lists: LISTS.map(|(_, kind)| {
-                n += 1;
-                list(n - 1, kind)
-            }),
-        }
-    }
-
-    /// Makes the piece of `r` again.
-    pub fn refresh(&mut self, site: &Site, r: PageRef) {
-        let PageRef::Entity(kind, i) = r else { return };
-        if let Some(slot) = self.list_mut(kind).get_mut(i) {
-            let (print, text) = entry_as(site, kind, i, Reuse::From(None));
-            *slot = Piece {
-                slug: slug(site, kind, i),
-                print,
-                text: Arc::from(text),
-            };
-        }
-    }
-
-    fn list_mut(&mut self, kind: Kind) -> &mut Vec<Piece> {
-        let n = LISTS.iter().position(|(_, k)| *k == kind).unwrap_or(0);
-        &mut self.lists[n]
-    }
-
-    /// The export, from these pieces.
-    pub fn write(&self, site: &Site, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-        write(site, out, &mut |kind, i| {
-            let n = LISTS.iter().position(|(_, k)| *k == kind).unwrap_or(0);
-            self.lists[n].get(i).map_or_else(
-                || Cow::Owned(entry(site, kind, i)),
-                |p| Cow::Borrowed(&*p.text),
-            )
-        })
-    }
+    let whole = Whole {
+        title: &c.title,
+        description: &c.description,
+        base_url: &c.base_url,
+        language: &c.language,
+        categories: &c.categories,
+        sources: &c.sources,
+        tracks: tracks_out(site),
+        skills: (0..site.skills.len())
+            .into_par_iter()
+            .map(|i| skill_out(site, i))
+            .collect(),
+        roles: (0..site.roles.len()).map(|i| role_out(site, i)).collect(),
+        phases: (0..site.phases.len()).map(|i| phase_out(site, i)).collect(),
+        pages: (0..site.pages.len()).map(|i| page_out(site, i)).collect(),
+    };
+    let mut out = std::io::BufWriter::new(out);
+    serde_json::to_writer_pretty(&mut out, &whole).map_err(std::io::Error::from)?;
+    std::io::Write::flush(&mut out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{Named, Source};
-
-    #[derive(Serialize)]
-    struct Whole<'a> {
-        title: &'a str,
-        description: &'a str,
-        base_url: &'a str,
-        language: &'a str,
-        categories: &'a [Named],
-        sources: &'a [Source],
-        tracks: Vec<TrackOut<'a>>,
-        skills: Vec<SkillOut<'a>>,
-        roles: Vec<RoleOut<'a>>,
-        phases: Vec<PhaseOut<'a>>,
-        pages: Vec<PageOut<'a>>,
-    }
-
-    /// The export serialized whole, as it was before it came in pieces.
-    fn whole(site: &Site) -> String {
-        let c = &site.config;
-        let n = |k| 0..count(site, k);
-        let value = Whole {
-            title: &c.title,
-            description: &c.description,
-            base_url: &c.base_url,
-            language: &c.language,
-            categories: &c.categories,
-            sources: &c.sources,
-            tracks: tracks_out(site),
-            skills: n(Kind::Skill).map(|i| skill_out(site, i)).collect(),
-            roles: n(Kind::Role).map(|i| role_out(site, i)).collect(),
-            phases: n(Kind::Phase).map(|i| phase_out(site, i)).collect(),
-            pages: n(Kind::Page).map(|i| page_out(site, i)).collect(),
-        };
-        serde_json::to_string_pretty(&value).unwrap_or_default()
-    }
-
-    fn text(f: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> String {
-        let mut out = Vec::new();
-        f(&mut out).unwrap_or_else(|e| panic!("{e}"));
-        String::from_utf8(out).unwrap_or_default()
-    }
 
     #[test]
-    fn the_pieces_make_what_serde_writes_for_the_whole() {
+    fn the_export_is_valid_json_with_every_entity() {
         for fixture in ["tests/fixtures/full", "tests/fixtures/base", "."] {
             let site = super::super::fixture_site(fixture);
-            let expected = whole(&site);
-            assert_eq!(text(|o| handbook_json(&site, o)), expected, "{fixture}");
-            let entries = Entries::new(&site);
-            assert_eq!(text(|o| entries.write(&site, o)), expected, "{fixture}");
+            let mut out = Vec::new();
+            handbook_json(&site, &mut out).unwrap_or_else(|e| panic!("{e}"));
+            let value: serde_json::Value =
+                serde_json::from_slice(&out).unwrap_or_else(|e| panic!("{fixture}: {e}"));
+            let len = |key: &str| value[key].as_array().map_or(0, Vec::len);
+            assert_eq!(len("skills"), site.skills.len(), "{fixture}");
+            assert_eq!(len("roles"), site.roles.len(), "{fixture}");
+            assert_eq!(len("phases"), site.phases.len(), "{fixture}");
+            assert_eq!(len("pages"), site.pages.len(), "{fixture}");
+            assert!(!site.skills.is_empty(), "{fixture} has skills");
         }
     }
 }

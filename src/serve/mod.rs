@@ -30,7 +30,8 @@ use std::time::{Duration, Instant, SystemTime};
 use tokio::sync::watch as tokio_watch;
 
 use crate::diagnostic::plural;
-use crate::pipeline::{Built, Failure, Options, Session};
+use crate::pipeline::{Built, Failure, Options};
+use crate::session::Session;
 use state::{Diff, Live, Signal, Snapshot};
 use watch::{Batch, Changes, Watcher};
 
@@ -407,23 +408,18 @@ fn publish(
                 error: None,
             };
             live.publish(next, signals);
-            let rendered = if built.rendered == pages {
-                format!("{pages} {}", plural(pages, "page"))
-            } else {
-                format!("rendered {} of {pages} pages", built.rendered)
-            };
             if stage == Stage::Early {
                 eprintln!(
-                    "shown in {} ms: {what}; its own {} first ({told}), then the pages that show it",
+                    "shown in {} ms: {what}; its own page first ({told}), then the rest",
                     start.elapsed().as_millis(),
-                    plural(built.rendered, "page"),
                 );
                 return diff.html_pages();
             }
             eprintln!(
-                "rebuilt in {} ms: {what}; parsed {parsed} {}, {rendered} ({} changed), {told}",
+                "rebuilt in {} ms: {what}; parsed {parsed} {}, {pages} {} ({} changed), {told}",
                 start.elapsed().as_millis(),
                 plural(parsed, "file"),
+                plural(pages, "page"),
                 diff.pages,
             );
             if moved {

@@ -1,0 +1,188 @@
+//! The SVG figures of a page, made from its cards: a salary chart per
+//! currency column, and each track's timeline and roadmap diagram. The
+//! drawing itself is `charts`'; this module decides what each figure
+//! shows and how it is described for screen readers.
+
+use super::charts;
+use super::views::{Cards, Chart, LinkView};
+use crate::resolve::Site;
+
+/// How an axis value reads in a currency's convention.
+fn tick_label(currency: &str) -> Box<dyn Fn(f64) -> String> {
+    let (sym, div, suffix) = match currency {
+        "INR" => ("₹", 100_000.0, "L"),
+        "USD" => ("$", 1000.0, "k"),
+        "EUR" => ("€", 1000.0, "k"),
+        "GBP" => ("£", 1000.0, "k"),
+        _ => ("", 1000.0, "k"),
+    };
+    Box::new(move |v: f64| {
+        if v == 0.0 {
+            "0".to_string()
+        } else {
+            format!("{sym}{}{suffix}", crate::resolve::timeline::number(v / div))
+        }
+    })
+}
+
+fn chart_id(text: &str) -> String {
+    crate::content::heading_id(text)
+}
+
+/// One range chart per salary column, a bar per role and figure.
+pub fn salary_charts(cards: &Cards) -> Vec<Chart> {
+    cards
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(ci, c)| {
+            let bars: Vec<charts::RangeBar> = cards
+                .roles
+                .iter()
+                .flat_map(|r| {
+                    let many = r.salary_cells[ci].len() > 1;
+                    r.salary_cells[ci].iter().map(move |s| charts::RangeBar {
+                        label: r.link.title.clone(),
+                        min: s.min as f64,
+                        max: s.max.map(|m| m as f64),
+                        open_ended: s.open_ended,
+                        value_label: match (many, s.source_number) {
+                            (true, Some(n)) => format!("{} [{n}]", s.label),
+                            _ => s.label.clone(),
+                        },
+                    })
+                })
+                .collect();
+            let title = format!("Salary ranges, {}", c.title);
+            let desc = format!("Yearly salary range of each role in {}, one bar per figure; a bar that fades out continues above its last value.", c.title);
+            Chart { svg: charts::range_chart(&format!("salaries-{}", chart_id(&c.title)), &title, &desc, &bars, &*tick_label(&c.currency)), title }
+        })
+        .collect()
+}
+
+pub fn timeline(site: &Site, cards: &Cards, i: usize, root: &str) -> Option<String> {
+    let t = &site.tracks[i];
+    let named = &site.config.tracks[t.config];
+    let mut spans = Vec::new();
+    for &p in &t.phases {
+        let rel = &site.phase_relations[p];
+        let (start, end) = (rel.start?, rel.end?);
+        spans.push(charts::Span {
+            label: format!("{}. {}", cards.phases[p].order, cards.phases[p].link.title),
+            url: cards.phases[p].link.url.clone(),
+            start_min: start.min,
+            start_max: start.max,
+            end_min: end.min,
+            end_max: end.max,
+            open: end.open,
+        });
+    }
+    let (unit_weeks, unit) = match t.unit {
+        crate::content::Unit::Weeks => (1.0, "week"),
+        crate::content::Unit::Months => (crate::resolve::timeline::WEEKS_PER_MONTH, "month"),
+    };
+    let total = t.total.map(|w| w.label(t.unit)).unwrap_or_default();
+    let desc = format!(
+        "{} phases in order, {total} in total. For each phase, a dark bar shows when it runs at the fastest suggested pace and a light bar below it when it runs at the slowest.",
+        spans.len()
+    );
+    Some(charts::timeline(
+        &format!("timeline-{}", named.id),
+        &format!("{} timeline", named.title),
+        &desc,
+        &spans,
+        unit_weeks,
+        unit,
+        root,
+    ))
+}
+
+pub fn roadmap(site: &Site, cards: &Cards, i: usize, root: &str) -> String {
+    let t = &site.tracks[i];
+    let named = &site.config.tracks[t.config];
+    let phases: Vec<charts::Node> = t
+        .phases
+        .iter()
+        .map(|&p| charts::Node {
+            label: format!("{}. {}", cards.phases[p].order, cards.phases[p].link.title),
+            url: cards.phases[p].link.url.clone(),
+        })
+        .collect();
+    let mut skills: Vec<&LinkView> = Vec::new();
+    let mut edges = Vec::new();
+    for (pi, &p) in t.phases.iter().enumerate() {
+        for s in cards.phase_skills[p].iter() {
+            let k = match skills.iter().position(|x| x.slug == s.slug) {
+                Some(k) => k,
+                None => {
+                    skills.push(s);
+                    skills.len() - 1
+                }
+            };
+            edges.push((pi, k));
+        }
+    }
+    let skill_nodes: Vec<charts::Node> = skills
+        .iter()
+        .map(|s| charts::Node {
+            label: s.title.clone(),
+            url: s.url.clone(),
+        })
+        .collect();
+    let desc = format!(
+        "{} phases on the left, linked to the {} skills they build on the right. The same information is listed as text beside the diagram.",
+        phases.len(),
+        skill_nodes.len()
+    );
+    charts::roadmap(
+        &format!("roadmap-{}", named.id),
+        &format!("{} roadmap", named.title),
+        &desc,
+        &phases,
+        &skill_nodes,
+        &edges,
+        root,
+    )
+}
+
+/// One range chart per salary column the role has figures in, a bar per
+/// source.
+pub fn role_salary_charts(cards: &Cards, i: usize) -> Vec<Chart> {
+    let card = &cards.roles[i];
+    cards
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(ci, _)| !card.salary_cells[*ci].is_empty())
+        .map(|(ci, c)| {
+            let bars: Vec<charts::RangeBar> = card.salary_cells[ci]
+                .iter()
+                .map(|s| charts::RangeBar {
+                    label: match s.source_number {
+                        Some(n) => format!("{} [{n}]", c.region),
+                        None => c.region.clone(),
+                    },
+                    min: s.min as f64,
+                    max: s.max.map(|m| m as f64),
+                    open_ended: s.open_ended,
+                    value_label: s.label.clone(),
+                })
+                .collect();
+            let title = format!("{} salary, {}", card.link.title, c.title);
+            let desc = format!(
+                "Yearly salary ranges for {} in {}, one bar per source.",
+                card.link.title, c.title
+            );
+            Chart {
+                svg: charts::range_chart(
+                    &format!("salary-{}", chart_id(&c.title)),
+                    &title,
+                    &desc,
+                    &bars,
+                    &*tick_label(&c.currency),
+                ),
+                title,
+            }
+        })
+        .collect()
+}
