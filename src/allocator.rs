@@ -49,11 +49,10 @@ pub fn purge_freed_memory(purge: Purge) {
 /// Turns transparent huge pages off for the process (Linux; elsewhere it
 /// does nothing). mimalloc asks the kernel for them on the memory it
 /// reserves, and the kernel then zeroes 2 MiB at the first touch of any
-/// byte of one. In `serve`, the first rebuild after the site was built
-/// spent half its CPU time in such zeroing (10,000 pages: 150–185 ms
-/// where later ones took about 85; about 100 without them), and a
-/// build's peak memory was 5–10% higher for pages partly used
-/// (benches/compare.sh). Later rebuilds took as long either way.
+/// byte of one: `perf` showed half the CPU time of `serve`'s first rebuild
+/// in that zeroing, and a build's peak memory is higher for pages partly
+/// used (benches/compare.sh prints it; `THP_enabled` in `/proc/PID/status`
+/// says whether this took).
 #[allow(unsafe_code)]
 pub fn no_huge_pages() {
     #[cfg(target_os = "linux")]

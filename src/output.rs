@@ -118,8 +118,7 @@ pub struct Extras {
     /// How many files.
     pub files: usize,
     /// The sitemap, feed and `robots.txt` it made (not those the handbook
-    /// ships itself): a `serve` session makes these again after an edit
-    /// to an entry's title or summary, which the feed shows.
+    /// ships itself), written by [`discovery`] beside the pages.
     pub discovery: Vec<String>,
 }
 

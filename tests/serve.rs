@@ -843,7 +843,10 @@ fn a_new_title_shows_on_its_page_first_then_everywhere() {
     );
     // The rest of the site after it: the pages that show the new title.
     let line = log[rebuilt..].lines().next().unwrap_or_default();
-    assert!(line.contains("parsed 1 file, 14 pages (8 changed), pages reloaded"), "{line}");
+    assert!(
+        line.contains("parsed 1 file, 14 pages (8 changed), pages reloaded"),
+        "{line}"
+    );
 }
 
 #[test]

@@ -12,8 +12,7 @@ use crate::config::Config;
 use crate::git::Timestamp;
 
 /// One page as the sitemap and feed see it, borrowing its title and
-/// summary from the site: ten thousand copies of them were a third of
-/// the time these files took.
+/// summary from the site rather than copying them.
 #[derive(Debug, Clone)]
 pub struct Entry<'a> {
     /// Site-root-relative (`skills/databases/`, `` for home).

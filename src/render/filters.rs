@@ -1,10 +1,9 @@
 //! Tera's `join` and `capitalize`, made without the allocations of the
 //! built-in ones, for what they are called on: the whole-site lists run
-//! them once a row, ten thousand rows a page at 10,000 skills. The
-//! built-in `join` formats every item into a `String` of its own, through
-//! a `Vec` each, and collects them before joining; `capitalize` makes
-//! three strings. Together they were half the time of the skills list,
-//! which a `serve` session renders again after most front matter edits.
+//! them once a row, a row per skill. The built-in `join` formats every
+//! item into a `String` of its own, through a `Vec` each, and collects them
+//! before joining; `capitalize` makes three strings. Together they were
+//! half the time of the skills list in a profile of a large handbook.
 //!
 //! Each gives what the built-in gives for every input (a test renders
 //! both on the same values): Tera's own code stays in charge of escaping

@@ -13,7 +13,7 @@ use crate::content::{Duration, Kind, Unit};
 use crate::resolve::{PageRef, Site};
 
 /// The page's JSON-LD, or `None` where no schema.org type fits. A page's
-/// fingerprint is made from this value; its text, from [`script_text`].
+/// text is made from this value by [`script_text`].
 pub fn json_ld_value(site: &Site, page: PageRef) -> Option<Value> {
     Some(match page {
         PageRef::Home => website(site),

@@ -120,8 +120,7 @@ pub struct CategoryView {
     pub id: String,
     pub title: String,
     /// Shared with [`Cards::skills`]: the site view lists every card, and
-    /// copying ten thousand of them took 6 ms of every run in `serve`
-    /// (comparing the copies with the last run's, and freeing them, more).
+    /// a copy of each would be made, and freed, on every run.
     pub skills: Vec<Arc<SkillCard>>,
 }
 
@@ -226,8 +225,8 @@ pub struct RoleNeed<'a> {
 }
 
 // The page views borrow the cards they show: a view is serialized into
-// the page's context (and its fingerprint) once and dropped, so copying
-// every card it holds would be work for nothing, ten thousand times over.
+// the page's context once and dropped, so copying every card it holds
+// would be work for nothing, once per page.
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SkillView<'a> {

@@ -14,7 +14,7 @@ use crate::content::{Asset, Doc, Handbook, Kind, Page, Phase, Role, Skill, Targe
 use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean, display_path};
 
 /// The lists a reference is checked against: a handbook's while it is
-/// resolved, or a finished site's when a session checks an edit.
+/// resolved.
 pub(super) struct Checker<'a> {
     pub(super) skills: &'a [Skill],
     pub(super) roles: &'a [Role],

@@ -72,7 +72,7 @@ pub struct Site {
     /// Old skill slugs and the skill they now point at.
     pub aliases: Vec<(Slug, usize)>,
     /// Entries left out as drafts: a reference to one is an error of its
-    /// own, in this resolve and in a session's later ones.
+    /// own.
     pub drafts: HashSet<(Kind, String)>,
     pub(super) index: Index,
 }

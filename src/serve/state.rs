@@ -159,9 +159,8 @@ impl Diff {
         match old {
             None => changed.extend(new.files.keys().cloned()),
             Some(old) => {
-                // Both maps in path order, side by side: a lookup in the
-                // old map for each of ten thousand paths took 3.6 ms of
-                // every publish.
+                // Both maps in path order, side by side, rather than a
+                // lookup in the old map for every path of the new.
                 use std::cmp::Ordering;
                 let (mut was, mut now) = (old.files.iter().peekable(), new.files.iter().peekable());
                 loop {
@@ -189,8 +188,8 @@ impl Diff {
                                 added
                             }
                             Ordering::Equal => {
-                                // A session shares the bytes of pages it did
-                                // not render again, so most files are the
+                                // A session shares the bytes of pages that
+                                // came out as before, so most files are the
                                 // same allocation; `==` on `Arc<[u8]>` would
                                 // compare their contents all the same.
                                 let same = Arc::ptr_eq(old_bytes, bytes) || old_bytes == bytes;

@@ -188,7 +188,7 @@ impl Changes {
 
     /// The files edited in place, when that is all that happened (no file
     /// added, removed or renamed, no lost events): what lets a session
-    /// re-render only the pages of those files.
+    /// read only those files again and show their page first.
     pub fn edited(&self) -> Option<Vec<PathBuf>> {
         if self.rescan || !self.touched_top.is_empty() || self.files.is_empty() {
             return None;
@@ -430,8 +430,8 @@ mod tests {
             Changes::from_events(root, &vim).describe(),
             "content/skills/a.md changed"
         );
-        // Either way it is an edit in place, which a session can take in
-        // by re-rendering that page alone.
+        // Either way it is an edit in place, which a session takes in by
+        // reading that file alone again.
         for events in [&tmp[..], &vim[..]] {
             assert_eq!(
                 Changes::from_events(root, events).edited(),
