@@ -242,9 +242,12 @@ impl Diagnostic {
                 .collect();
             props.push(format!("file={}", github_property(&display_path(&clean))));
             if let Some(loc) = &self.location {
+                // The underlined characters, both ends included; GitHub
+                // reads columns only on a one-line range.
                 props.push(format!("line={}", loc.line));
+                props.push(format!("endLine={}", loc.line));
                 props.push(format!("col={}", loc.column));
-                props.push(format!("endColumn={}", loc.column + loc.width));
+                props.push(format!("endColumn={}", loc.column + loc.width - 1));
             }
         }
         let mut message = self.message.clone();
@@ -412,7 +415,7 @@ mod tests {
         .with_help("did you mean `title`?");
         assert_eq!(
             d.github(Path::new("./hb")),
-            "::error file=hb/content/skills/a%2Cb%3Ac.md,line=2,col=1,endColumn=6::100%25 wrong%0D%0Asecond line%0Ahelp: did you mean `title`?"
+            "::error file=hb/content/skills/a%2Cb%3Ac.md,line=2,endLine=2,col=1,endColumn=5::100%25 wrong%0D%0Asecond line%0Ahelp: did you mean `title`?"
         );
         let general = Diagnostic::general("no content/ folder").warning();
         assert_eq!(
