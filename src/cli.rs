@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::content::Kind;
-use crate::diagnostic::{display_path, plural};
+use crate::diagnostic::{Diagnostics, Format, display_path, plural};
 use crate::pipeline::{self, Failure, Options};
 use crate::scaffold::{self, Created, Refusal};
 use crate::serve::{self, ServeOptions};
@@ -41,6 +41,8 @@ pub enum Command {
         /// Print how long each stage took.
         #[arg(long)]
         timings: bool,
+        #[command(flatten)]
+        format: FormatArg,
     },
     /// Check the handbook for errors without writing anything.
     Check {
@@ -48,6 +50,8 @@ pub enum Command {
         root: PathBuf,
         #[arg(long)]
         drafts: bool,
+        #[command(flatten)]
+        format: FormatArg,
     },
     /// Preview the handbook in a browser, rebuilding and reloading as files
     /// change. Serves from memory on 127.0.0.1; writes nothing.
@@ -87,6 +91,41 @@ pub enum Command {
     },
 }
 
+/// `--format`, shared by `build` and `check`.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct FormatArg {
+    /// How to report problems: `human`, or `github` to also print each one
+    /// on standard output as a GitHub Actions annotation
+    /// (`::error file=…,line=…,col=…::…`) [default: github when
+    /// GITHUB_ACTIONS=true, else human].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    format: Option<FormatName>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FormatName {
+    Human,
+    Github,
+}
+
+impl FormatArg {
+    fn resolve(self) -> Format {
+        match self.format {
+            Some(FormatName::Human) => Format::Human,
+            Some(FormatName::Github) => Format::Github,
+            None => Format::detect(),
+        }
+    }
+}
+
+/// Prints diagnostics as workflow commands on standard output when asked
+/// to; the terminal report on standard error is printed either way.
+fn annotate(format: Format, root: &std::path::Path, diagnostics: &Diagnostics) {
+    if format == Format::Github && !diagnostics.is_empty() {
+        print!("{}", diagnostics.github(root));
+    }
+}
+
 /// What `roadbook new` can add.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum NewKind {
@@ -112,7 +151,8 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_HANDBOOK: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 
-fn report_failure(f: &Failure, timings: bool) -> ExitCode {
+fn report_failure(f: &Failure, timings: bool, format: Format, root: &std::path::Path) -> ExitCode {
+    annotate(format, root, &f.diagnostics);
     if f.usage {
         for d in f.diagnostics.sorted() {
             eprint!("{d}");
@@ -157,6 +197,15 @@ fn report_created(c: &Created) {
     } else {
         eprintln!("next: `roadbook build --root {dir}`, then open {dir}/public/index.html");
     }
+    if c.files
+        .iter()
+        .any(|f| f == std::path::Path::new(scaffold::PAGES_WORKFLOW))
+    {
+        eprintln!(
+            "publish: push to GitHub, then Settings → Pages → Source: GitHub Actions ({})",
+            scaffold::PAGES_WORKFLOW
+        );
+    }
 }
 
 /// Runs one command; everything the user sees goes to standard error
@@ -170,16 +219,19 @@ pub fn run(cli: Cli) -> ExitCode {
             base_url,
             drafts,
             timings,
+            format,
         } => {
+            let format = format.resolve();
             let output = output.unwrap_or_else(|| root.join("public"));
             let opts = Options {
-                root,
+                root: root.clone(),
                 base_url,
                 drafts,
                 ..Options::default()
             };
             match pipeline::build_to(&opts, &output) {
                 Ok(built) => {
+                    annotate(format, &root, &built.warnings);
                     if !built.warnings.is_empty() {
                         eprint!("{}", built.warnings.render());
                     }
@@ -196,18 +248,24 @@ pub fn run(cli: Cli) -> ExitCode {
                     }
                     ExitCode::from(EXIT_OK)
                 }
-                Err(f) => report_failure(&f, timings),
+                Err(f) => report_failure(&f, timings, format, &root),
             }
         }
-        Command::Check { root, drafts } => {
+        Command::Check {
+            root,
+            drafts,
+            format,
+        } => {
+            let format = format.resolve();
             let opts = Options {
-                root,
+                root: root.clone(),
                 base_url: None,
                 drafts,
                 ..Options::default()
             };
             match pipeline::check(&opts) {
                 Ok(checked) => {
+                    annotate(format, &root, &checked.warnings);
                     if !checked.warnings.is_empty() {
                         eprint!("{}", checked.warnings.render());
                     }
@@ -225,7 +283,7 @@ pub fn run(cli: Cli) -> ExitCode {
                     );
                     ExitCode::from(EXIT_OK)
                 }
-                Err(f) => report_failure(&f, false),
+                Err(f) => report_failure(&f, false, format, &root),
             }
         }
         Command::Serve {

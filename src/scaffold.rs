@@ -137,11 +137,109 @@ pub fn init(dir: &Path) -> Result<Created, Refusal> {
         ),
     ];
     // Keep built sites out of version control, unless the folder already
-    // has its own rules.
+    // has its own rules; publish with roadbook's action, unless the
+    // repository already has a workflow of that name. Both are skipped
+    // rather than refused: a handbook started inside an existing
+    // repository is the reason they may exist.
     if !dir.join(".gitignore").exists() {
-        files.push((PathBuf::from(".gitignore"), "/public/\n".to_string()));
+        files.push((PathBuf::from(".gitignore"), GITIGNORE.to_string()));
+    }
+    if !dir.join(PAGES_WORKFLOW).exists() {
+        files.push((PathBuf::from(PAGES_WORKFLOW), pages_workflow()));
     }
     write_all(dir, files)
+}
+
+/// Where `init` puts the GitHub Pages workflow.
+pub const PAGES_WORKFLOW: &str = ".github/workflows/pages.yml";
+
+/// The built site, and the folders a build stages it in before swapping
+/// it into place (`.public.roadbook-new-PID`, `.public.roadbook-old-PID`,
+/// left behind only if a build is killed part way).
+const GITIGNORE: &str = "# roadbook's output, and the folders a build stages it in\n/public/\n.*.roadbook-new-*\n.*.roadbook-old-*\n";
+
+/// `owner/name` of roadbook's repository, from Cargo.toml's `repository`,
+/// which is also where the action (action.yml) and the release binaries
+/// it installs live.
+pub fn repository_slug() -> &'static str {
+    let url = env!("CARGO_PKG_REPOSITORY");
+    url.strip_prefix("https://github.com/")
+        .unwrap_or(url)
+        .trim_end_matches('/')
+}
+
+/// The handbook repository's workflow: check on pull requests, build and
+/// deploy on pushes to main, with the action and binary of the roadbook
+/// release that wrote it (pinned, so a new release never changes a site
+/// unasked).
+fn pages_workflow() -> String {
+    let repo = repository_slug();
+    let version = env!("CARGO_PKG_VERSION");
+    format!(
+        r#"# Checks the handbook on pull requests (errors show on the lines of the
+# diff) and publishes it on GitHub Pages on every push to main, with
+# roadbook's action: a prebuilt roadbook, cached between runs.
+#
+# One-time setup: Settings → Pages → Build and deployment → Source:
+# "GitHub Actions". To move to a newer roadbook, change both v{version}s.
+name: Pages
+
+on:
+  push:
+    branches: [main]
+  pull_request:
+  workflow_dispatch:
+
+# Read the repository; write Pages and prove with an OIDC token that this
+# workflow is the one deploying (used by the deploy job only).
+permissions:
+  contents: read
+  pages: write
+  id-token: write
+
+# One deployment at a time; a newer push waits for one half done. Pull
+# requests each get their own group.
+concurrency:
+  group: pages-${{{{ github.event_name == 'pull_request' && github.ref || 'deploy' }}}}
+  cancel-in-progress: false
+
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          # The whole history, so every page gets its "Last updated" date.
+          fetch-depth: 0
+
+      # On a pull request: `roadbook check`, errors as annotations, then a
+      # build. On a push: a build for the address Pages gives.
+      - name: Check and build the handbook
+        id: roadbook
+        uses: {repo}@v{version}
+        with:
+          version: v{version}
+          root: .
+
+      - name: Upload the site
+        if: github.event_name != 'pull_request'
+        uses: actions/upload-pages-artifact@v3
+        with:
+          path: ${{{{ steps.roadbook.outputs.output }}}}
+
+  deploy:
+    if: github.event_name != 'pull_request'
+    needs: build
+    runs-on: ubuntu-latest
+    environment:
+      name: github-pages
+      url: ${{{{ steps.deployment.outputs.page_url }}}}
+    steps:
+      - name: Deploy to GitHub Pages
+        id: deployment
+        uses: actions/deploy-pages@v4
+"#
+    )
 }
 
 fn handbook_toml(title: &str, name: &str) -> String {

@@ -2133,10 +2133,11 @@ fn init_then_build_round_trip() {
         assert!(handbook.join("public").join(url).is_file(), "{url}");
     }
     assert!(broken_links(&handbook.join("public")).is_empty());
-    // It is a git-ready folder: the built site stays out.
+    // It is a git-ready folder: the built site and the folders a build
+    // stages it in stay out.
     assert_eq!(
         std::fs::read_to_string(handbook.join(".gitignore")).unwrap(),
-        "/public/\n"
+        "# roadbook's output, and the folders a build stages it in\n/public/\n.*.roadbook-new-*\n.*.roadbook-old-*\n"
     );
 }
 

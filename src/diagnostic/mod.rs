@@ -3,7 +3,8 @@
 //! Every stage reports problems as [`Diagnostic`]s into a [`Diagnostics`]
 //! collector instead of returning early, so one build shows every error at
 //! once. Byte offsets become line and column here and nowhere else
-//! ([`Location::of`]), and this module renders diagnostics for the terminal.
+//! ([`Location::of`]), and this module renders diagnostics for the terminal
+//! and, as workflow commands, for GitHub Actions ([`Diagnostic::github`]).
 
 mod suggest;
 
@@ -181,6 +182,88 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// How diagnostics are shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// The terminal report alone.
+    #[default]
+    Human,
+    /// The terminal report, and each diagnostic once more as a GitHub
+    /// Actions workflow command (`::error file=…,line=…,col=…::message`)
+    /// on standard output, which GitHub turns into an annotation on that
+    /// line of the file (in a pull request, on the line of the diff).
+    Github,
+}
+
+impl Format {
+    /// `Github` when running in GitHub Actions (`GITHUB_ACTIONS=true`,
+    /// which the runner sets for every step), otherwise `Human`.
+    pub fn detect() -> Format {
+        if std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true") {
+            Format::Github
+        } else {
+            Format::Human
+        }
+    }
+}
+
+/// Escapes a workflow command's message the way the runner unescapes it.
+fn github_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a workflow command's property value (a file name): as a
+/// message, and `:` and `,` too, which separate properties.
+fn github_property(text: &str) -> String {
+    github_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+impl Diagnostic {
+    /// The diagnostic as one GitHub Actions workflow command line, without
+    /// its line break. `root` is the handbook folder as given on the command
+    /// line: annotations name files from the repository's root (the working
+    /// folder of a workflow step), and diagnostics from the handbook's.
+    /// The help, if any, follows the message on a line of its own.
+    pub fn github(&self, root: &Path) -> String {
+        let command = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut props = Vec::new();
+        if let Some(file) = &self.file {
+            let path = root.join(file);
+            // `./content/x.md` reads as `content/x.md`; GitHub matches
+            // annotations to files by this path.
+            let clean: PathBuf = path
+                .components()
+                .filter(|c| !matches!(c, std::path::Component::CurDir))
+                .collect();
+            props.push(format!("file={}", github_property(&display_path(&clean))));
+            if let Some(loc) = &self.location {
+                // The underlined characters, both ends included; GitHub
+                // reads columns only on a one-line range.
+                props.push(format!("line={}", loc.line));
+                props.push(format!("endLine={}", loc.line));
+                props.push(format!("col={}", loc.column));
+                props.push(format!("endColumn={}", loc.column + loc.width - 1));
+            }
+        }
+        let mut message = self.message.clone();
+        if let Some(help) = &self.help {
+            message.push_str("\nhelp: ");
+            message.push_str(help);
+        }
+        let props = if props.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", props.join(","))
+        };
+        format!("::{command}{props}::{}", github_data(&message))
+    }
+}
+
 /// The collector every stage reports into. Kept sorted on output so the
 /// order of parallel work never shows in what the author reads.
 #[derive(Debug, Default, Clone)]
@@ -235,6 +318,17 @@ impl Diagnostics {
         items.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         items.dedup();
         items
+    }
+
+    /// Every diagnostic as a GitHub Actions workflow command, one a line,
+    /// in the order of [`Diagnostics::sorted`]; see [`Diagnostic::github`].
+    pub fn github(&self, root: &Path) -> String {
+        let mut out = String::new();
+        for d in self.sorted() {
+            out.push_str(&d.github(root));
+            out.push('\n');
+        }
+        out
     }
 
     /// The full report as the terminal shows it, ending with a count.
@@ -308,6 +402,26 @@ mod tests {
         assert_eq!((loc.line, loc.column), (1, 1));
         let loc = Location::of("", 5..6);
         assert_eq!((loc.line, loc.column, loc.width), (1, 1, 1));
+    }
+
+    #[test]
+    fn github_commands_escape_messages_and_properties() {
+        let d = Diagnostic::error(
+            Path::new("content/skills/a,b:c.md"),
+            "+++\ntitel = 1\n",
+            4..9,
+            "100% wrong\r\nsecond line",
+        )
+        .with_help("did you mean `title`?");
+        assert_eq!(
+            d.github(Path::new("./hb")),
+            "::error file=hb/content/skills/a%2Cb%3Ac.md,line=2,endLine=2,col=1,endColumn=5::100%25 wrong%0D%0Asecond line%0Ahelp: did you mean `title`?"
+        );
+        let general = Diagnostic::general("no content/ folder").warning();
+        assert_eq!(
+            general.github(Path::new(".")),
+            "::warning::no content/ folder"
+        );
     }
 
     #[test]
