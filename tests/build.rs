@@ -437,6 +437,111 @@ See the [FAQ](page:faqs).
     assert_snapshot!("several_errors", report);
 }
 
+// Each documented error of docs/content.md ("Files and slugs", front
+// matter, cross-references), one fixture each.
+
+const SKILL_HEAD: &str = r#"+++
+title = "Caching"
+summary = "Keeping answers close at hand."
+category = "practices"
+difficulty = "advanced"
+"#;
+
+#[test]
+fn two_files_with_the_same_slug_are_an_error() {
+    // `03-apis.md` has the slug of the base fixture's `apis.md`.
+    let dir = base_with(
+        "content/skills/03-apis.md",
+        "+++\ntitle = \"APIs again\"\nsummary = \"A second file.\"\ncategory = \"core\"\ndifficulty = \"beginner\"\n+++\n",
+    );
+    let report = expect_errors(&dir);
+    assert!(report.contains("content/skills/03-apis.md"), "{report}");
+    assert!(report.contains("content/skills/apis.md"), "{report}");
+    assert_snapshot!("duplicate_slug", report);
+}
+
+#[test]
+fn markdown_outside_the_content_folders_is_an_error() {
+    let dir = base_with("content/notes/todo.md", "+++\ntitle = \"Todo\"\n+++\n");
+    assert_snapshot!("markdown_outside_content_folders", expect_errors(&dir));
+}
+
+#[test]
+fn link_to_a_missing_colocated_file_is_an_error() {
+    let dir = base_with(
+        "content/skills/caching.md",
+        format!("{SKILL_HEAD}+++\n\n![Cache layers](layers.png)\n"),
+    );
+    assert_snapshot!("missing_colocated_file", expect_errors(&dir));
+}
+
+#[test]
+fn more_than_eight_resources_is_an_error() {
+    let mut skill = SKILL_HEAD.to_string();
+    for i in 1..=9 {
+        skill.push_str(&format!(
+            "\n[[resources]]\ntitle = \"Guide {i}\"\nurl = \"https://example.org/{i}\"\nkind = \"article\"\n"
+        ));
+    }
+    skill.push_str("+++\n");
+    let dir = base_with("content/skills/caching.md", &skill);
+    let report = expect_errors(&dir);
+    assert_snapshot!("too_many_resources", report);
+    // Eight are allowed: the same file without the ninth checks clean.
+    let dir = base_with(
+        "content/skills/caching.md",
+        skill
+            .rsplit_once("\n[[resources]]")
+            .map(|(head, _)| format!("{head}+++\n"))
+            .unwrap(),
+    );
+    check(&dir).assert_ok();
+}
+
+#[test]
+fn unknown_link_kind_suggests_the_kind_meant() {
+    let dir = base_with(
+        "content/skills/caching.md",
+        format!("{SKILL_HEAD}+++\n\nCache what [the database](skil:databases) answers.\n"),
+    );
+    assert_snapshot!("unknown_link_kind", expect_errors(&dir));
+}
+
+#[test]
+fn reference_to_a_draft_is_an_error_without_drafts() {
+    let dir = base_with(
+        "content/skills/caching.md",
+        format!("{SKILL_HEAD}draft = true\n+++\n"),
+    );
+    let report = expect_errors(&dir);
+    // The role lists caching in its `[skills]` table.
+    assert!(report.contains("`caching` is a draft"), "{report}");
+    assert_snapshot!("reference_to_draft", report);
+    // With the flag the draft is built, and so is the reference.
+    build_with(&dir, &["--drafts"]).assert_ok();
+    page(&dir, "skills/caching/index.html");
+}
+
+#[test]
+fn root_absolute_link_is_a_warning_that_does_not_fail_the_build() {
+    let dir = base_with(
+        "content/skills/caching.md",
+        format!("{SKILL_HEAD}+++\n\nSee [the APIs](/skills/apis/) first.\n"),
+    );
+    let checked = check(&dir).assert_ok();
+    let built = build(&dir).assert_ok();
+    assert!(
+        checked.stderr.starts_with("warning: "),
+        "{}",
+        checked.stderr
+    );
+    // The same warning from both commands; only the summary line differs.
+    let warning = |s: &str| s.split("\n\n").next().unwrap_or_default().to_string();
+    assert_eq!(warning(&checked.stderr), warning(&built.stderr));
+    page(&dir, "skills/caching/index.html");
+    assert_snapshot!("root_absolute_link_warning", built.stderr);
+}
+
 // ---------------------------------------------------------------------------
 // The full fixture: every feature of the contract, rendered.
 // ---------------------------------------------------------------------------
