@@ -531,8 +531,15 @@ mod tests {
 
     #[test]
     fn syntax_errors_point_into_the_document() {
+        // The string opened on line 1 is cut by its line break.
         let d = read("title = \"x\nlevel = 1\n");
-        assert!(d.has_errors());
-        assert!(d.render().contains("invalid TOML"));
+        assert_eq!(d.error_count(), 1, "{}", d.render());
+        let e = d.iter().next().unwrap();
+        assert!(e.message.starts_with("invalid TOML"), "{}", e.message);
+        let loc = e.location.as_ref().unwrap();
+        assert_eq!(
+            (loc.line, loc.column, loc.line_text.as_str()),
+            (1, 11, "title = \"x")
+        );
     }
 }
