@@ -909,6 +909,91 @@ fn refused_output_folders_are_left_untouched() {
     assert_snapshot!("refused_output_folders", report);
 }
 
+#[test]
+fn the_home_folder_is_refused_as_output() {
+    let dir = fixture("base");
+    let home = TempDir::new("home");
+    change_file(&home, "notes.txt", "mine\n");
+    let before = tree(home.path());
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_roadbook"))
+        .args(["build", "--output"])
+        .arg(home.path())
+        .current_dir(dir.path())
+        .env("HOME", home.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("the home folder"), "{stderr}");
+    assert_same_tree(&before, &tree(home.path()), "the home folder");
+}
+
+#[test]
+fn an_empty_folder_is_taken_as_output_and_owned_from_then_on() {
+    let dir = fixture("base");
+    std::fs::create_dir_all(dir.join("site")).unwrap();
+    build_with(&dir, &["--output", "site"]).assert_ok();
+    expect_file(&dir, "site/index.html");
+    assert!(dir.join("site/.roadbook-output").is_file());
+    // Now roadbook's: a second build replaces it.
+    change_file(&dir, "site/stale.html", "old");
+    build_with(&dir, &["--output", "site"]).assert_ok();
+    expect_no_file(&dir, "site/stale.html");
+    // A folder that is neither empty nor roadbook's is refused.
+    change_file(&dir, "other/mine.txt", "mine\n");
+    build_with(&dir, &["--output", "other"]).assert_code(2);
+    assert_eq!(expect_file(&dir, "other/mine.txt"), "mine\n");
+}
+
+#[test]
+fn timings_list_every_stage_in_order_and_their_total() {
+    let dir = fixture("base");
+    let run = build_with(&dir, &["--timings"]).assert_ok();
+    let report = run
+        .stderr
+        .split_once("timings:\n")
+        .map(|(_, r)| r)
+        .unwrap_or_else(|| panic!("no timings:\n{}", run.stderr));
+    let mut stages = Vec::new();
+    let mut sum = 0.0;
+    let mut total = None;
+    for line in report
+        .lines()
+        .take_while(|l| l.starts_with("  ") && !l.starts_with("  ("))
+    {
+        let mut words = line.split_whitespace();
+        let (name, ms) = (words.next().unwrap(), words.next().unwrap());
+        assert_eq!(words.next(), Some("ms"), "{line}");
+        let ms: f64 = ms.parse().unwrap_or_else(|_| panic!("{line}"));
+        if name == "total" {
+            total = Some(ms);
+        } else {
+            stages.push(name.to_string());
+            sum += ms;
+        }
+    }
+    // The stages of ARCHITECTURE.md, in pipeline order (writing is the
+    // swap of the staged folder into place).
+    let order: Vec<usize> = ["load", "parse", "resolve", "render", "swap"]
+        .iter()
+        .map(|s| {
+            stages
+                .iter()
+                .position(|x| x == s)
+                .unwrap_or_else(|| panic!("no `{s}` in {stages:?}"))
+        })
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{stages:?}");
+    let total = total.expect("a total line");
+    // Each figure is rounded to 0.01 ms.
+    assert!(
+        (total - sum).abs() <= 0.01 * (stages.len() as f64 + 1.0),
+        "{report}"
+    );
+    // Without the flag, no report.
+    assert!(!build(&dir).assert_ok().stderr.contains("timings:"));
+}
+
 // ---------------------------------------------------------------------------
 // Every link of a built site resolves.
 // ---------------------------------------------------------------------------
