@@ -154,11 +154,17 @@ impl Server {
     }
 
     fn start_with(hb: &Handbook, args: &[&str]) -> Server {
+        Server::start_env(hb, args, &[])
+    }
+
+    /// `start_with`, with variables added to the server's environment.
+    fn start_env(hb: &Handbook, args: &[&str], env: &[(&str, &std::ffi::OsStr)]) -> Server {
         let mut child = roadbook()
             .arg("serve")
             .arg("--root")
             .arg(hb.root())
             .args(args)
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -928,6 +934,107 @@ fn a_taken_port_falls_back_to_a_free_one() {
         server.log()
     );
     assert_eq!(server.get("").status, 200);
+}
+
+#[test]
+fn serve_answers_only_on_the_loopback_address() {
+    let hb = Handbook::new("loopback");
+    let server = Server::start(&hb);
+    assert!(
+        server.origin.starts_with("http://127.0.0.1:"),
+        "{}",
+        server.origin
+    );
+    assert_eq!(server.get("").status, 200);
+    // Every address of this machine that is not loopback must refuse.
+    let out = Command::new("hostname").arg("-I").output();
+    let addresses: Vec<std::net::IpAddr> = out
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default()
+        .split_whitespace()
+        .filter_map(|a| a.parse().ok())
+        .filter(|a: &std::net::IpAddr| !a.is_loopback())
+        .collect();
+    if addresses.is_empty() {
+        eprintln!("SKIPPED the non-loopback half: this machine has no other address");
+        return;
+    }
+    for ip in addresses {
+        let at = std::net::SocketAddr::new(ip, server.port);
+        let connected = std::net::TcpStream::connect_timeout(&at, Duration::from_secs(2));
+        assert!(connected.is_err(), "serve answered on {at}");
+    }
+}
+
+#[test]
+fn default_port_is_4000_when_free() {
+    let hb = Handbook::new("default-port");
+    // Ask the system whether 4000 is free just before starting; another
+    // program (or test run) may hold it, and then serve must say so.
+    let free = std::net::TcpListener::bind(("127.0.0.1", 4000)).is_ok();
+    let server = Server::start_with(&hb, &[]);
+    if free && server.port == 4000 {
+        assert!(
+            !server.log().contains("is not available"),
+            "{}",
+            server.log()
+        );
+    } else {
+        assert_ne!(server.port, 4000);
+        assert!(
+            server.log().contains("port 4000 is not available"),
+            "4000 was {}:\n{}",
+            if free {
+                "free a moment before"
+            } else {
+                "taken"
+            },
+            server.log()
+        );
+    }
+    assert_eq!(server.get("").status, 200);
+}
+
+#[cfg(unix)]
+#[test]
+fn open_flag_opens_the_preview_url_in_the_browser() {
+    use std::os::unix::fs::PermissionsExt;
+    let hb = Handbook::new("open");
+    // A fake `xdg-open` first on PATH records the URL it is given.
+    let tools = TempDir::new("fake-xdg-open");
+    let bin = tools.0.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let record = tools.0.join("opened.txt");
+    let script = bin.join("xdg-open");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nprintf '%s' \"$1\" > '{}.tmp' && mv '{}.tmp' '{}'\n",
+            record.display(),
+            record.display(),
+            record.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = std::env::join_paths(std::iter::once(bin.clone()).chain(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    )))
+    .unwrap();
+    let server = Server::start_env(&hb, &["--port", "0", "--open"], &[("PATH", &path)]);
+    let start = Instant::now();
+    let opened = loop {
+        if let Ok(text) = std::fs::read_to_string(&record) {
+            break text;
+        }
+        assert!(
+            start.elapsed() < WAIT,
+            "xdg-open was not run:\n{}",
+            server.log()
+        );
+        std::thread::sleep(Duration::from_millis(25));
+    };
+    assert_eq!(opened, server.url);
 }
 
 #[cfg(unix)]
