@@ -852,11 +852,11 @@ fn a_new_title_shows_on_its_page_first_then_everywhere() {
 }
 
 #[test]
-fn the_live_script_reloads_only_pages_a_build_changed() {
-    let script = include_str!("../src/serve/live.js");
-    // The decision the browser test cannot see without two tabs: a reload
-    // signal that lists pages leaves every other page alone.
-    assert!(script.contains("d.pages.indexOf(cfg.file) < 0"));
+fn every_page_carries_the_file_key_reload_signals_name() {
+    // What the script does with the key (a reload signal that lists pages
+    // leaves every other page alone) is checked in a real browser by
+    // `browser_sees_live_changes`, step 3b; here, that every page carries
+    // the key the signals name.
     let hb = Handbook::new("file-key");
     let server = Server::start(&hb);
     assert_eq!(
@@ -1297,8 +1297,8 @@ mod browser {
 
 /// In a real browser: a stylesheet edit applies without a reload; a
 /// content edit reloads and keeps the scroll position; a broken edit shows
-/// the overlay, and the fix removes it; a deleted page sends the reader to
-/// its section; a hidden page waits, then catches up when shown.
+/// the overlay, and the fix removes it; a deleted or renamed page sends the
+/// reader to its section; a hidden page waits, then catches up when shown.
 #[test]
 fn browser_sees_live_changes() {
     let Some(chromium) = browser::find() else {
@@ -1435,6 +1435,23 @@ fn browser_sees_live_changes() {
         &server,
     );
 
+    // 4b. A renamed page (its file moved to a new slug): the old URL is
+    // gone, so the reader is sent to the section, not to a 404.
+    b.open(&format!("{}roles/developer/", server.url), &server);
+    std::fs::rename(
+        hb.path("content/roles/developer.md"),
+        hb.path("content/roles/engineer.md"),
+    )
+    .unwrap();
+    b.wait_for(
+        &format!(
+            "location.href === {} && document.readyState === 'complete'",
+            serde_json::json!(format!("{}roles/", server.url))
+        ),
+        "the roles overview after a rename",
+        &server,
+    );
+
     // 5. A hidden tab lets its event stream go (browsers allow six
     // connections to a host) and catches up when it is shown again.
     b.open(&format!("{}skills/alpha/", server.url), &server);
@@ -1443,13 +1460,28 @@ fn browser_sees_live_changes() {
             "Object.defineProperty(document, 'hidden', {{ configurable: true, get: function () {{ return {hidden}; }} }}); document.dispatchEvent(new Event('visibilitychange')); 1"
         )
     };
-    b.eval("window.__marker = 5; 1").unwrap();
+    // Count the page's event streams opened and closed: a hidden page that
+    // holds no stream cannot be told to reload, however late the signal,
+    // so no waiting window is needed.
+    b.eval(
+        "window.__marker = 5; window.__opened = 0; window.__closed = 0; (function () { var E = window.EventSource; var close = E.prototype.close; E.prototype.close = function () { window.__closed++; return close.apply(this, arguments); }; window.EventSource = function (url) { window.__opened++; return new E(url); }; })(); 1",
+    )
+    .unwrap();
     b.eval(&set_hidden(true)).unwrap();
+    b.wait_for(
+        "window.__closed === 1",
+        "the hidden page to close its event stream",
+        &server,
+    );
     hb.replace("content/skills/alpha.md", "ALPHA-ONE", "ALPHA-HIDDEN");
     server.wait_until("skills/alpha/", "show the edit", |r| {
         r.body.contains("ALPHA-HIDDEN")
     });
-    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(
+        b.eval("window.__opened").unwrap(),
+        0,
+        "a hidden page opened an event stream"
+    );
     assert_eq!(
         b.eval("window.__marker").unwrap(),
         5,
