@@ -14,7 +14,8 @@
 //!   which file changed gives what a fresh build of the mutated handbook
 //!   gives: the same files, or the same diagnostics;
 //! - every mutation that keeps the handbook valid by construction (plain
-//!   text appended to a body or a static file) builds.
+//!   text appended to a body or a static file) builds, and some mutated
+//!   handbooks build with a warning (so warnings are compared too).
 //!
 //! Deterministic: a fixed seed, so a failure names an iteration that fails
 //! again the same way.
@@ -125,10 +126,13 @@ fn mutate(original: &[u8], rng: &mut Rng) -> (Vec<u8>, Vec<String>) {
 }
 
 /// Plain text added to the end of a Markdown body or a static file:
-/// valid whatever the file held, so the mutated handbook must build.
-fn benign(rel: &str, original: &[u8]) -> Option<Vec<u8>> {
+/// valid whatever the file held, so the mutated handbook must build. With
+/// `warn`, a body gets a root-absolute link, which builds with a warning.
+fn benign(rel: &str, original: &[u8], warn: bool) -> Option<Vec<u8>> {
     let mut bytes = original.to_vec();
-    if rel.ends_with(".md") {
+    if rel.ends_with(".md") && warn {
+        bytes.extend_from_slice(b"\n\nSee [the start](/) too.\n");
+    } else if rel.ends_with(".md") {
         bytes.extend_from_slice(b"\n\nA plain paragraph added later.\n");
     } else if rel.starts_with("static/") {
         bytes.extend_from_slice(b"\n/* added */\n");
@@ -270,12 +274,16 @@ fn mutated_handbooks_keep_every_promise() {
 
     let mut problems: Vec<String> = Vec::new();
     let (mut built, mut benign_cases, mut benign_built) = (0, 0, 0);
+    // Builds that passed with a warning: the rebuild's warnings are
+    // compared with a build's only if some mutation makes one.
+    let mut warned = 0;
     for iteration in 0..ITERATIONS {
         let mut rng = Rng::new(iteration + 1);
         let which = rng.below(targets.len());
         let rel = &targets[which];
         let kind_benign = rng.below(5) == 0;
-        let (bytes, log) = match benign(rel, &originals[which]).filter(|_| kind_benign) {
+        let warn = rng.below(2) == 0;
+        let (bytes, log) = match benign(rel, &originals[which], warn).filter(|_| kind_benign) {
             Some(b) => (b, vec!["append plain text".to_string()]),
             None => mutate(&originals[which], &mut rng),
         };
@@ -342,7 +350,12 @@ fn mutated_handbooks_keep_every_promise() {
                     ));
                 }
             }
-            (Ok(_), Ok(_)) => built += 1,
+            (Ok(_), Ok(b)) => {
+                built += 1;
+                if !b.warnings.is_empty() {
+                    warned += 1;
+                }
+            }
         }
         if is_benign {
             benign_cases += 1;
@@ -385,7 +398,8 @@ fn mutated_handbooks_keep_every_promise() {
         "a mutation valid by construction failed to build"
     );
     assert!(built >= benign_built, "{built} built");
+    assert!(warned > 0, "no mutated handbook built with a warning");
     eprintln!(
-        "{ITERATIONS} mutated handbooks: {built} built, {benign_cases} valid by construction"
+        "{ITERATIONS} mutated handbooks: {built} built ({warned} with warnings), {benign_cases} valid by construction"
     );
 }
