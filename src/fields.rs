@@ -141,12 +141,19 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn wrong_type(&mut self, value: &Spanned<DeValue<'_>>, key: &str, expected: &str) {
+    /// A value of the wrong type; the caller adds the help line, which
+    /// shows the value written the right way.
+    fn wrong_type(
+        &mut self,
+        value: &Spanned<DeValue<'_>>,
+        key: &str,
+        expected: &str,
+    ) -> HelpSlot<'_> {
         let found = value.get_ref().type_str();
         self.at_toml(
             value.span(),
             format!("`{key}` must be {expected}, found {}", article(found)),
-        );
+        )
     }
 
     /// A string; `required` records a missing-key error when absent.
@@ -171,7 +178,8 @@ impl<'a> Reader<'a> {
                 Some(Spanned::new(self.file_span(v.span()), s.to_string()))
             }
             None => {
-                self.wrong_type(v, key, "a string");
+                self.wrong_type(v, key, "a string")
+                    .with_help(format!("write it in double quotes: `{key} = \"...\"`"));
                 None
             }
         }
@@ -209,7 +217,12 @@ impl<'a> Reader<'a> {
                         out.push((name, *i.get_ref()));
                     }
                 }
-                None => self.wrong_type(value, name.get_ref(), "a string"),
+                None => self
+                    .wrong_type(value, name.get_ref(), "a string")
+                    .with_help(format!(
+                        "write the {what} in double quotes; the allowed values are {}",
+                        quoted(allowed)
+                    )),
             }
         }
         out
@@ -272,7 +285,12 @@ impl<'a> Reader<'a> {
                 None
             }
             None => {
-                self.wrong_type(v, key, "a whole number");
+                self.wrong_type(v, key, "a whole number").with_help(format!(
+                    "write a number between {} and {} without quotes: `{key} = {}`",
+                    range.0,
+                    range.1,
+                    range.0.max(1).min(range.1)
+                ));
                 None
             }
         }
@@ -311,7 +329,8 @@ impl<'a> Reader<'a> {
                 None
             }
             None => {
-                self.wrong_type(v, key, "a number");
+                self.wrong_type(v, key, "a number")
+                    .with_help(format!("write a number without quotes: `{key} = 1.5`"));
                 None
             }
         }
@@ -322,7 +341,10 @@ impl<'a> Reader<'a> {
         match v.get_ref().as_bool() {
             Some(b) => Some(Spanned::new(self.file_span(v.span()), b)),
             None => {
-                self.wrong_type(v, key, "`true` or `false`");
+                self.wrong_type(v, key, "`true` or `false`")
+                    .with_help(format!(
+                        "write `{key} = true` or `{key} = false`, without quotes"
+                    ));
                 None
             }
         }
@@ -342,7 +364,10 @@ impl<'a> Reader<'a> {
             return None;
         };
         let Some(items) = v.get_ref().as_array() else {
-            self.wrong_type(v, key, "a list of strings");
+            self.wrong_type(v, key, "a list of strings")
+                .with_help(format!(
+                    "write a list in square brackets: `{key} = [\"...\"]`"
+                ));
             return None;
         };
         let mut out = Vec::new();
@@ -370,7 +395,9 @@ impl<'a> Reader<'a> {
                 span: v.span(),
             }),
             None => {
-                self.wrong_type(v, key, "a table");
+                self.wrong_type(v, key, "a table").with_help(format!(
+                    "write it as a `[{key}]` section of `name = value` lines"
+                ));
                 None
             }
         }
@@ -382,7 +409,8 @@ impl<'a> Reader<'a> {
             return Vec::new();
         };
         let Some(items) = v.get_ref().as_array() else {
-            self.wrong_type(v, key, "an array of tables");
+            self.wrong_type(v, key, "an array of tables")
+                .with_help(format!("write each item as a `[[{key}]]` section"));
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -503,8 +531,15 @@ mod tests {
 
     #[test]
     fn syntax_errors_point_into_the_document() {
+        // The string opened on line 1 is cut by its line break.
         let d = read("title = \"x\nlevel = 1\n");
-        assert!(d.has_errors());
-        assert!(d.render().contains("invalid TOML"));
+        assert_eq!(d.error_count(), 1, "{}", d.render());
+        let e = d.iter().next().unwrap();
+        assert!(e.message.starts_with("invalid TOML"), "{}", e.message);
+        let loc = e.location.as_ref().unwrap();
+        assert_eq!(
+            (loc.line, loc.column, loc.line_text.as_str()),
+            (1, 11, "title = \"x")
+        );
     }
 }

@@ -179,13 +179,54 @@ mod tests {
         assert!(Dates::parse_log(b"").is_empty());
     }
 
+    /// Runs git in `dir` with a fixed identity and date, ignoring the
+    /// machine's configuration. Git is required: without it these tests
+    /// would pass whatever `last_changes` did.
+    fn git(dir: &Path, args: &[&str]) {
+        let out = Command::new("git")
+            .args(["-c", "user.name=T", "-c", "user.email=t@example.org"])
+            .args(["-c", "commit.gpgsign=false"])
+            .args(args)
+            .current_dir(dir)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_DATE", "2023-11-14T22:13:20Z")
+            .env("GIT_COMMITTER_DATE", "2023-11-14T22:13:20Z")
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_WORK_TREE")
+            .env_remove("GIT_INDEX_FILE")
+            .output()
+            .unwrap_or_else(|e| panic!("git is needed for these tests: {e}"));
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    fn temp(label: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("roadbook-git-{label}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
     #[test]
     fn a_folder_without_history_has_no_dates() {
-        let dir = std::env::temp_dir().join(format!("roadbook-git-none-{}", std::process::id()));
-        let _ = std::fs::create_dir_all(&dir);
-        // A temp folder is not inside a repository (and if git is missing
-        // the answer is the same).
+        // The same folder, before and after it gets history: the empty
+        // answer is from the missing history, not from a missing git.
+        let dir = temp("none");
+        std::fs::create_dir_all(dir.join("content")).unwrap();
+        std::fs::write(dir.join("content/a.md"), "a").unwrap();
         assert!(last_changes(&dir).is_empty());
+        git(&dir, &["init", "-q"]);
+        git(&dir, &["add", "-A"]);
+        git(&dir, &["commit", "-q", "-m", "first"]);
+        let dates = last_changes(&dir);
         let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(
+            dates.get(Path::new("content/a.md")),
+            Some(Timestamp(1_700_000_000))
+        );
     }
 }

@@ -437,6 +437,111 @@ See the [FAQ](page:faqs).
     assert_snapshot!("several_errors", report);
 }
 
+// Each documented error of docs/content.md ("Files and slugs", front
+// matter, cross-references), one fixture each.
+
+const SKILL_HEAD: &str = r#"+++
+title = "Caching"
+summary = "Keeping answers close at hand."
+category = "practices"
+difficulty = "advanced"
+"#;
+
+#[test]
+fn two_files_with_the_same_slug_are_an_error() {
+    // `03-apis.md` has the slug of the base fixture's `apis.md`.
+    let dir = base_with(
+        "content/skills/03-apis.md",
+        "+++\ntitle = \"APIs again\"\nsummary = \"A second file.\"\ncategory = \"core\"\ndifficulty = \"beginner\"\n+++\n",
+    );
+    let report = expect_errors(&dir);
+    assert!(report.contains("content/skills/03-apis.md"), "{report}");
+    assert!(report.contains("content/skills/apis.md"), "{report}");
+    assert_snapshot!("duplicate_slug", report);
+}
+
+#[test]
+fn markdown_outside_the_content_folders_is_an_error() {
+    let dir = base_with("content/notes/todo.md", "+++\ntitle = \"Todo\"\n+++\n");
+    assert_snapshot!("markdown_outside_content_folders", expect_errors(&dir));
+}
+
+#[test]
+fn link_to_a_missing_colocated_file_is_an_error() {
+    let dir = base_with(
+        "content/skills/caching.md",
+        format!("{SKILL_HEAD}+++\n\n![Cache layers](layers.png)\n"),
+    );
+    assert_snapshot!("missing_colocated_file", expect_errors(&dir));
+}
+
+#[test]
+fn more_than_eight_resources_is_an_error() {
+    let mut skill = SKILL_HEAD.to_string();
+    for i in 1..=9 {
+        skill.push_str(&format!(
+            "\n[[resources]]\ntitle = \"Guide {i}\"\nurl = \"https://example.org/{i}\"\nkind = \"article\"\n"
+        ));
+    }
+    skill.push_str("+++\n");
+    let dir = base_with("content/skills/caching.md", &skill);
+    let report = expect_errors(&dir);
+    assert_snapshot!("too_many_resources", report);
+    // Eight are allowed: the same file without the ninth checks clean.
+    let dir = base_with(
+        "content/skills/caching.md",
+        skill
+            .rsplit_once("\n[[resources]]")
+            .map(|(head, _)| format!("{head}+++\n"))
+            .unwrap(),
+    );
+    check(&dir).assert_ok();
+}
+
+#[test]
+fn unknown_link_kind_suggests_the_kind_meant() {
+    let dir = base_with(
+        "content/skills/caching.md",
+        format!("{SKILL_HEAD}+++\n\nCache what [the database](skil:databases) answers.\n"),
+    );
+    assert_snapshot!("unknown_link_kind", expect_errors(&dir));
+}
+
+#[test]
+fn reference_to_a_draft_is_an_error_without_drafts() {
+    let dir = base_with(
+        "content/skills/caching.md",
+        format!("{SKILL_HEAD}draft = true\n+++\n"),
+    );
+    let report = expect_errors(&dir);
+    // The role lists caching in its `[skills]` table.
+    assert!(report.contains("`caching` is a draft"), "{report}");
+    assert_snapshot!("reference_to_draft", report);
+    // With the flag the draft is built, and so is the reference.
+    build_with(&dir, &["--drafts"]).assert_ok();
+    page(&dir, "skills/caching/index.html");
+}
+
+#[test]
+fn root_absolute_link_is_a_warning_that_does_not_fail_the_build() {
+    let dir = base_with(
+        "content/skills/caching.md",
+        format!("{SKILL_HEAD}+++\n\nSee [the APIs](/skills/apis/) first.\n"),
+    );
+    let checked = check(&dir).assert_ok();
+    let built = build(&dir).assert_ok();
+    assert!(
+        checked.stderr.starts_with("warning: "),
+        "{}",
+        checked.stderr
+    );
+    // The same warning from both commands; only the summary line differs.
+    let warning = |s: &str| s.split("\n\n").next().unwrap_or_default().to_string();
+    assert_eq!(warning(&checked.stderr), warning(&built.stderr));
+    page(&dir, "skills/caching/index.html");
+    assert_snapshot!("root_absolute_link_warning", built.stderr);
+}
+
 // ---------------------------------------------------------------------------
 // The full fixture: every feature of the contract, rendered.
 // ---------------------------------------------------------------------------
@@ -644,10 +749,13 @@ fn handbook_json_exports_every_skill_with_relations() {
     // the number of links.
     assert_eq!(apis["prerequisites"][0], "databases");
     assert_eq!(apis["unlocks"][0], "caching");
-    assert!(apis["roles"].as_array().is_some_and(|r| {
-        r.iter()
-            .all(|x| x["slug"].is_string() && x["level"].is_string())
-    }));
+    assert_eq!(
+        apis["roles"],
+        serde_json::json!([
+            { "slug": "backend-developer", "level": "proficient" },
+            { "slug": "senior-backend-developer", "level": "expert" },
+        ])
+    );
     assert_eq!(
         apis["url"],
         "https://example.github.io/full-handbook/skills/apis/"
@@ -799,6 +907,91 @@ fn refused_output_folders_are_left_untouched() {
     }
     expect_no_file(&dir, "public");
     assert_snapshot!("refused_output_folders", report);
+}
+
+#[test]
+fn the_home_folder_is_refused_as_output() {
+    let dir = fixture("base");
+    let home = TempDir::new("home");
+    change_file(&home, "notes.txt", "mine\n");
+    let before = tree(home.path());
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_roadbook"))
+        .args(["build", "--output"])
+        .arg(home.path())
+        .current_dir(dir.path())
+        .env("HOME", home.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("the home folder"), "{stderr}");
+    assert_same_tree(&before, &tree(home.path()), "the home folder");
+}
+
+#[test]
+fn an_empty_folder_is_taken_as_output_and_owned_from_then_on() {
+    let dir = fixture("base");
+    std::fs::create_dir_all(dir.join("site")).unwrap();
+    build_with(&dir, &["--output", "site"]).assert_ok();
+    expect_file(&dir, "site/index.html");
+    assert!(dir.join("site/.roadbook-output").is_file());
+    // Now roadbook's: a second build replaces it.
+    change_file(&dir, "site/stale.html", "old");
+    build_with(&dir, &["--output", "site"]).assert_ok();
+    expect_no_file(&dir, "site/stale.html");
+    // A folder that is neither empty nor roadbook's is refused.
+    change_file(&dir, "other/mine.txt", "mine\n");
+    build_with(&dir, &["--output", "other"]).assert_code(2);
+    assert_eq!(expect_file(&dir, "other/mine.txt"), "mine\n");
+}
+
+#[test]
+fn timings_list_every_stage_in_order_and_their_total() {
+    let dir = fixture("base");
+    let run = build_with(&dir, &["--timings"]).assert_ok();
+    let report = run
+        .stderr
+        .split_once("timings:\n")
+        .map(|(_, r)| r)
+        .unwrap_or_else(|| panic!("no timings:\n{}", run.stderr));
+    let mut stages = Vec::new();
+    let mut sum = 0.0;
+    let mut total = None;
+    for line in report
+        .lines()
+        .take_while(|l| l.starts_with("  ") && !l.starts_with("  ("))
+    {
+        let mut words = line.split_whitespace();
+        let (name, ms) = (words.next().unwrap(), words.next().unwrap());
+        assert_eq!(words.next(), Some("ms"), "{line}");
+        let ms: f64 = ms.parse().unwrap_or_else(|_| panic!("{line}"));
+        if name == "total" {
+            total = Some(ms);
+        } else {
+            stages.push(name.to_string());
+            sum += ms;
+        }
+    }
+    // The stages of ARCHITECTURE.md, in pipeline order (writing is the
+    // swap of the staged folder into place).
+    let order: Vec<usize> = ["load", "parse", "resolve", "render", "swap"]
+        .iter()
+        .map(|s| {
+            stages
+                .iter()
+                .position(|x| x == s)
+                .unwrap_or_else(|| panic!("no `{s}` in {stages:?}"))
+        })
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{stages:?}");
+    let total = total.expect("a total line");
+    // Each figure is rounded to 0.01 ms.
+    assert!(
+        (total - sum).abs() <= 0.01 * (stages.len() as f64 + 1.0),
+        "{report}"
+    );
+    // Without the flag, no report.
+    assert!(!build(&dir).assert_ok().stderr.contains("timings:"));
 }
 
 // ---------------------------------------------------------------------------
@@ -1116,155 +1309,9 @@ fn bundled_handbook_has_no_orphan_skills() {
     assert!(orphans.is_empty(), "orphan skills:\n{}", orphans.join("\n"));
 }
 
-// ---------------------------------------------------------------------------
-// Robustness: no input makes the library panic.
-// ---------------------------------------------------------------------------
-
-/// A tiny deterministic PRNG (xorshift64*).
-struct Rng(u64);
-
-impl Rng {
-    fn new(seed: u64) -> Rng {
-        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
-    }
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next() % n as u64) as usize
-        }
-    }
-}
-
-/// What mutations insert: syntax of TOML, Markdown and the front matter
-/// fence, bytes that are not UTF-8, and multibyte characters.
-const PIECES: &[&[u8]] = &[
-    b"+",
-    b"\"",
-    b"=",
-    b"[",
-    b"]",
-    b"{",
-    b"}",
-    b"\n",
-    b"#",
-    b"(",
-    b")",
-    b":",
-    b"\xff",
-    b"\xe9",
-    "é".as_bytes(),
-    "₹".as_bytes(),
-    "𝄞".as_bytes(),
-    b"\r\n",
-    b"+++\n",
-    b"](skill:",
-    b"[^1]",
-    b"```\n",
-    b"|",
-    b"-",
-    b"0",
-    b"'",
-    b"\\",
-];
-
-fn mutate(original: &[u8], rng: &mut Rng) -> (Vec<u8>, Vec<String>) {
-    let mut bytes = original.to_vec();
-    let mut log = Vec::new();
-    for _ in 0..1 + rng.below(4) {
-        let pos = rng.below(bytes.len() + 1);
-        let piece = PIECES[rng.below(PIECES.len())];
-        match rng.below(3) {
-            0 => {
-                bytes.splice(pos..pos, piece.iter().copied());
-                log.push(format!("insert {piece:?} at {pos}"));
-            }
-            1 if pos < bytes.len() => {
-                let len = 1 + rng.below(8).min(bytes.len() - pos - 1);
-                bytes.drain(pos..pos + len);
-                log.push(format!("delete {len} at {pos}"));
-            }
-            _ if pos < bytes.len() => {
-                bytes.splice(pos..pos + 1, piece.iter().copied());
-                log.push(format!("replace 1 at {pos} with {piece:?}"));
-            }
-            _ => {
-                bytes.extend_from_slice(piece);
-                log.push(format!("append {piece:?}"));
-            }
-        }
-    }
-    (bytes, log)
-}
-
-#[test]
-fn mutated_handbooks_never_panic() {
-    use roadbook::pipeline::{self, Options};
-
-    let dir = full();
-    let mut targets: Vec<String> = vec!["handbook.toml".to_string()];
-    for (rel, _) in tree(&dir.join("content")) {
-        if rel.ends_with(".md") && !rel.contains("x.md") {
-            targets.push(format!("content/{rel}"));
-        }
-    }
-    let originals: Vec<Vec<u8>> = targets
-        .iter()
-        .map(|t| std::fs::read(dir.join(t)).expect("fixture file"))
-        .collect();
-    let opts = Options {
-        root: dir.path().to_path_buf(),
-        base_url: None,
-        drafts: false,
-        ..Options::default()
-    };
-    let started = std::time::Instant::now();
-    let mut panics = Vec::new();
-    let (mut checked, mut built) = (0, 0);
-    for iteration in 0..500u64 {
-        let mut rng = Rng::new(iteration + 1);
-        let which = rng.below(targets.len());
-        let (bytes, log) = mutate(&originals[which], &mut rng);
-        change_file(&dir, &targets[which], &bytes);
-        let drafts = rng.below(4) == 0;
-        let opts = Options {
-            drafts,
-            ..opts.clone()
-        };
-        let outcome = std::panic::catch_unwind(|| match pipeline::check(&opts) {
-            Ok(_) => pipeline::build(&opts).map(|_| true).unwrap_or(false),
-            Err(_) => false,
-        });
-        checked += 1;
-        match outcome {
-            Ok(true) => built += 1,
-            Ok(false) => {}
-            Err(_) => panics.push(format!(
-                "iteration {iteration}: {} ({}), drafts = {drafts}\n{}",
-                targets[which],
-                log.join(", "),
-                String::from_utf8_lossy(&bytes)
-            )),
-        }
-        change_file(&dir, &targets[which], &originals[which]);
-    }
-    eprintln!(
-        "{checked} mutated handbooks, {built} built, in {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
-    assert!(
-        panics.is_empty(),
-        "{} panics; the first:\n{}",
-        panics.len(),
-        panics[0]
-    );
-}
+// Robustness (no input makes the library panic, diagnostics stay inside
+// their files, check agrees with build, a rebuild equals a build) lives in
+// tests/mutations.rs.
 
 // ---------------------------------------------------------------------------
 // Comparison tables, timelines and charts.
@@ -1368,11 +1415,29 @@ fn role_comparison_pages_show_what_to_learn_to_move_up() {
     );
 }
 
+/// The generated tables of the full fixture, by page: the comparison
+/// tables of each section, one per track on the phases overview, the
+/// salary table of the one role with salaries, and the skill-by-level and
+/// salary comparisons of the one pair of roles.
+const TABLE_PAGES: &[(&str, usize)] = &[
+    ("matrix/index.html", 1),
+    ("phases/index.html", 2),
+    ("roles/backend-developer/index.html", 1),
+    (
+        "roles/compare/backend-developer-vs-senior-backend-developer/index.html",
+        2,
+    ),
+    ("roles/index.html", 1),
+    ("skills/index.html", 1),
+    ("tracks/career/index.html", 1),
+    ("tracks/learning-path/index.html", 1),
+];
+
 #[test]
 fn generated_tables_have_captions_and_scoped_headers() {
     let dir = full();
     build(&dir).assert_ok();
-    let mut checked = 0;
+    let mut checked: std::collections::BTreeMap<String, usize> = Default::default();
     for (path, bytes) in tree(&dir.path().join("public")) {
         if !path.ends_with(".html") {
             continue;
@@ -1391,15 +1456,21 @@ fn generated_tables_have_captions_and_scoped_headers() {
                 headers, scoped,
                 "{path}: header cells without scope:\n{table}"
             );
-            checked += 1;
+            *checked.entry(path.clone()).or_default() += 1;
             rest = &rest[i + table.len()..];
         }
     }
-    assert!(checked >= 8, "only {checked} tables checked");
+    // Every page the fixture gives a generated table, and no other.
+    let expected: std::collections::BTreeMap<String, usize> = TABLE_PAGES
+        .iter()
+        .map(|(p, n)| (p.to_string(), *n))
+        .collect();
+    assert_eq!(checked, expected);
 }
 
 #[test]
 fn every_svg_is_well_formed_xml() {
+    let mut per_dir = Vec::new();
     for dir in [full(), bundled()] {
         build(&dir).assert_ok();
         let mut count = 0;
@@ -1418,8 +1489,14 @@ fn every_svg_is_well_formed_xml() {
                 rest = &rest[i + svg.len()..];
             }
         }
-        assert!(count >= 4, "only {count} SVGs found");
+        per_dir.push(count);
     }
+    // The full fixture: a salary chart per currency (two) on the roles
+    // overview and on the one role with salaries, a timeline per track
+    // (two) on the phases overview, and a roadmap and a timeline on each
+    // track's page.
+    assert_eq!(per_dir[0], 2 + 2 + 2 + 2 * 2, "SVGs in the full fixture");
+    assert!(per_dir[1] > 0, "no SVG in the bundled handbook");
 }
 
 #[test]

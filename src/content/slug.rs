@@ -14,16 +14,29 @@ impl Slug {
         if s.is_empty() {
             return Err("is empty".to_string());
         }
-        if let Some(c) = s
+        // Every bad character, once each in the order they appear, so one
+        // rename fixes them all.
+        let mut bad: Vec<String> = Vec::new();
+        for c in s
             .chars()
-            .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
+            .filter(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
         {
             let shown = if c.is_whitespace() {
                 "a space".to_string()
             } else {
                 format!("`{c}`")
             };
-            return Err(format!("contains {shown}"));
+            if !bad.contains(&shown) {
+                bad.push(shown);
+            }
+        }
+        if let Some((last, rest)) = bad.split_last() {
+            let listed = if rest.is_empty() {
+                last.clone()
+            } else {
+                format!("{} and {last}", rest.join(", "))
+            };
+            return Err(format!("contains {listed}"));
         }
         Ok(Slug(s.to_string()))
     }
@@ -100,6 +113,10 @@ mod tests {
         assert_eq!(Slug::parse("Data"), Err("contains `D`".into()));
         assert_eq!(Slug::parse("a b"), Err("contains a space".into()));
         assert_eq!(Slug::parse("a_b"), Err("contains `_`".into()));
+        assert_eq!(
+            Slug::parse("Data_Base x_y"),
+            Err("contains `D`, `_`, `B` and a space".into())
+        );
         assert_eq!(suggest("My Skill_2"), "my-skill-2");
     }
 }

@@ -49,7 +49,12 @@ impl Location {
         let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         let line_text = text[line_start..line_end].trim_end_matches('\r');
         let line = text[..line_start].matches('\n').count() + 1;
-        let column = text[line_start..start].chars().count() + 1;
+        // A position on the `\r` of a `\r\n` (or on the `\n` after it) is
+        // the end of the line shown, not a column past it.
+        let column = text[line_start..start.min(line_start + line_text.len())]
+            .chars()
+            .count()
+            + 1;
         let mut end = span.end.clamp(start, line_end);
         while !text.is_char_boundary(end) {
             end -= 1;
@@ -393,6 +398,16 @@ mod tests {
         assert_eq!((loc.line, loc.column), (2, 3));
         assert_eq!(loc.line_text, "bé = \"x\"");
         assert_eq!(loc.width, 3);
+    }
+
+    #[test]
+    fn a_position_on_a_crlf_line_break_is_the_end_of_the_line() {
+        // Found by tests/mutations.rs: the `\r` counted as a column.
+        let text = "ab\r\ncd";
+        for at in [2, 3] {
+            let loc = Location::of(text, at..at + 1);
+            assert_eq!((loc.line, loc.column, loc.line_text.as_str()), (1, 3, "ab"));
+        }
     }
 
     #[test]

@@ -139,9 +139,25 @@ fn tera_diagnostic(e: &tera::Error, sources: &HashMap<String, TemplateSource>) -
             } else {
                 ("template error", "docs/templates.md lists every variable each template receives; test optional ones with `{% if x %}`")
             };
-            let message = format!("{what}: {}", r.message());
+            let mut message = format!("{what}: {}", r.message());
+            let mut span = r.span().range.clone();
+            // Tera points at the first name of `page.no_such_field`; name
+            // the whole path, so the report says which field is missing.
+            if let Some(src) = sources.get(r.filename())
+                && r.message().contains("undefined")
+                && let Some(rest) = src.text.get(span.start..)
+            {
+                let end = rest
+                    .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+                    .unwrap_or(rest.len());
+                let path = rest[..end].trim_end_matches('.');
+                if path.contains('.') {
+                    message = format!("{what}: `{path}` is undefined ({})", r.message());
+                    span = span.start..span.start + path.len();
+                }
+            }
             match sources.get(r.filename()) {
-                Some(src) => Diagnostic::error(&src.file, &src.text, r.span().range.clone(), message),
+                Some(src) => Diagnostic::error(&src.file, &src.text, span, message),
                 None => Diagnostic::general(format!("{message} (in template `{}`)", r.filename())),
             }
             .with_help(help)

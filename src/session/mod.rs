@@ -189,7 +189,7 @@ fn reread(
             _ => return None,
         };
         let at = list.iter().position(|f| f.rel == *rel)?;
-        let bytes = std::fs::read(opts.root.join(rel)).ok()?;
+        let bytes = crate::fs::read_file(&opts.root.join(rel)).ok()?;
         list[at] = SourceFile {
             rel: rel.clone(),
             bytes: Arc::from(bytes),
