@@ -1,6 +1,6 @@
 //! Installing and publishing: install.sh and the action's download step
-//! against a local stand-in for a GitHub Release, the action's structure,
-//! the workflow `roadbook init` writes, and `--format github`.
+//! against a local stand-in for a GitHub Release, the action's structure, and
+//! the workflow `roadbook init` writes.
 //!
 //! The stand-in is a folder served over HTTP on 127.0.0.1, laid out like
 //! GitHub's release downloads (`releases/download/vX.Y.Z/ASSET`, and
@@ -30,7 +30,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use harness::*;
-use insta::assert_snapshot;
 use serde_yaml_ng::Value;
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -741,95 +740,4 @@ fn the_repository_and_archive_names_agree_everywhere() {
     assert!(manifest.contains(
         r#"pkg-url = "{ repo }/releases/download/v{ version }/{ name }-v{ version }-{ target }.{ archive-format }""#
     ));
-}
-
-// ---------------------------------------------------------------------------
-// `--format github`
-// ---------------------------------------------------------------------------
-
-/// Runs the binary in `cwd` with GITHUB_ACTIONS set as given.
-fn roadbook(cwd: &Path, args: &[&str], github_actions: Option<&str>) -> Run {
-    let mut cmd = Command::new(bin());
-    cmd.args(args).current_dir(cwd).env_remove("RUST_BACKTRACE");
-    match github_actions {
-        Some(v) => cmd.env("GITHUB_ACTIONS", v),
-        None => cmd.env_remove("GITHUB_ACTIONS"),
-    };
-    let out = cmd.output().unwrap();
-    Run {
-        code: out.status.code(),
-        stderr: normalise(&text(&out.stderr), cwd),
-        stdout: normalise(&text(&out.stdout), cwd),
-    }
-}
-
-/// The base fixture, under `repo/handbook/`, with two errors (one with a
-/// help line) and a message holding the characters GitHub makes escape.
-fn broken_handbook() -> TempDir {
-    let dir = TempDir::new("github");
-    copy_tree(
-        &repo_root().join("tests/fixtures/base"),
-        &dir.join("handbook"),
-    );
-    change_file(
-        &dir,
-        "handbook/content/skills/caching.md",
-        "+++\ntitle = \"Caching\"\nsummary = \"Keeping answers close at hand.\"\ncategory = \"practices\"\ndifficulty = \"advanced\"\nprerequisits = [\"apis\"]\n+++\n\nCache what is slow to compute.\n",
-    );
-    // A broken link in another file, and a warning-free rest.
-    let faq = dir.join("handbook/content/pages/faq.md");
-    let mut text = std::fs::read_to_string(&faq).unwrap();
-    text.push_str("\nSee [the API](skill:api), 100% of it.\n");
-    std::fs::write(&faq, text).unwrap();
-    dir
-}
-
-#[test]
-fn check_format_github_prints_annotations_on_stdout() {
-    let dir = broken_handbook();
-    let human = roadbook(dir.path(), &["check", "--root", "handbook"], None).assert_code(1);
-    assert!(human.stdout.is_empty(), "{}", human.stdout);
-
-    let github = roadbook(
-        dir.path(),
-        &["check", "--root", "handbook", "--format", "github"],
-        None,
-    )
-    .assert_code(1);
-    // The terminal report is unchanged, on standard error.
-    assert_eq!(github.stderr, human.stderr);
-    assert_snapshot!("check_format_github", github.stdout);
-
-    // GITHUB_ACTIONS=true chooses it; --format human turns it off.
-    let auto = roadbook(dir.path(), &["check", "--root", "handbook"], Some("true")).assert_code(1);
-    assert_eq!(auto.stdout, github.stdout);
-    let off = roadbook(
-        dir.path(),
-        &["check", "--root", "handbook", "--format", "human"],
-        Some("true"),
-    )
-    .assert_code(1);
-    assert!(off.stdout.is_empty(), "{}", off.stdout);
-
-    // From the handbook's own folder, paths start at it; build reports
-    // the same annotations.
-    let inside = dir.join("handbook");
-    let built = roadbook(&inside, &["build", "--format", "github"], None).assert_code(1);
-    assert_eq!(
-        built.stdout,
-        github.stdout.replace("file=handbook/", "file=")
-    );
-}
-
-#[test]
-fn check_format_github_is_silent_on_a_valid_handbook() {
-    let dir = fixture("base");
-    let run = roadbook(dir.path(), &["check", "--format", "github"], None).assert_ok();
-    assert_eq!(run.stdout, "");
-    let bad = roadbook(dir.path(), &["check", "--format", "gitlab"], None).assert_code(2);
-    assert!(
-        bad.stderr.contains("possible values: human, github"),
-        "{}",
-        bad.stderr
-    );
 }

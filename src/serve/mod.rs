@@ -335,7 +335,7 @@ const HEAD_START: Duration = Duration::from_millis(300);
 /// stream again (more than `opened` streams), before the rest of the run
 /// takes every core: on two cores, sharing them slowed the reload of the
 /// page the author is looking at by about a third (measured with the
-/// `measure_save_to_reload` test in `tests/serve.rs`, which is ignored by
+/// `measure_save_to_reload` test in `tests/browser.rs`, which is ignored by
 /// default). No wait when no open page shows them.
 fn head_start(live: &Live, shown: &[String], opened: u64) {
     if !live.is_viewed(shown) {

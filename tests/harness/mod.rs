@@ -7,6 +7,8 @@
 
 #![allow(dead_code)] // Not every test file uses every helper.
 
+pub mod links;
+pub mod preview;
 pub mod server;
 
 use std::collections::BTreeMap;
@@ -89,6 +91,13 @@ pub fn full() -> TempDir {
     change_file(&dir, "content/skills/.#x.md", "+++\ntitle = \"lock file\n");
     change_file(&dir, "content/skills/x.md~", "+++\ntitle = \"backup\n");
     change_file(&dir, "content/skills/.x.md.swp", b"\x00\xffswap".as_slice());
+    dir
+}
+
+/// The full fixture, built (without drafts).
+pub fn full_built() -> TempDir {
+    let dir = full();
+    build(&dir).assert_ok();
     dir
 }
 
