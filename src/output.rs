@@ -4,6 +4,7 @@
 //! `atom.xml`, `robots.txt`), put into a [`Sink`]: the staging folder of
 //! `build` or [`Memory`] for `serve` and tests.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
@@ -16,13 +17,20 @@ use crate::resolve::Site;
 /// bytes are shared, so a copy of the site copies the map, not the pages.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Files {
-    pub files: BTreeMap<String, Arc<[u8]>>,
+    pub files: BTreeMap<String, Stored>,
 }
 
 impl Files {
-    pub fn get(&self, path: &str) -> Option<&[u8]> {
-        self.files.get(path).map(|b| &b[..])
+    /// The file's bytes as written: borrowed, or unpacked when it is held
+    /// packed. `None` for no such file.
+    pub fn get(&self, path: &str) -> Option<Cow<'_, [u8]>> {
+        self.files.get(path).map(Stored::bytes)
     }
+
+    pub fn contains(&self, path: &str) -> bool {
+        self.files.contains_key(path)
+    }
+
     /// Puts every file of `newer` in place of the file of the same path.
     pub fn overlay(&mut self, newer: Files) {
         self.files.extend(newer.files);
@@ -34,12 +42,101 @@ impl Files {
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
     }
+
+    /// The bytes held for the site: what it costs to keep it.
+    pub fn held_bytes(&self) -> usize {
+        self.files.values().map(|f| f.bytes.len()).sum()
+    }
 }
+
+/// One file of an in-memory site: its bytes as written, or packed
+/// (deflated) for a site that is kept for a long time. A site held by
+/// `serve` is mostly text that packs to a fraction of its size, and
+/// unpacking one page for a request costs far less than serving it.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    bytes: Arc<[u8]>,
+    /// The size as written.
+    len: usize,
+    packed: bool,
+}
+
+impl Stored {
+    pub fn raw(bytes: &[u8]) -> Stored {
+        Stored {
+            bytes: Arc::from(bytes),
+            len: bytes.len(),
+            packed: false,
+        }
+    }
+
+    /// The bytes packed, or as they are where packing saves little (images,
+    /// fonts, tiny files).
+    pub fn packed(bytes: &[u8]) -> Stored {
+        use std::io::Write;
+        let mut out = flate2::write::DeflateEncoder::new(
+            Vec::with_capacity(bytes.len() / 4),
+            flate2::Compression::fast(),
+        );
+        let packed = out.write_all(bytes).and_then(|()| out.finish());
+        match packed {
+            Ok(p) if p.len() < bytes.len() - bytes.len() / 8 => Stored {
+                bytes: Arc::from(p),
+                len: bytes.len(),
+                packed: true,
+            },
+            _ => Stored::raw(bytes),
+        }
+    }
+
+    /// The bytes as written. Unpacking cannot fail on bytes this type
+    /// packed; if it ever did, the file reads as empty rather than as
+    /// garbage.
+    pub fn bytes(&self) -> Cow<'_, [u8]> {
+        if !self.packed {
+            return Cow::Borrowed(&self.bytes);
+        }
+        use std::io::Read;
+        let mut out = Vec::with_capacity(self.len);
+        match flate2::read::DeflateDecoder::new(&self.bytes[..]).read_to_end(&mut out) {
+            Ok(_) => Cow::Owned(out),
+            Err(_) => Cow::Owned(Vec::new()),
+        }
+    }
+
+    /// The size as written.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Whether both hold the one allocation: then they are equal without a
+    /// look at the bytes.
+    pub fn shares(&self, other: &Stored) -> bool {
+        Arc::ptr_eq(&self.bytes, &other.bytes)
+    }
+
+    /// Whether the file as written is `bytes`.
+    pub fn holds(&self, bytes: &[u8]) -> bool {
+        self.len == bytes.len() && *self.bytes() == *bytes
+    }
+}
+
+impl PartialEq for Stored {
+    fn eq(&self, other: &Stored) -> bool {
+        self.shares(other) || (self.len == other.len && self.bytes() == other.bytes())
+    }
+}
+
+impl Eq for Stored {}
 
 /// A sink that keeps the site in memory.
 #[derive(Debug, Default)]
 pub struct Memory {
-    files: Mutex<BTreeMap<String, Arc<[u8]>>>,
+    files: Mutex<BTreeMap<String, Stored>>,
 }
 
 impl Memory {
@@ -53,7 +150,7 @@ impl Memory {
 impl Sink for Memory {
     fn put(&self, path: &str, bytes: &[u8]) -> Result<(), FsError> {
         let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
-        files.insert(path.to_string(), Arc::from(bytes));
+        files.insert(path.to_string(), Stored::raw(bytes));
         Ok(())
     }
 }
@@ -142,8 +239,30 @@ pub(crate) mod tests {
         Files {
             files: paths
                 .iter()
-                .map(|(p, b)| (p.to_string(), Arc::from(b.as_bytes())))
+                .map(|(p, b)| (p.to_string(), Stored::raw(b.as_bytes())))
                 .collect(),
+        }
+    }
+
+    #[test]
+    fn packed_files_read_back_as_written() {
+        let page = "<p>a page of repeated text</p>\n".repeat(200);
+        let packed = Stored::packed(page.as_bytes());
+        assert!(packed.packed, "text this repetitive packs");
+        assert!(packed.bytes.len() < page.len() / 4);
+        assert_eq!(&*packed.bytes(), page.as_bytes());
+        assert_eq!(packed.len(), page.len());
+        assert!(packed.holds(page.as_bytes()));
+        assert!(!packed.holds(b"<p>other</p>"));
+        assert_eq!(packed, Stored::raw(page.as_bytes()), "equal by content");
+    }
+
+    #[test]
+    fn what_packing_would_not_shrink_is_kept_as_it_is() {
+        for bytes in [&b""[..], b"x", b"\x89PNG\r\n\x1a\n\x00\x00"] {
+            let kept = Stored::packed(bytes);
+            assert!(!kept.packed, "{bytes:?}");
+            assert_eq!(&*kept.bytes(), bytes);
         }
     }
 }

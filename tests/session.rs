@@ -402,7 +402,7 @@ fn templates_that_show_more_are_rendered_again_after_an_edit() {
     // Another skill's page shows the new tool, through the include.
     let other = "skills/caching/index.html";
     let after = session.last_files().unwrap();
-    let shown = String::from_utf8_lossy(after.get(other).unwrap()).into_owned();
+    let shown = String::from_utf8_lossy(&after.get(other).unwrap()).into_owned();
     assert!(shown.contains("Added while previewing"), "{other}");
     assert_ne!(first.files.get(other), after.get(other));
     // A phase that takes longer moves every later phase of its track.
@@ -535,4 +535,33 @@ fn a_session_with_hashed_asset_names_matches_a_build() {
         names.iter().any(|p| p.len() > "assets/roadbook.css".len()),
         "{names:?}"
     );
+}
+
+/// The site a session keeps between rebuilds is held packed, and an edit
+/// packs again only what it changed: the pages it did not change are the
+/// last site's, shared.
+#[test]
+fn the_kept_site_is_packed_and_shared_across_an_edit() {
+    let hb = bundled();
+    let root = hb.path();
+    let mut session = Session::new(options(root));
+    session.build().unwrap();
+    let first = session.last_files().unwrap();
+    let written: usize = first.files.values().map(|f| f.len()).sum();
+    assert!(
+        first.held_bytes() * 3 < written,
+        "{} bytes held for {written} written",
+        first.held_bytes()
+    );
+    let rel = Path::new("content/skills/databases.md");
+    let text = std::fs::read_to_string(root.join(rel)).unwrap();
+    edit_and_compare(&mut session, root, rel, &body_edit(&text));
+    let after = session.last_files().unwrap();
+    let packed_again: Vec<&String> = after
+        .files
+        .iter()
+        .filter(|(p, f)| !first.files.get(*p).is_some_and(|o| o.shares(f)))
+        .map(|(p, _)| p)
+        .collect();
+    assert_eq!(packed_again, ["skills/databases/index.html"]);
 }

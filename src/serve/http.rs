@@ -109,10 +109,10 @@ fn serve_file(app: &App, snap: &Snapshot, rel: &str, raw: &str, query: Option<&s
         rel.to_string()
     };
     if let Some(bytes) = site.get(&key) {
-        return respond(app, snap, StatusCode::OK, &key, bytes, true);
+        return respond(app, snap, StatusCode::OK, &key, &bytes, true);
     }
     // `/skills/x` → `/skills/x/`, as GitHub Pages does.
-    if !rel.is_empty() && !rel.ends_with('/') && site.get(&format!("{rel}/index.html")).is_some() {
+    if !rel.is_empty() && !rel.ends_with('/') && site.contains(&format!("{rel}/index.html")) {
         let to = match query {
             Some(q) => format!("{raw}/?{q}"),
             None => format!("{raw}/"),
@@ -120,7 +120,7 @@ fn serve_file(app: &App, snap: &Snapshot, rel: &str, raw: &str, query: Option<&s
         return redirect(StatusCode::MOVED_PERMANENTLY, &to);
     }
     match site.get("404.html") {
-        Some(page) => respond(app, snap, StatusCode::NOT_FOUND, "404.html", page, false),
+        Some(page) => respond(app, snap, StatusCode::NOT_FOUND, "404.html", &page, false),
         None => text(StatusCode::NOT_FOUND, "not found\n".into()),
     }
 }

@@ -190,9 +190,9 @@ impl Diff {
                             Ordering::Equal => {
                                 // A session shares the bytes of pages that
                                 // came out as before, so most files are the
-                                // same allocation; `==` on `Arc<[u8]>` would
-                                // compare their contents all the same.
-                                let same = Arc::ptr_eq(old_bytes, bytes) || old_bytes == bytes;
+                                // same allocation, found equal without
+                                // unpacking them.
+                                let same = old_bytes == bytes;
                                 let path = *b;
                                 was.next();
                                 now.next();

@@ -4,18 +4,20 @@
 //! After an edit nearly every page comes out as it was, and `serve` holds
 //! the last site (being served) while the next is rendered. Storing each
 //! unchanged page as the last site's bytes instead of a copy keeps one site
-//! in memory rather than two, and the comparison costs less than the copy
-//! it saves.
+//! in memory rather than two. Every other file is kept packed
+//! ([`Stored::packed`]): a site held for the whole session then costs a
+//! fraction of its size, and only the files an edit changed are packed
+//! again.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use crate::fs::{FsError, Sink};
-use crate::output::Files;
+use crate::output::{Files, Stored};
 
 pub(super) struct SharingSink<'a> {
     last: &'a Files,
-    files: Mutex<BTreeMap<String, Arc<[u8]>>>,
+    files: Mutex<BTreeMap<String, Stored>>,
 }
 
 impl<'a> SharingSink<'a> {
@@ -36,8 +38,8 @@ impl<'a> SharingSink<'a> {
 impl Sink for SharingSink<'_> {
     fn put(&self, path: &str, bytes: &[u8]) -> Result<(), FsError> {
         let shared = match self.last.files.get(path) {
-            Some(old) if **old == *bytes => Arc::clone(old),
-            _ => Arc::from(bytes),
+            Some(old) if old.holds(bytes) => old.clone(),
+            _ => Stored::packed(bytes),
         };
         // A panic elsewhere cannot leave the map half-written.
         let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
@@ -59,8 +61,8 @@ mod tests {
     #[test]
     fn unchanged_files_share_the_last_sites_bytes() {
         let mut last = Files::default();
-        last.files.insert("a.html".into(), Arc::from(&b"same"[..]));
-        last.files.insert("b.html".into(), Arc::from(&b"old"[..]));
+        last.files.insert("a.html".into(), Stored::raw(b"same"));
+        last.files.insert("b.html".into(), Stored::raw(b"old"));
         let sink = SharingSink::new(&last);
         sink.put("a.html", b"same")
             .unwrap_or_else(|e| panic!("{e}"));
@@ -68,9 +70,9 @@ mod tests {
         sink.put("c.html", b"added")
             .unwrap_or_else(|e| panic!("{e}"));
         let files = sink.into_files();
-        assert!(Arc::ptr_eq(&files.files["a.html"], &last.files["a.html"]));
-        assert_eq!(files.get("b.html"), Some(&b"new"[..]));
-        assert_eq!(files.get("c.html"), Some(&b"added"[..]));
+        assert!(files.files["a.html"].shares(&last.files["a.html"]));
+        assert_eq!(files.get("b.html").as_deref(), Some(&b"new"[..]));
+        assert_eq!(files.get("c.html").as_deref(), Some(&b"added"[..]));
         assert_eq!(files.len(), 3, "only what this run put");
     }
 }
