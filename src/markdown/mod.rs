@@ -11,6 +11,7 @@ pub mod highlight;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Parser, Tag, TagEnd, html};
 use serde::Serialize;
 
+use crate::config::RawHtml;
 use crate::content::{Doc, IdDeduper, Target, heading_id, markdown_options};
 use crate::resolve::{Site, percent_decode};
 use crate::urls;
@@ -50,7 +51,14 @@ pub fn render(site: &Site, doc: &Doc, page_path: &str, highlight: Highlight<'_>)
     )> = None;
     let mut code: Option<(String, String)> = None;
 
-    let parsed: Vec<Event<'_>> = Parser::new_ext(source, markdown_options()).collect();
+    // Raw HTML as text, tags and all, where the handbook asks for it.
+    let escape_html = site.config.raw_html == RawHtml::Escape;
+    let parsed: Vec<Event<'_>> = Parser::new_ext(source, markdown_options())
+        .map(|event| match event {
+            Event::Html(h) | Event::InlineHtml(h) if escape_html => Event::Text(h),
+            other => other,
+        })
+        .collect();
     let mut iter = parsed.into_iter().peekable();
     while let Some(event) = iter.next() {
         let next_ends_link = matches!(iter.peek(), Some(Event::End(TagEnd::Link)));
