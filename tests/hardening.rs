@@ -792,7 +792,8 @@ fn a_table_nested_too_deep_is_placed_at_its_line() {
 /// fuzz/regressions/TARGET) run through the target's code: none may panic.
 #[test]
 fn the_fuzz_corpus_runs_clean() {
-    let targets: [(&str, fn(&[u8])); 3] = [
+    type Target = fn(&[u8]);
+    let targets: [(&str, Target); 3] = [
         ("frontmatter", fuzz_common::frontmatter),
         ("body", fuzz_common::body),
         ("slug", fuzz_common::slug),
