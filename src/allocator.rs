@@ -5,8 +5,6 @@
 //! otherwise. The binary sets a short delay ([`Purge`]) and turns whole
 //! 2 MiB pages off ([`no_huge_pages`]).
 
-use std::sync::OnceLock;
-
 /// How soon freed memory goes back to the system.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purge {
@@ -21,17 +19,22 @@ pub enum Purge {
 
 /// The index of `mi_option_purge_delay` in mimalloc's option enum (2.1 and
 /// later); libmimalloc-sys exports no constant for it.
+#[cfg(feature = "mimalloc")]
 const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 /// mimalloc's own default for that option.
+#[cfg(feature = "mimalloc")]
 const DEFAULT_DELAY_MS: std::ffi::c_long = 10;
 
 /// Sets the delay for `purge`. It is left alone when it did not hold
 /// mimalloc's default before the first call: chosen with
 /// `MIMALLOC_PURGE_DELAY`, or a renumbered enum in a later mimalloc.
+/// Without the `mimalloc` feature (the fuzz targets) there is nothing to
+/// set.
+#[cfg(feature = "mimalloc")]
 #[allow(unsafe_code)]
 pub fn purge_freed_memory(purge: Purge) {
-    static CHOSEN_ELSEWHERE: OnceLock<bool> = OnceLock::new();
+    static CHOSEN_ELSEWHERE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     let ms = match purge {
         Purge::Soon => 2,
     };
@@ -45,6 +48,10 @@ pub fn purge_freed_memory(purge: Purge) {
         }
     }
 }
+
+/// See the `mimalloc` build of this function.
+#[cfg(not(feature = "mimalloc"))]
+pub fn purge_freed_memory(_purge: Purge) {}
 
 /// Turns transparent huge pages off for the process (Linux; elsewhere it
 /// does nothing). mimalloc asks the kernel for them on the memory it
@@ -69,8 +76,8 @@ pub fn no_huge_pages() {
 /// another thread waits in its owner's list until the owner allocates
 /// again: after a rebuild, what the render threads allocated and the
 /// session has since dropped (a whole site, after a settings edit) would
-/// stay resident while those threads sit idle. A no-op in effect when
-/// mimalloc is not the allocator.
+/// stay resident while those threads sit idle.
+#[cfg(feature = "mimalloc")]
 #[allow(unsafe_code)]
 pub fn collect_everywhere() {
     // SAFETY: mi_collect only walks the calling thread's own heap; it is
@@ -78,3 +85,7 @@ pub fn collect_everywhere() {
     rayon::broadcast(|_| unsafe { libmimalloc_sys::mi_collect(true) });
     unsafe { libmimalloc_sys::mi_collect(true) };
 }
+
+/// See the `mimalloc` build of this function.
+#[cfg(not(feature = "mimalloc"))]
+pub fn collect_everywhere() {}

@@ -62,6 +62,11 @@ pub enum Command {
         /// The port to listen on; 0, or a port in use, picks a free one.
         #[arg(long, default_value_t = serve::DEFAULT_PORT)]
         port: u16,
+        /// The address to listen on: an address of this computer on its
+        /// network (or 0.0.0.0 for all) to open the preview on a phone.
+        /// Anyone on the network can then read it.
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
         /// Include pages marked `draft = true`.
         #[arg(long)]
         drafts: bool,
@@ -289,6 +294,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Serve {
             root,
             port,
+            bind,
             drafts,
             open,
             poll,
@@ -296,6 +302,7 @@ pub fn run(cli: Cli) -> ExitCode {
             match serve::run(ServeOptions {
                 root,
                 port,
+                bind,
                 drafts,
                 open,
                 poll,

@@ -42,7 +42,29 @@ pub struct Config {
     pub categories: Vec<Named>,
     pub tracks: Vec<Named>,
     pub sources: Vec<Source>,
+    /// The largest Markdown file read, in bytes (`max_file_size`, in MB).
+    pub max_file_size: u64,
+    /// What raw HTML in a body becomes (`raw_html`).
+    pub raw_html: RawHtml,
 }
+
+/// What raw HTML in a Markdown body becomes. Kept by default: a handbook's
+/// authors are its maintainers, and `<details>` or `<kbd>` in a page are
+/// theirs to use. A handbook that publishes changes from anyone (pull
+/// requests merged on a green check) sets `raw_html = "escape"`, so that no
+/// body can put a script or a form on its site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RawHtml {
+    #[default]
+    Allow,
+    /// Shown as text, tags and all.
+    Escape,
+}
+
+/// `max_file_size` when handbook.toml does not set it, in MB: far above
+/// any page a person writes (a long page is well under 100 KB), far below
+/// what would take a build's memory.
+pub const DEFAULT_MAX_FILE_MB: u64 = 10;
 
 impl Config {
     pub fn category(&self, id: &str) -> Option<usize> {
@@ -74,14 +96,24 @@ const KEYS: &[&str] = &[
     "categories",
     "tracks",
     "sources",
+    "max_file_size",
+    "raw_html",
 ];
 
 /// Reads and validates `root/handbook.toml`.
 pub fn load(root: &Path) -> Result<Config, Diagnostics> {
     let rel = Path::new(CONFIG_FILE);
-    let path = root.join(CONFIG_FILE);
-    let bytes = match fs::read_file(&path) {
+    let bytes = match fs::read_in_root(root, rel, None) {
         Ok(b) => b,
+        Err(e @ fs::ReadError::Escapes { .. }) => {
+            let mut d = Diagnostics::new();
+            let mut diag = Diagnostic::file_error(rel, e.to_string());
+            if let Some(help) = e.help() {
+                diag = diag.with_help(help);
+            }
+            d.push(diag);
+            return Err(d);
+        }
         Err(e) => {
             let mut d = Diagnostics::new();
             let help = if root.is_dir() {
@@ -132,6 +164,13 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Diagnostics> {
     let language = r.string(&t, "language", None);
     let edit_url = r.string(&t, "edit_url", None);
     let cname = r.string(&t, "cname", None);
+    let max_file_size = r
+        .int(&t, "max_file_size", (1, 1000), None)
+        .map_or(DEFAULT_MAX_FILE_MB, |n| n.into_inner().unsigned_abs());
+    let raw_html = match r.choice(&t, "raw_html", &["allow", "escape"], None) {
+        Some(i) if *i.get_ref() == 1 => RawHtml::Escape,
+        _ => RawHtml::Allow,
+    };
 
     let mut base_url = String::new();
     let mut base_path = "/".to_string();
@@ -224,6 +263,8 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Diagnostics> {
                 url,
             })
             .collect(),
+        max_file_size: max_file_size * fs::MB,
+        raw_html,
     })
 }
 

@@ -67,7 +67,12 @@ impl<'a> Reader<'a> {
             return Some(table);
         }
         for e in errors {
-            let span = e.span().unwrap_or(0..0);
+            // toml says where every error is but this one.
+            let span = match e.span() {
+                Some(span) => span,
+                None if e.message().contains("recursion limit") => deepest_line(toml),
+                None => 0..0,
+            };
             let message = e.message().trim_end().trim_end_matches('.').to_string();
             self.at_toml(span, format!("invalid TOML: {message}"))
                 .with_help("front matter is TOML: `key = \"text\"`, `key = 3`, `key = [\"a\", \"b\"]`; strings need double quotes");
@@ -483,6 +488,40 @@ fn quoted(items: &[&str]) -> String {
         .join(", ")
 }
 
+/// The line where `toml` nests deepest (dotted keys, tables, arrays),
+/// for the "recursion limit" error, which toml reports without a place.
+/// Strings are skipped roughly (escaped quotes are not), enough to find
+/// the line an author has to shorten.
+fn deepest_line(toml: &str) -> Range<usize> {
+    let mut depth = 0i64;
+    let mut best = (0i64, 0..0);
+    let mut pos = 0;
+    for line in toml.split_inclusive('\n') {
+        let (mut deepest, mut dots) = (depth, 0);
+        let mut quote: Option<char> = None;
+        for c in line.chars() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '[' | '{') => {
+                    depth += 1;
+                    deepest = deepest.max(depth);
+                }
+                (None, ']' | '}') => depth -= 1,
+                (None, '.') => dots += 1,
+                (None, '#') => break,
+                _ => {}
+            }
+        }
+        if deepest + dots > best.0 {
+            best = (deepest + dots, pos..pos + line.trim_end().len());
+        }
+        pos += line.len();
+    }
+    best.1
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -501,6 +540,22 @@ mod tests {
             r.strings(&t, "tags", None);
         }
         r.diags
+    }
+
+    #[test]
+    fn a_document_nested_too_deep_is_placed_at_its_deepest_line() {
+        let deep = vec!["a"; 200].join(".");
+        let toml = format!("title = \"x\"\nlevel = 1\ntags = [\"[.]\"]\n\n[{deep}]\nx = 1\n");
+        let text = read(&toml).render();
+        assert!(text.contains("recursion limit"), "{text}");
+        assert!(text.contains("--> t.toml:5:1"), "{text}");
+        let arrays = format!(
+            "title = \"x\"\ntags = {}{}\n",
+            "[".repeat(300),
+            "]".repeat(300)
+        );
+        let text = read(&arrays).render();
+        assert!(text.contains("--> t.toml:2:"), "{text}");
     }
 
     #[test]

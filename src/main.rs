@@ -8,6 +8,7 @@ use clap::Parser;
 /// system allocator. mimalloc is cheaper; with its `override` feature it
 /// also serves the C code's `malloc`. A large build is about 10% faster
 /// (README, Performance).
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

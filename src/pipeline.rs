@@ -133,21 +133,29 @@ pub fn load(opts: &Options) -> Result<Sources, Diagnostics> {
         );
         return Err(d);
     }
-    let content = content::load(&opts.root)?;
-    let read = |dir: &str| {
-        fs::read_tree(&opts.root, dir).map_err(|e| {
+    // All three read before any error is reported, so that every link
+    // that leaves the handbook is named at once.
+    let content = content::load(&opts.root, config.max_file_size);
+    let read = |dir: &str| fs::read_tree(&opts.root, dir, None).map_err(content::read_diagnostics);
+    match (content, read("templates"), read("static")) {
+        (Ok(content), Ok(templates), Ok(statics)) => Ok(Sources {
+            config,
+            content,
+            templates,
+            statics,
+            static_names: fs::top_level_names(&opts.root.join("static")),
+        }),
+        (content, templates, statics) => {
             let mut d = Diagnostics::new();
-            d.push(Diagnostic::general(e.to_string()));
-            d
-        })
-    };
-    Ok(Sources {
-        config,
-        content,
-        templates: read("templates")?,
-        statics: read("static")?,
-        static_names: fs::top_level_names(&opts.root.join("static")),
-    })
+            for found in [content.err(), templates.err(), statics.err()]
+                .into_iter()
+                .flatten()
+            {
+                d.extend(found);
+            }
+            Err(d)
+        }
+    }
 }
 
 /// The pure functions a caller may answer from what it kept of an earlier
@@ -367,6 +375,13 @@ pub fn build_to(opts: &Options, output_dir: &Path) -> Result<Built, Failure> {
     let checked = check(opts)?;
     let staging = match Staging::create(output_dir) {
         Ok(s) => s,
+        Err(e @ fs::StageError::Busy { .. }) => {
+            let mut d = Diagnostics::new();
+            d.push(Diagnostic::general(e.to_string()).with_help(
+                "wait for it to finish and build again, or pass another folder with --output",
+            ));
+            return Err(fail(d, checked.timings));
+        }
         Err(e) => return Err(fail_with(e.to_string(), checked.timings)),
     };
     let mut built = ready(&checked, opts.plain_asset_names)?.render(&staging, &NoMemo)?;

@@ -153,10 +153,11 @@ pub fn init(dir: &Path) -> Result<Created, Refusal> {
 /// Where `init` puts the GitHub Pages workflow.
 pub const PAGES_WORKFLOW: &str = ".github/workflows/pages.yml";
 
-/// The built site, and the folders a build stages it in before swapping
-/// it into place (`.public.roadbook-new-PID`, `.public.roadbook-old-PID`,
-/// left behind only if a build is killed part way).
-const GITIGNORE: &str = "# roadbook's output, and the folders a build stages it in\n/public/\n.*.roadbook-new-*\n.*.roadbook-old-*\n";
+/// The built site, the folders a build stages it in before swapping it
+/// into place (`.public.roadbook-new-PID`, `.public.roadbook-old-PID`) and
+/// its lock (`.public.roadbook-lock`), left behind only if a build is
+/// killed part way (and removed by the next build).
+const GITIGNORE: &str = "# roadbook's output, and the folders a build stages it in\n/public/\n.*.roadbook-new-*\n.*.roadbook-old-*\n.*.roadbook-lock\n";
 
 /// `owner/name` of roadbook's repository, from Cargo.toml's `repository`,
 /// which is also where the action (action.yml) and the release binaries
@@ -437,7 +438,7 @@ pub fn new_file(root: &Path, kind: Kind, slug: &str) -> Result<Created, Refusal>
 /// One more than the highest `order` among the first track's phases
 /// (drafts included), or 1.
 fn next_order(root: &Path, config: &Config) -> i64 {
-    let Ok(files) = content::load(root) else {
+    let Ok(files) = content::load(root, config.max_file_size) else {
         return 1;
     };
     let (hb, _) = content::parse(config, files, true, &Dates::default());

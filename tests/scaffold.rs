@@ -40,7 +40,7 @@ fn init_then_build_round_trip() {
     // stages it in stay out.
     assert_eq!(
         std::fs::read_to_string(handbook.join(".gitignore")).unwrap(),
-        "# roadbook's output, and the folders a build stages it in\n/public/\n.*.roadbook-new-*\n.*.roadbook-old-*\n"
+        "# roadbook's output, and the folders a build stages it in\n/public/\n.*.roadbook-new-*\n.*.roadbook-old-*\n.*.roadbook-lock\n"
     );
 }
 

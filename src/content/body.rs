@@ -43,6 +43,11 @@ pub enum Target {
     RootAbsolute(String),
     /// `skil:x`: a scheme that looks like a mistyped kind.
     UnknownKind(String),
+    /// `javascript:` or `vbscript:` (lowercase, whatever the spelling):
+    /// runs code in the reader's browser. Never allowed.
+    Script(String),
+    /// `data:`, with its media type (lowercase): allowed for images only.
+    Data(String),
     /// http(s), mailto and the like: left alone.
     External,
 }
@@ -120,8 +125,37 @@ impl Default for IdDeduper {
     }
 }
 
+/// The scheme a browser reads in a link destination, lowercase: it drops
+/// leading and trailing spaces and control characters and every tab and
+/// line break first, so `java\tscript:` is `javascript:` to it (and so
+/// to this).
+fn browser_scheme(dest: &str) -> Option<String> {
+    let trimmed = dest.trim_matches(|c: char| c <= ' ');
+    let mut scheme = String::new();
+    for c in trimmed.chars() {
+        match c {
+            '\t' | '\n' | '\r' => {}
+            ':' => return (!scheme.is_empty()).then_some(scheme),
+            c if c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.') => {
+                scheme.push(c.to_ascii_lowercase());
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
 /// Sorts a link destination into the kinds the resolver checks.
 pub fn classify(dest: &str) -> Target {
+    match browser_scheme(dest).as_deref() {
+        Some(s @ ("javascript" | "vbscript")) => return Target::Script(s.to_string()),
+        Some("data") => {
+            let after = dest.split_once(':').map_or("", |(_, rest)| rest);
+            let media = after.split([';', ',']).next().unwrap_or("");
+            return Target::Data(media.trim().to_ascii_lowercase());
+        }
+        _ => {}
+    }
     if let Some(frag) = dest.strip_prefix('#') {
         return Target::Fragment(frag.to_string());
     }
@@ -143,9 +177,7 @@ pub fn classify(dest: &str) -> Target {
             };
         }
         let lower = scheme.to_ascii_lowercase();
-        let known = [
-            "http", "https", "mailto", "tel", "ftp", "data", "irc", "sms",
-        ];
+        let known = ["http", "https", "mailto", "tel", "ftp", "irc", "sms"];
         if known.contains(&lower.as_str()) {
             return Target::External;
         }
@@ -275,6 +307,44 @@ mod tests {
         assert_eq!(s.links[4].target, Target::Fragment("tools-1".into()));
         assert_eq!(s.links[5].target, Target::UnknownKind("skil".into()));
         assert_eq!(s.links[6].target, Target::RootAbsolute("/skills/".into()));
+    }
+
+    #[test]
+    fn script_schemes_are_found_however_they_are_spelled() {
+        for dest in [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            " javascript:alert(1)",
+            "\u{1}javascript:alert(1)",
+            "java\tscript:alert(1)",
+            "java\nscript:alert(1)",
+        ] {
+            assert_eq!(
+                classify(dest),
+                Target::Script("javascript".into()),
+                "{dest:?}"
+            );
+        }
+        assert_eq!(classify("VBScript:x"), Target::Script("vbscript".into()));
+        assert_eq!(
+            classify("data:image/png;base64,AAA"),
+            Target::Data("image/png".into())
+        );
+        assert_eq!(
+            classify("DATA:Text/HTML,<script>"),
+            Target::Data("text/html".into())
+        );
+        assert_eq!(classify("data:,x"), Target::Data(String::new()));
+        // Not a scheme: a path, and a scheme-like word after a slash.
+        assert_eq!(
+            classify("javascript.md"),
+            Target::Local("javascript.md".into())
+        );
+        assert_eq!(
+            classify("./javascript:x"),
+            Target::Local("./javascript:x".into())
+        );
+        assert_eq!(classify("https://e.org/javascript:x"), Target::External);
     }
 
     #[test]

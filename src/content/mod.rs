@@ -30,7 +30,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
+use crate::diagnostic::{Diagnostic, Diagnostics, display_path, visible};
 use crate::fs::{self, SourceFile};
 use crate::git::{Dates, Timestamp};
 
@@ -170,8 +170,9 @@ impl Handbook {
     }
 }
 
-/// Reads every file under `content/`.
-pub fn load(root: &Path) -> Result<Vec<SourceFile>, Diagnostics> {
+/// Reads every file under `content/`, Markdown files up to
+/// `max_file_size` bytes.
+pub fn load(root: &Path, max_file_size: u64) -> Result<Vec<SourceFile>, Diagnostics> {
     if !root.join("content").is_dir() {
         let mut d = Diagnostics::new();
         d.push(
@@ -180,11 +181,24 @@ pub fn load(root: &Path) -> Result<Vec<SourceFile>, Diagnostics> {
         );
         return Err(d);
     }
-    fs::read_tree(root, "content").map_err(|e| {
-        let mut d = Diagnostics::new();
-        d.push(Diagnostic::general(e.to_string()));
-        d
-    })
+    fs::read_tree(root, "content", Some(max_file_size)).map_err(read_diagnostics)
+}
+
+/// What went wrong reading a handbook's files, as diagnostics: each about
+/// its file when it is one of the handbook's.
+pub fn read_diagnostics(errors: Vec<fs::ReadError>) -> Diagnostics {
+    let mut d = Diagnostics::new();
+    for e in errors {
+        let diagnostic = match e.file() {
+            Some(file) => Diagnostic::file_error(file, e.to_string()),
+            None => Diagnostic::general(e.to_string()),
+        };
+        d.push(match e.help() {
+            Some(help) => diagnostic.with_help(help),
+            None => diagnostic,
+        });
+    }
+    d
 }
 
 /// One file parsed on its own, with what was wrong with it: what
@@ -324,7 +338,7 @@ fn parse_one(config: &Config, f: SourceFile) -> (Parsed, Diagnostics) {
         [_, folder, _] => match Kind::ALL.into_iter().find(|k| k.folder() == folder) {
             Some(k) => Some(k),
             None => {
-                diags.push(Diagnostic::file_error(&rel, format!("Markdown files in `content/{folder}/` are not part of the handbook")).with_help("put skills, roles, phases and pages in content/skills/, content/roles/, content/phases/ and content/pages/"));
+                diags.push(Diagnostic::file_error(&rel, format!("Markdown files in `content/{}/` are not part of the handbook", visible(folder, false))).with_help("put skills, roles, phases and pages in content/skills/, content/roles/, content/phases/ and content/pages/"));
                 return (Parsed::Failed(None), diags);
             }
         },
@@ -341,7 +355,7 @@ fn parse_one(config: &Config, f: SourceFile) -> (Parsed, Diagnostics) {
                 let stem = name.strip_suffix(".md").unwrap_or(&name);
                 let stem = slug::strip_order_prefix(stem);
                 diags.push(
-                    Diagnostic::file_error(&rel, format!("the file name gives the slug `{stem}`, which {why}"))
+                    Diagnostic::file_error(&rel, format!("the file name gives the slug `{}`, which {why}", visible(stem, false)))
                         .with_help(format!("slugs use lowercase ASCII letters, digits and `-`; rename the file to `{}.md`", slug::suggest(stem))),
                 );
                 None
@@ -350,6 +364,9 @@ fn parse_one(config: &Config, f: SourceFile) -> (Parsed, Diagnostics) {
     };
     let failed_key = kind.zip(slug.as_ref().map(|s| s.to_string()));
     let text: Arc<str> = match std::str::from_utf8(&f.bytes) {
+        // NUL is not text: CommonMark has it read as U+FFFD, here for the
+        // front matter as for the body, so that no NUL reaches a page.
+        Ok(t) if t.contains('\0') => t.replace('\0', "\u{FFFD}").into(),
         Ok(t) => t.into(),
         Err(e) => {
             let valid = e.valid_up_to();

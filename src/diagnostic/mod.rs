@@ -152,20 +152,42 @@ pub fn display_path(path: &Path) -> String {
         .join("/")
 }
 
+/// `text` with every control character but tabs (and line breaks, with
+/// `lines`) shown as its Unicode picture (`␛` for escape, `␊` for a line
+/// break): a file name or a line of a file may hold a terminal's escape
+/// sequences, which must reach the terminal as text, not as commands. One
+/// character for one, so the caret under a line still lines up.
+pub fn visible(text: &str, lines: bool) -> std::borrow::Cow<'_, str> {
+    let shown = |c: char| c == '\t' || (lines && c == '\n');
+    if !text.chars().any(|c| c.is_control() && !shown(c)) {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| match u32::from(c) {
+            _ if shown(c) => c,
+            n @ 0..=0x1f => char::from_u32(0x2400 + n).unwrap_or('\u{fffd}'),
+            0x7f => '\u{2421}',
+            _ if c.is_control() => '\u{fffd}',
+            _ => c,
+        })
+        .collect::<String>()
+        .into()
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let label = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        writeln!(f, "{label}: {}", self.message)?;
+        writeln!(f, "{label}: {}", visible(&self.message, true))?;
         if self.file.is_some() {
             let gutter = self
                 .location
                 .as_ref()
                 .map_or(1, |l| l.line.to_string().len());
             let pad = " ".repeat(gutter);
-            writeln!(f, "{pad}--> {}", self.position())?;
+            writeln!(f, "{pad}--> {}", visible(&self.position(), false))?;
             if let Some(loc) = &self.location {
                 let before: String = loc.line_text.chars().take(loc.column - 1).collect();
                 // Tabs keep their width under the caret so it lines up.
@@ -174,14 +196,14 @@ impl fmt::Display for Diagnostic {
                     .map(|c| if c == '\t' { '\t' } else { ' ' })
                     .collect();
                 writeln!(f, "{pad} |")?;
-                writeln!(f, "{} | {}", loc.line, loc.line_text)?;
+                writeln!(f, "{} | {}", loc.line, visible(&loc.line_text, false))?;
                 writeln!(f, "{pad} | {indent}{}", "^".repeat(loc.width))?;
             }
             if let Some(help) = &self.help {
-                writeln!(f, "{pad} = help: {help}")?;
+                writeln!(f, "{pad} = help: {}", visible(help, true))?;
             }
         } else if let Some(help) = &self.help {
-            writeln!(f, "  = help: {help}")?;
+            writeln!(f, "  = help: {}", visible(help, true))?;
         }
         Ok(())
     }
@@ -245,7 +267,10 @@ impl Diagnostic {
                 .components()
                 .filter(|c| !matches!(c, std::path::Component::CurDir))
                 .collect();
-            props.push(format!("file={}", github_property(&display_path(&clean))));
+            props.push(format!(
+                "file={}",
+                github_property(&visible(&display_path(&clean), false))
+            ));
             if let Some(loc) = &self.location {
                 // The underlined characters, both ends included; GitHub
                 // reads columns only on a one-line range.
@@ -265,7 +290,9 @@ impl Diagnostic {
         } else {
             format!(" {}", props.join(","))
         };
-        format!("::{command}{props}::{}", github_data(&message))
+        // Line breaks are escaped for the runner; other controls shown.
+        let message: Vec<_> = message.split('\r').map(|m| visible(m, true)).collect();
+        format!("::{command}{props}::{}", github_data(&message.join("\r")))
     }
 }
 
@@ -389,6 +416,25 @@ pub fn plural(n: usize, word: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_reach_the_terminal_as_pictures() {
+        let d = Diagnostic::error(
+            Path::new("content/skills/a\u{1b}[2Jb\nc.md"),
+            "x = \"\u{1b}]0;owned\u{7}\"\n",
+            0..1,
+            "the file name gives the slug `a\u{1b}[2Jb\nc`",
+        )
+        .with_help("line one\nline two\u{9b}");
+        let out = d.to_string();
+        assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
+        assert!(out.contains("--> content/skills/a␛[2Jb␊c.md:1:1"), "{out}");
+        assert!(out.contains("slug `a␛[2Jb\nc`"), "{out}");
+        assert!(out.contains("1 | x = \"␛]0;owned␇\""), "{out}");
+        assert!(out.contains("help: line one\nline two\u{fffd}"), "{out}");
+        let github = d.github(Path::new("."));
+        assert!(!github.chars().any(char::is_control), "{github:?}");
+    }
 
     #[test]
     fn location_counts_lines_and_characters() {

@@ -8,9 +8,12 @@
 
 pub mod highlight;
 
+use std::collections::VecDeque;
+
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Parser, Tag, TagEnd, html};
 use serde::Serialize;
 
+use crate::config::RawHtml;
 use crate::content::{Doc, IdDeduper, Target, heading_id, markdown_options};
 use crate::resolve::{Site, percent_decode};
 use crate::urls;
@@ -39,7 +42,10 @@ pub type Highlight<'a> = &'a (dyn Fn(&str, &str) -> String + Sync);
 /// `highlight`.
 pub fn render(site: &Site, doc: &Doc, page_path: &str, highlight: Highlight<'_>) -> Body {
     let source = doc.body_text();
-    let mut events: Vec<Event<'_>> = Vec::new();
+    // The events to write, made as the writer asks for them: a big body's
+    // events are never all held at once (each costs more than the text it
+    // stands for). Only a heading's or a code block's wait for their end.
+    let mut events: VecDeque<Event<'_>> = VecDeque::new();
     let mut toc = Vec::new();
     let mut ids = IdDeduper::new();
     let mut heading: Option<(
@@ -50,83 +56,97 @@ pub fn render(site: &Site, doc: &Doc, page_path: &str, highlight: Highlight<'_>)
     )> = None;
     let mut code: Option<(String, String)> = None;
 
-    let parsed: Vec<Event<'_>> = Parser::new_ext(source, markdown_options()).collect();
-    let mut iter = parsed.into_iter().peekable();
-    while let Some(event) = iter.next() {
-        let next_ends_link = matches!(iter.peek(), Some(Event::End(TagEnd::Link)));
-        // Code blocks: gather the text, emit highlighted HTML at the end.
-        if let Some((_, buf)) = code.as_mut() {
-            match event {
-                Event::Text(t) => buf.push_str(&t),
-                Event::End(TagEnd::CodeBlock) => {
-                    if let Some((lang, buf)) = code.take() {
-                        events.push(Event::Html(highlight(&lang, &buf).into()));
+    // Raw HTML as text, tags and all, where the handbook asks for it.
+    let escape_html = site.config.raw_html == RawHtml::Escape;
+    // Streamed, not collected first: a big body's events would otherwise
+    // be held twice over.
+    let mut iter = Parser::new_ext(source, markdown_options())
+        .map(|event| match event {
+            Event::Html(h) | Event::InlineHtml(h) if escape_html => Event::Text(h),
+            other => other,
+        })
+        .peekable();
+    let next = std::iter::from_fn(|| {
+        loop {
+            if let Some(ready) = events.pop_front() {
+                return Some(ready);
+            }
+            let event = iter.next()?;
+            let next_ends_link = matches!(iter.peek(), Some(Event::End(TagEnd::Link)));
+            // Code blocks: gather the text, emit highlighted HTML at the end.
+            if let Some((_, buf)) = code.as_mut() {
+                match event {
+                    Event::Text(t) => buf.push_str(&t),
+                    Event::End(TagEnd::CodeBlock) => {
+                        if let Some((lang, buf)) = code.take() {
+                            events.push_back(Event::Html(highlight(&lang, &buf).into()));
+                        }
                     }
+                    _ => {}
                 }
-                _ => {}
+                continue;
             }
-            continue;
-        }
-        // Headings: collect inner events to know the text, then wrap.
-        if let Some((level, custom, inner, text)) = heading.as_mut() {
+            // Headings: collect inner events to know the text, then wrap.
+            if let Some((level, custom, inner, text)) = heading.as_mut() {
+                match event {
+                    Event::End(TagEnd::Heading(_)) => {
+                        let level = *level;
+                        let plain = text.trim().to_string();
+                        let id = ids.unique(custom.take().unwrap_or_else(|| heading_id(&plain)));
+                        let inner = std::mem::take(inner);
+                        heading = None;
+                        let n = level as u8;
+                        let mut open = format!("<h{n} id=\"");
+                        highlight::escape(&mut open, &id);
+                        open.push_str("\">");
+                        events.push_back(Event::Html(open.into()));
+                        events.extend(inner);
+                        let mut close = format!(
+                            " <a class=\"anchor\" href=\"#{}\" aria-label=\"Link to this section: ",
+                            escape_attr(&id)
+                        );
+                        highlight::escape(&mut close, &plain);
+                        close.push_str(&format!("\">#</a></h{n}>\n"));
+                        events.push_back(Event::Html(close.into()));
+                        toc.push(TocEntry {
+                            level: n,
+                            id,
+                            text: plain,
+                        });
+                    }
+                    Event::Text(ref t) | Event::Code(ref t) => {
+                        text.push_str(t);
+                        rewrite(site, doc, page_path, event.clone(), false, inner);
+                    }
+                    other => rewrite(site, doc, page_path, other, next_ends_link, inner),
+                }
+                continue;
+            }
             match event {
-                Event::End(TagEnd::Heading(_)) => {
-                    let level = *level;
-                    let plain = text.trim().to_string();
-                    let id = ids.unique(custom.take().unwrap_or_else(|| heading_id(&plain)));
-                    let inner = std::mem::take(inner);
-                    heading = None;
-                    let n = level as u8;
-                    let mut open = format!("<h{n} id=\"");
-                    highlight::escape(&mut open, &id);
-                    open.push_str("\">");
-                    events.push(Event::Html(open.into()));
-                    events.extend(inner);
-                    let mut close = format!(
-                        " <a class=\"anchor\" href=\"#{}\" aria-label=\"Link to this section: ",
-                        escape_attr(&id)
-                    );
-                    highlight::escape(&mut close, &plain);
-                    close.push_str(&format!("\">#</a></h{n}>\n"));
-                    events.push(Event::Html(close.into()));
-                    toc.push(TocEntry {
-                        level: n,
-                        id,
-                        text: plain,
-                    });
+                Event::Start(Tag::Heading { level, id, .. }) => {
+                    heading = Some((level, id.map(|s| s.to_string()), Vec::new(), String::new()));
                 }
-                Event::Text(ref t) | Event::Code(ref t) => {
-                    text.push_str(t);
-                    rewrite(site, doc, page_path, event.clone(), false, inner);
+                Event::Start(Tag::CodeBlock(kind)) => {
+                    let lang = match kind {
+                        CodeBlockKind::Fenced(l) => l.to_string(),
+                        CodeBlockKind::Indented => String::new(),
+                    };
+                    code = Some((lang, String::new()));
                 }
-                other => rewrite(site, doc, page_path, other, next_ends_link, inner),
+                Event::Start(Tag::Table(_)) => {
+                    events.push_back(Event::Html("<div class=\"table-scroll\">".into()));
+                    events.push_back(event);
+                }
+                Event::End(TagEnd::Table) => {
+                    events.push_back(event);
+                    events.push_back(Event::Html("</div>\n".into()));
+                }
+                other => rewrite(site, doc, page_path, other, next_ends_link, &mut events),
             }
-            continue;
         }
-        match event {
-            Event::Start(Tag::Heading { level, id, .. }) => {
-                heading = Some((level, id.map(|s| s.to_string()), Vec::new(), String::new()));
-            }
-            Event::Start(Tag::CodeBlock(kind)) => {
-                let lang = match kind {
-                    CodeBlockKind::Fenced(l) => l.to_string(),
-                    CodeBlockKind::Indented => String::new(),
-                };
-                code = Some((lang, String::new()));
-            }
-            Event::Start(Tag::Table(_)) => {
-                events.push(Event::Html("<div class=\"table-scroll\">".into()));
-                events.push(event);
-            }
-            Event::End(TagEnd::Table) => {
-                events.push(event);
-                events.push(Event::Html("</div>\n".into()));
-            }
-            other => rewrite(site, doc, page_path, other, next_ends_link, &mut events),
-        }
-    }
+    });
     let mut out = String::with_capacity(source.len() * 3 / 2);
-    html::push_html(&mut out, events.into_iter());
+    html::push_html(&mut out, next);
     Body { html: out, toc }
 }
 
@@ -145,7 +165,7 @@ fn rewrite<'a>(
     page_path: &str,
     event: Event<'a>,
     empty: bool,
-    out: &mut Vec<Event<'a>>,
+    out: &mut impl Extend<Event<'a>>,
 ) {
     match event {
         Event::Start(Tag::Link {
@@ -160,14 +180,14 @@ fn rewrite<'a>(
                 None
             };
             let dest = destination(site, doc, page_path, &dest_url).map_or(dest_url, CowStr::from);
-            out.push(Event::Start(Tag::Link {
+            out.extend([Event::Start(Tag::Link {
                 link_type,
                 dest_url: dest,
                 title,
                 id,
-            }));
+            })]);
             if let Some(t) = fill {
-                out.push(Event::Text(t.into()));
+                out.extend([Event::Text(t.into())]);
             }
         }
         Event::Start(Tag::Image {
@@ -177,14 +197,14 @@ fn rewrite<'a>(
             id,
         }) => {
             let dest = destination(site, doc, page_path, &dest_url).map_or(dest_url, CowStr::from);
-            out.push(Event::Start(Tag::Image {
+            out.extend([Event::Start(Tag::Image {
                 link_type,
                 dest_url: dest,
                 title,
                 id,
-            }));
+            })]);
         }
-        other => out.push(other),
+        other => out.extend([other]),
     }
 }
 

@@ -249,7 +249,8 @@ fn group_by_mistake(errors: Vec<(Diagnostic, String)>) -> Vec<Diagnostic> {
 pub(crate) fn fixture_site(fixture: &str) -> Site {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture);
     let config = crate::config::load(&root).unwrap_or_else(|d| panic!("{}", d.render()));
-    let files = crate::content::load(&root).unwrap_or_else(|d| panic!("{}", d.render()));
+    let files = crate::content::load(&root, config.max_file_size)
+        .unwrap_or_else(|d| panic!("{}", d.render()));
     let (hb, _) = crate::content::parse(&config, files, false, &crate::git::Dates::default());
     crate::resolve::resolve(config, hb, &[]).0
 }

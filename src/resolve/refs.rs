@@ -209,6 +209,31 @@ impl Checker<'_> {
                             .warning(),
                     );
                 }
+                Target::Script(scheme) => {
+                    diags.push(
+                        Diagnostic::error(&doc.file, &doc.text, link.span.clone(), format!("a `{scheme}:` link runs code in the reader's browser"))
+                            .with_help("link to a page (http(s), or `skill:slug` and the other kinds) instead; a script cannot be put in a handbook's pages"),
+                    );
+                }
+                Target::Data(media) if link.image && media.starts_with("image/") => {}
+                Target::Data(media) => {
+                    let what = if media.is_empty() {
+                        "text".to_string()
+                    } else {
+                        format!("`{media}`")
+                    };
+                    let message = if link.image {
+                        format!("a `data:` image must have an image type, not {what}")
+                    } else {
+                        format!(
+                            "a `data:` link opens {what} made by the link itself, which can run code in the reader's browser"
+                        )
+                    };
+                    diags.push(
+                        Diagnostic::error(&doc.file, &doc.text, link.span.clone(), message)
+                            .with_help("`data:` URLs are allowed only for images (`![text](data:image/png;base64,...)`); put other files beside the page and link to them by name"),
+                    );
+                }
                 Target::External => {}
             }
         }

@@ -3,18 +3,27 @@
 //! file of the built site. Paths with `..`, `.`, empty segments or
 //! backslashes (also percent-encoded) are refused before any lookup.
 //!
+//! Only requests for the preview's own host are answered: a loopback name
+//! or address, or the address `--bind` gave. A web page elsewhere can
+//! otherwise point a name of its own at 127.0.0.1 (DNS rebinding) and
+//! read the preview, its errors and its status with the reader's browser.
+//! Connections that do not send a request's headers within
+//! [`HEADER_TIMEOUT`] (also between requests) are closed, so idle or
+//! trickling clients cannot hold the server's connections.
+//!
 //! HTML pages get the live-reload script injected on the way out (the
 //! built files themselves stay exactly what `build` writes). Internal
 //! endpoints live under `<base>__roadbook/`: `events` (server-sent events),
 //! `live.js` (the script) and `status` (JSON, for tools and tests).
 
 use std::convert::Infallible;
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::{Method, StatusCode, Uri, header};
+use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use tokio::sync::broadcast::error::RecvError;
@@ -26,19 +35,112 @@ const INTERNAL: &str = "__roadbook/";
 
 struct App {
     live: Arc<Live>,
+    /// The address the server listens on, which the Host of a request
+    /// may name besides the loopback ones.
+    bound: IpAddr,
     /// Differs between runs of `roadbook serve`, so a page left open across
     /// a restart reloads.
     instance: String,
 }
 
+/// How long a connection may take to send a request's headers, and stay
+/// idle between requests. A browser sends them at once; a page's event
+/// stream is a response, which this does not limit.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// The server's routes: everything goes through [`handle`].
-pub fn router(live: Arc<Live>, instance: String) -> Router {
-    Router::new()
-        .fallback(handle)
-        .with_state(Arc::new(App { live, instance }))
+pub fn router(live: Arc<Live>, instance: String, bound: IpAddr) -> Router {
+    Router::new().fallback(handle).with_state(Arc::new(App {
+        live,
+        bound,
+        instance,
+    }))
 }
 
-async fn handle(State(app): State<Arc<App>>, method: Method, uri: Uri) -> Response {
+/// Answers connections from `listener` with `app` until `stop` resolves,
+/// then lets open requests finish for up to three seconds.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    stop: impl std::future::Future<Output = ()>,
+) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let service = hyper_util::service::TowerToHyperService::new(app);
+    tokio::pin!(stop);
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                // Out of file descriptors, or a connection reset before it
+                // was accepted: wait a moment rather than spin.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    continue;
+                }
+            },
+            () = &mut stop => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let connection = hyper::server::conn::http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(HEADER_TIMEOUT)
+            .serve_connection(TokioIo::new(stream), service.clone());
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            let _ = connection.await;
+        });
+    }
+    let _ = tokio::time::timeout(Duration::from_secs(3), graceful.shutdown()).await;
+}
+
+/// Whether the Host header names this server: a loopback name or
+/// address, the address it is bound to, or (bound to every address) any
+/// address. Never a name other than `localhost`, which is all DNS
+/// rebinding can use.
+pub fn host_allowed(host: Option<&str>, bound: IpAddr) -> bool {
+    let Some(host) = host else {
+        return false;
+    };
+    let name = match host.strip_prefix('[') {
+        // `[::1]:4000`
+        Some(rest) => match rest.split_once(']') {
+            Some((ip, port)) if port.is_empty() || is_port(port) => ip,
+            _ => return false,
+        },
+        None => match host.rsplit_once(':') {
+            Some((name, port)) if is_port(port) => name,
+            Some(_) => return false,
+            None => host,
+        },
+    };
+    let name = name.strip_suffix('.').unwrap_or(name).to_ascii_lowercase();
+    if name == "localhost" || name.ends_with(".localhost") {
+        return true;
+    }
+    match name.parse::<IpAddr>() {
+        Ok(ip) => ip.is_loopback() || ip == bound || bound.is_unspecified(),
+        Err(_) => false,
+    }
+}
+
+fn is_port(s: &str) -> bool {
+    s.strip_prefix(':').unwrap_or(s).parse::<u16>().is_ok()
+}
+
+async fn handle(
+    State(app): State<Arc<App>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    if !host_allowed(host, app.bound) {
+        return text(
+            StatusCode::MISDIRECTED_REQUEST,
+            "roadbook serve answers only requests for localhost or the address it listens on; open the address it printed\n".into(),
+        );
+    }
     if method != Method::GET && method != Method::HEAD {
         return (
             StatusCode::METHOD_NOT_ALLOWED,
@@ -444,6 +546,45 @@ mod tests {
             no_body.starts_with("<p>x</p><script src=\"/__roadbook/live.js\""),
             "{no_body}"
         );
+    }
+
+    #[test]
+    fn only_the_preview_s_own_hosts_are_answered() {
+        let loopback = IpAddr::from([127, 0, 0, 1]);
+        for good in [
+            "localhost",
+            "localhost:4000",
+            "LOCALHOST.:4000",
+            "docs.localhost:4000",
+            "127.0.0.1:4000",
+            "127.0.0.2",
+            "[::1]:4000",
+            "[::1]",
+        ] {
+            assert!(host_allowed(Some(good), loopback), "{good}");
+        }
+        for bad in [
+            "attacker.example",
+            "attacker.example:4000",
+            "localhost.attacker.example",
+            "127.0.0.1.nip.io:4000",
+            "192.168.1.5:4000",
+            "[::1]x",
+            "localhost:http",
+            "",
+        ] {
+            assert!(!host_allowed(Some(bad), loopback), "{bad}");
+        }
+        assert!(!host_allowed(None, loopback));
+        // Bound to a LAN address: that address too, never a name.
+        let lan = IpAddr::from([192, 168, 1, 5]);
+        assert!(host_allowed(Some("192.168.1.5:4000"), lan));
+        assert!(!host_allowed(Some("192.168.1.6:4000"), lan));
+        assert!(!host_allowed(Some("phone.example:4000"), lan));
+        // Bound to every address: any address, still no name.
+        let any = IpAddr::from([0, 0, 0, 0]);
+        assert!(host_allowed(Some("10.0.0.7:4000"), any));
+        assert!(!host_allowed(Some("attacker.example:4000"), any));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! The site is built into memory by the same [`crate::pipeline`] as
 //! `build`, through a [`Session`] that reads and parses again only the
 //! files that changed and shows the edited file's page first, and served
-//! over HTTP on 127.0.0.1 under `base_url`'s
+//! over HTTP on 127.0.0.1 (or the address of `--bind`) under `base_url`'s
 //! path, so the preview has the URLs GitHub Pages will have. A watcher
 //! (`watch`) turns file events into rebuilds; each finished build replaces
 //! the served `Snapshot` (`state`) whole and only then tells open pages
@@ -21,7 +21,7 @@ mod http;
 mod state;
 mod watch;
 
-use std::net::{Ipv4Addr, SocketAddr, TcpListener};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver};
@@ -41,6 +41,9 @@ pub struct ServeOptions {
     pub root: PathBuf,
     /// 0 picks a free port.
     pub port: u16,
+    /// The address to listen on: 127.0.0.1 unless the author asks for
+    /// another (`--bind`), to preview on a phone over the network.
+    pub bind: IpAddr,
     pub drafts: bool,
     /// Open the preview in the default browser.
     pub open: bool,
@@ -116,11 +119,21 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
         }
     };
 
-    let listener = bind(opts.port)?;
+    let listener = bind(opts.bind, opts.port)?;
     let addr = listener
         .local_addr()
         .map_err(|e| format!("could not read the server's address: {e}"))?;
-    let origin = format!("http://{addr}");
+    // Bound to every address, the preview is opened here on loopback.
+    let shown = if addr.ip().is_unspecified() {
+        let loopback = match addr.ip() {
+            IpAddr::V4(_) => IpAddr::from(Ipv4Addr::LOCALHOST),
+            IpAddr::V6(_) => IpAddr::from(std::net::Ipv6Addr::LOCALHOST),
+        };
+        SocketAddr::new(loopback, addr.port())
+    } else {
+        addr
+    };
+    let origin = format!("http://{shown}");
     let url = format!("{origin}{}", first.base_path);
     let (stop_tx, stop_rx) = tokio_watch::channel(false);
     let live = Arc::new(Live::new(first, stop_rx));
@@ -152,6 +165,23 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
         "serving {url}  (watching {}; Ctrl-C to stop)",
         if polling { "by polling" } else { "for changes" }
     );
+    if !addr.ip().is_loopback() {
+        let other = if addr.ip().is_unspecified() {
+            lan_address().map(|ip| SocketAddr::new(ip, addr.port()))
+        } else {
+            Some(addr)
+        };
+        if let Some(other) = other {
+            eprintln!(
+                "on another device of the network, open http://{other}{}",
+                first_base(&live)
+            );
+        }
+        eprintln!(
+            "warning: listening on {}: anyone on this network can read the preview, drafts and errors included; leave out --bind to preview on this computer only",
+            addr.ip()
+        );
+    }
     if opts.open {
         open_browser(&url);
     }
@@ -160,7 +190,7 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
         .duration_since(SystemTime::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos())
         .to_string();
-    let app = http::router(Arc::clone(&live), instance);
+    let app = http::router(Arc::clone(&live), instance, addr.ip());
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_io()
         .enable_time()
@@ -172,42 +202,50 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
             .map_err(|e| format!("could not start the server: {e}"))?;
         let listener = tokio::net::TcpListener::from_std(listener)
             .map_err(|e| format!("could not start the server: {e}"))?;
-        let mut stopping = stop_tx.subscribe();
-        let server = axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = stopping.wait_for(|s| *s).await;
-            })
-            .into_future();
-        tokio::pin!(server);
-        tokio::select! {
-            result = &mut server => {
-                return result.map_err(|e| format!("the server stopped: {e}"));
-            }
-            () = shutdown_signal() => {}
-        }
-        // Ends the event streams, then lets open requests finish.
-        let _ = stop_tx.send(true);
-        let _ = tokio::time::timeout(Duration::from_secs(3), server).await;
+        // Ctrl-C ends the event streams, then the server lets open
+        // requests finish.
+        let stop = async move {
+            shutdown_signal().await;
+            let _ = stop_tx.send(true);
+        };
+        http::serve(listener, app, stop).await;
         Ok::<(), String>(())
     })?;
     eprintln!("stopped");
     Ok(())
 }
 
-/// Listens on 127.0.0.1 only. A taken (or forbidden) port falls back to
-/// a free one, with a note.
-fn bind(port: u16) -> Result<TcpListener, String> {
-    let at = |p: u16| TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, p)));
+/// Listens on `ip` (127.0.0.1 unless `--bind` says otherwise). A taken
+/// (or forbidden) port falls back to a free one, with a note.
+fn bind(ip: IpAddr, port: u16) -> Result<TcpListener, String> {
+    let at = |p: u16| TcpListener::bind(SocketAddr::new(ip, p));
     match at(port) {
         Ok(l) => Ok(l),
         Err(e) if port != 0 => {
-            let l = at(0).map_err(|e| format!("could not listen on 127.0.0.1: {e}"))?;
+            let l = at(0).map_err(|e| format!("could not listen on {ip}: {e}"))?;
             let free = l.local_addr().map(|a| a.port()).unwrap_or(0);
             eprintln!("port {port} is not available ({e}); using port {free} instead");
             Ok(l)
         }
-        Err(e) => Err(format!("could not listen on 127.0.0.1: {e}")),
+        Err(e) => Err(format!(
+            "could not listen on {ip}: {e}; pass an address of this computer with --bind (0.0.0.0 for all of them)"
+        )),
     }
+}
+
+/// This computer's address on its network, for the line that tells how
+/// to open the preview from a phone: the address a packet to the outside
+/// would leave from. Connecting a UDP socket sends nothing.
+fn lan_address() -> Option<IpAddr> {
+    let socket = UdpSocket::bind((Ipv4Addr::UNSPECIFIED, 0)).ok()?;
+    socket.connect((Ipv4Addr::new(192, 0, 2, 1), 9)).ok()?;
+    let ip = socket.local_addr().ok()?.ip();
+    (!ip.is_unspecified() && !ip.is_loopback()).then_some(ip)
+}
+
+/// The base path of the first snapshot.
+fn first_base(live: &Live) -> String {
+    live.current().base_path.clone()
 }
 
 /// The base path when the first build failed: from handbook.toml if it can

@@ -185,15 +185,17 @@ fn reread(
     (mut sources, dates): (Sources, git::Dates),
     edited: &[PathBuf],
 ) -> Option<(Sources, git::Dates)> {
+    let content_limit = Some(sources.config.max_file_size);
     for rel in edited {
-        let list = match rel.components().next()?.as_os_str().to_str()? {
-            "content" => &mut sources.content,
-            "templates" => &mut sources.templates,
-            "static" => &mut sources.statics,
+        let (list, limit) = match rel.components().next()?.as_os_str().to_str()? {
+            "content" => (&mut sources.content, content_limit),
+            "templates" => (&mut sources.templates, None),
+            "static" => (&mut sources.statics, None),
             _ => return None,
         };
         let at = list.iter().position(|f| f.rel == *rel)?;
-        let bytes = crate::fs::read_file(&opts.root.join(rel)).ok()?;
+        // Under the rules of a full read, which reports what breaks them.
+        let bytes = crate::fs::read_in_root(&opts.root, rel, limit).ok()?;
         list[at] = SourceFile {
             rel: rel.clone(),
             bytes: Arc::from(bytes),
