@@ -55,6 +55,7 @@ pub fn resolve(config: Config, mut hb: Handbook, static_names: &[String]) -> (Si
         index: &index,
         drafts: &hb.drafts,
         broken: &hb.broken,
+        partial: &hb.partial,
     };
 
     // Front matter references.
@@ -120,6 +121,15 @@ pub fn resolve(config: Config, mut hb: Handbook, static_names: &[String]) -> (Si
     for (&(from, _), (d, to)) in docs.iter().zip(found) {
         diags.extend(d);
         links.extend(to.into_iter().filter(|&t| t != from).map(|t| (t, from)));
+    }
+    // Files with errors of their own: their references and links are
+    // checked as well, so one run reports every error (backlinks from
+    // them would lead to pages that are not built).
+    for p in &hb.partial {
+        for (slug, what) in &p.refs {
+            checker.reference(&p.doc, Kind::Skill, slug.get_ref(), slug.span(), what, &mut diags);
+        }
+        checker.body_links(&p.doc, &asset_files, None, &mut diags, &mut Vec::new());
     }
     check_phase_orders(&hb.phases, &mut diags);
     check_cycles(&hb.skills, &index, &mut diags);
