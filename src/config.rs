@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::fields::{Reader, Table};
+use crate::fields::{EXTRA, Extra, Reader, Table};
 use crate::fs;
 
 pub const CONFIG_FILE: &str = "handbook.toml";
@@ -42,6 +42,9 @@ pub struct Config {
     pub categories: Vec<Named>,
     pub tracks: Vec<Named>,
     pub sources: Vec<Source>,
+    /// The author's own site-wide fields (`[extra]`), for templates as
+    /// `site.extra`.
+    pub extra: Extra,
 }
 
 impl Config {
@@ -74,6 +77,7 @@ const KEYS: &[&str] = &[
     "categories",
     "tracks",
     "sources",
+    EXTRA,
 ];
 
 /// Reads and validates `root/handbook.toml`.
@@ -132,6 +136,7 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Diagnostics> {
     let language = r.string(&t, "language", None);
     let edit_url = r.string(&t, "edit_url", None);
     let cname = r.string(&t, "cname", None);
+    let extra = r.extra(&t);
 
     let mut base_url = String::new();
     let mut base_path = "/".to_string();
@@ -224,6 +229,7 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Diagnostics> {
                 url,
             })
             .collect(),
+        extra,
     })
 }
 

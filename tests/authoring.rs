@@ -102,3 +102,55 @@ fn references_of_files_with_errors_are_checked_in_the_same_run() {
     }
     assert_snapshot!("every_error_at_once", report);
 }
+
+// ---------------------------------------------------------------------------
+// `[extra]`: the author's own fields, in every kind and in handbook.toml.
+// ---------------------------------------------------------------------------
+
+#[test]
+fn extra_fields_of_every_kind_reach_templates_and_the_export() {
+    let dir = fixture("extra");
+    build(&dir).assert_ok();
+    let shows = |rel: &str, text: &str| {
+        let html = page(&dir, rel);
+        assert!(html.contains(text), "{rel} lacks {text:?}:\n{html}");
+        assert!(
+            html.contains("<p class=\"site-extra\">Nursing Council</p>"),
+            "{rel} lacks site.extra"
+        );
+    };
+    shows("index.html", "<p class=\"extra\">Welcome, new nurses</p>");
+    shows(
+        "skills/triage/index.html",
+        "<p class=\"extra\">40 h, certified: true, settings: ward, emergency</p>",
+    );
+    shows("skills/triage/index.html", "<p class=\"hours\">40 hours</p>");
+    shows(
+        "roles/staff-nurse/index.html",
+        "<p class=\"extra\">12-hour shifts; card: 12-hour shifts</p>",
+    );
+    shows(
+        "phases/placement/index.html",
+        "<p class=\"extra\">supervised by a mentor for 6 weeks</p>",
+    );
+    shows("licensing/index.html", "<p class=\"extra\">renew every 3 years</p>");
+
+    let json: serde_json::Value =
+        serde_json::from_str(&page(&dir, "handbook.json")).expect("handbook.json is JSON");
+    assert_eq!(json["extra"]["licence_body"], "Nursing Council");
+    assert_eq!(json["skills"][0]["extra"]["hours"], 40);
+    assert_eq!(json["roles"][0]["extra"]["shift_pattern"], "12-hour shifts");
+    assert_eq!(json["phases"][0]["extra"]["supervised"]["weeks"], 6);
+    assert_eq!(json["pages"][0]["extra"]["renewal_years"], 3);
+}
+
+#[test]
+fn a_field_of_ones_own_outside_extra_is_an_error_pointing_to_extra() {
+    let dir = base_with(
+        "content/skills/caching.md",
+        "+++\ntitle = \"Caching\"\nsummary = \"S.\"\ncategory = \"practices\"\ndifficulty = \"advanced\"\nhours = 40\n+++\n",
+    );
+    let report = expect_errors(&dir);
+    assert!(report.contains("`[extra]`"), "{report}");
+    assert_snapshot!("unknown_key_points_to_extra", report);
+}

@@ -243,6 +243,7 @@ const SKILL_KEYS: &[&str] = &[
     "resources",
     "aliases",
     "draft",
+    "extra",
 ];
 const ROLE_KEYS: &[&str] = &[
     "title",
@@ -253,11 +254,12 @@ const ROLE_KEYS: &[&str] = &[
     "skills",
     "salary",
     "draft",
+    "extra",
 ];
 const PHASE_KEYS: &[&str] = &[
-    "title", "track", "order", "summary", "duration", "focus", "skills", "draft",
+    "title", "track", "order", "summary", "duration", "focus", "skills", "draft", "extra",
 ];
-const PAGE_KEYS: &[&str] = &["title", "summary", "order", "in_menu", "draft"];
+const PAGE_KEYS: &[&str] = &["title", "summary", "order", "in_menu", "draft", "extra"];
 
 /// Reads one Markdown file of the given kind (`None` is the home page).
 pub(super) fn read(
@@ -335,6 +337,7 @@ pub(super) fn read(
     let summary_required = matches!(kind, Some(Kind::Skill | Kind::Role | Kind::Phase));
     let summary = r.string(&t, "summary", summary_required.then_some(what));
     let draft = r.bool(&t, "draft").map(|b| *b.get_ref()).unwrap_or(false);
+    let extra = r.extra(&t);
     let scan = body::scan(&text[split.body.clone()], split.body.start);
     let doc = Doc {
         file: file.to_path_buf(),
@@ -350,6 +353,7 @@ pub(super) fn read(
         links: scan.links,
         has_code: scan.has_code,
         updated: None,
+        extra,
     };
     let result = match kind {
         None => {

@@ -32,6 +32,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
+use crate::fields::Extra;
 use crate::fs::{self, SourceFile};
 use crate::git::{Dates, Timestamp};
 
@@ -112,6 +113,8 @@ pub struct Doc {
     /// When the file last changed in git history; `None` outside a git
     /// checkout or for a file never committed.
     pub updated: Option<Timestamp>,
+    /// The author's own fields, from the front matter's `[extra]` table.
+    pub extra: Extra,
 }
 
 impl Doc {

@@ -106,6 +106,7 @@ fn skill_card(site: &Site, i: usize) -> Arc<SkillCard> {
         applies: s.applies.clone(),
         impact: s.impact.clone(),
         tools: s.tools.clone(),
+        extra: s.doc.extra.clone(),
     })
 }
 
@@ -140,6 +141,7 @@ fn role_card(site: &Site, columns: &[SalaryColumn], i: usize) -> RoleCard {
             .iter()
             .map(|(s, _)| site.skills[*s].doc.slug.to_string())
             .collect(),
+        extra: r.doc.extra.clone(),
     }
 }
 
@@ -167,6 +169,7 @@ fn phase_card(site: &Site, phase_skills: &[Arc<Vec<LinkView>>], i: usize) -> Pha
         ends: offset(rel.end),
         focus: p.focus.clone(),
         skill_count: phase_skills.get(i).map_or(0, |s| s.len()),
+        extra: p.doc.extra.clone(),
     }
 }
 
@@ -237,6 +240,7 @@ pub fn site_view(site: &Site, cards: &Cards, assets: AssetsView) -> SiteView {
         tracks,
         pages: cards.pages.clone(),
         sources: c.sources.clone(),
+        extra: c.extra.clone(),
         skill_count: site.skills.len(),
         generator: format!("roadbook {}", env!("CARGO_PKG_VERSION")),
         assets,

@@ -244,6 +244,9 @@ pub(super) fn page_job(site: &Site, cards: &Cards, job: Job, md: &Markdown<'_>) 
         with_body(site, r, &mut m, md);
     }
     ctx.insert("page", &m);
+    // The page's own `[extra]` fields; empty where the page has no source.
+    let extra = body_of.and_then(|r| site.doc(r)).map(|d| &d.extra);
+    ctx.insert("extra", &extra.cloned().unwrap_or_default());
     // The 404 page is served at any depth, so it links from the base path.
     let root = if matches!(job, Job::NotFound) {
         site.config.base_path.clone()

@@ -18,6 +18,7 @@ pub use super::cards::{
 use super::diagrams;
 use crate::config::Source;
 use crate::content::Resource;
+use crate::fields::Extra;
 use crate::git::Timestamp;
 use crate::markdown::TocEntry;
 use crate::resolve::Site;
@@ -56,6 +57,8 @@ pub struct SkillCard {
     pub applies: Option<String>,
     pub impact: Option<String>,
     pub tools: Vec<String>,
+    /// The skill's `[extra]` table (empty when it has none).
+    pub extra: Extra,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -73,6 +76,8 @@ pub struct RoleCard {
     pub key_skills: Vec<LinkView>,
     /// Slugs of every skill the role needs, for progress counting.
     pub skill_slugs: Vec<String>,
+    /// The role's `[extra]` table (empty when it has none).
+    pub extra: Extra,
 }
 
 /// A column of salary figures: one region in one currency.
@@ -105,6 +110,8 @@ pub struct PhaseCard {
     /// How many skills the phase builds (the list itself is on
     /// `phase.skills` and in track views, to keep other pages light).
     pub skill_count: usize,
+    /// The phase's `[extra]` table (empty when it has none).
+    pub extra: Extra,
 }
 
 /// A phase inside a track view: its card and the skills it builds.
@@ -166,6 +173,8 @@ pub struct SiteView {
     pub tracks: Vec<TrackView>,
     pub pages: Vec<LinkView>,
     pub sources: Vec<Source>,
+    /// handbook.toml's `[extra]` table (empty when it has none).
+    pub extra: Extra,
     pub skill_count: usize,
     pub generator: String,
     /// The theme's stylesheet, script and highlighting CSS under their
