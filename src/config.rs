@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::fields::{EXTRA, Extra, Reader, Table};
 use crate::fs;
+use crate::labels::{self, Labels};
 
 pub const CONFIG_FILE: &str = "handbook.toml";
 
@@ -45,6 +46,8 @@ pub struct Config {
     /// The author's own site-wide fields (`[extra]`), for templates as
     /// `site.extra`.
     pub extra: Extra,
+    /// The theme's texts in `language`, with `[labels]` over them.
+    pub labels: Labels,
 }
 
 impl Config {
@@ -77,6 +80,7 @@ const KEYS: &[&str] = &[
     "categories",
     "tracks",
     "sources",
+    "labels",
     EXTRA,
 ];
 
@@ -137,6 +141,7 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Diagnostics> {
     let edit_url = r.string(&t, "edit_url", None);
     let cname = r.string(&t, "cname", None);
     let extra = r.extra(&t);
+    let overrides = label_overrides(&mut r, &t);
 
     let mut base_url = String::new();
     let mut base_path = "/".to_string();
@@ -204,6 +209,7 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Diagnostics> {
         description: description.into_inner(),
         base_url,
         base_path,
+        labels: Labels::new(language.as_ref().map_or("en", |l| l.get_ref().as_str()), &overrides),
         language: language.map_or_else(|| "en".to_string(), |l| l.into_inner()),
         edit_url: edit_url.map(|e| e.into_inner().trim_end_matches('/').to_string()),
         cname: cname.map(|c| c.into_inner()),
@@ -234,6 +240,34 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Diagnostics> {
 }
 
 type IdTitle = (toml::Spanned<String>, String);
+
+/// The `[labels]` table: each key a label of the theme, each value text.
+fn label_overrides(r: &mut Reader<'_>, t: &Table<'_, '_>) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    let Some(table) = r.table(t, "labels") else {
+        return out;
+    };
+    for (key, value) in table.inner.iter() {
+        let name: &str = key.get_ref();
+        let span = r.file_span(key.span());
+        let Some(known) = labels::keys().find(|k| *k == name) else {
+            let help = match crate::diagnostic::did_you_mean(name, labels::keys()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "docs/templates.md lists every label of the theme".to_string(),
+            };
+            r.error(span, format!("unknown label `{name}` in `[labels]`"))
+                .with_help(help);
+            continue;
+        };
+        match value.get_ref().as_str() {
+            Some(text) => out.push((known, text.to_string())),
+            None => r
+                .error(r.file_span(value.span()), format!("label `{name}` must be a string"))
+                .with_help(format!("write it in double quotes: `{name} = \"...\"`")),
+        }
+    }
+    out
+}
 
 fn named_list(r: &mut Reader<'_>, t: &Table<'_, '_>, key: &str, what: &str) -> Vec<IdTitle> {
     let mut out = Vec::new();

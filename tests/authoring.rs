@@ -154,3 +154,186 @@ fn a_field_of_ones_own_outside_extra_is_an_error_pointing_to_extra() {
     assert!(report.contains("`[extra]`"), "{report}");
     assert_snapshot!("unknown_key_points_to_extra", report);
 }
+
+// ---------------------------------------------------------------------------
+// Labels: the theme's texts in the handbook's language.
+// ---------------------------------------------------------------------------
+
+/// What a reader sees of a page: its text and the attributes that are
+/// read out or shown (scripts, whose JSON-LD is data, and `<meta
+/// content>`, which holds `og:type` and the generator, left out).
+fn visible_text(html: &str) -> String {
+    let mut rest = html;
+    let mut kept = String::new();
+    while let Some(start) = rest.find("<script") {
+        kept.push_str(&rest[..start]);
+        rest = rest[start..]
+            .find("</script>")
+            .map_or("", |end| &rest[start + end + 9..]);
+    }
+    kept.push_str(rest);
+    let mut text = String::new();
+    let mut attrs = String::new();
+    let mut in_tag = false;
+    let mut tag = String::new();
+    for c in kept.chars() {
+        match (in_tag, c) {
+            (false, '<') => {
+                in_tag = true;
+                tag.clear();
+            }
+            (true, '>') => {
+                in_tag = false;
+                text.push(' ');
+                for name in ["aria-label", "data-text", "title", "alt", "placeholder"] {
+                    let key = format!(" {name}=\"");
+                    if let Some(at) = tag.find(&key) {
+                        let value = &tag[at + key.len()..];
+                        attrs.push_str(value.split('"').next().unwrap_or(""));
+                        attrs.push('\n');
+                    }
+                }
+            }
+            (true, c) => tag.push(c),
+            (false, c) => text.push(c),
+        }
+    }
+    text + "\n" + &attrs
+}
+
+/// The English words of every label: the text between its `{slots}`, in
+/// each of its forms, where it has a word of three letters or more.
+fn english_label_phrases() -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    for key in roadbook::labels::keys() {
+        let english = roadbook::labels::english(key).unwrap();
+        for form in english.split('|') {
+            let mut rest = form;
+            let mut pieces = Vec::new();
+            while let Some(open) = rest.find('{') {
+                pieces.push(&rest[..open]);
+                rest = rest[open..].split_once('}').map_or("", |(_, r)| r);
+            }
+            pieces.push(rest);
+            for piece in pieces {
+                let piece = piece.trim_matches(|c: char| " .,:;()–+×".contains(c));
+                let has_word = piece
+                    .split(|c: char| !c.is_ascii_alphabetic())
+                    .any(|w| w.len() >= 3);
+                if has_word {
+                    out.push((key, piece.to_string()));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whether `phrase` occurs in `text` as whole words.
+fn has_phrase(text: &str, phrase: &str) -> bool {
+    text.match_indices(phrase).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + phrase.len()..].chars().next();
+        !before.is_some_and(|c| c.is_ascii_alphanumeric())
+            && !after.is_some_and(|c| c.is_ascii_alphanumeric())
+    })
+}
+
+#[test]
+fn a_hindi_handbook_shows_no_english_label_on_any_page() {
+    let dir = fixture("hindi");
+    // A date, so "Last updated" is on the pages too.
+    commit_all(&dir, "2026-11-20T10:00:00+05:30", "पहला संस्करण");
+    let run = build(&dir).assert_ok();
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    let phrases = english_label_phrases();
+    assert!(phrases.len() > 100, "the scan looks for every label");
+    let pages: Vec<(String, Vec<u8>)> = tree(&dir.join("public"))
+        .into_iter()
+        .filter(|(path, _)| path.ends_with(".html"))
+        .collect();
+    assert!(pages.len() > 10, "{pages:?}");
+    let mut found = Vec::new();
+    for (path, bytes) in &pages {
+        let text = visible_text(&String::from_utf8_lossy(bytes));
+        for (key, phrase) in &phrases {
+            if has_phrase(&text, phrase) {
+                found.push(format!("{path}: {key} ({phrase:?})"));
+            }
+        }
+    }
+    assert!(found.is_empty(), "English labels on a Hindi site:\n{}", found.join("\n"));
+    // Figures in the language too: the date, the salary, the durations.
+    let skill = page(&dir, "skills/databases/index.html");
+    assert!(skill.contains(">20 नवंबर 2026</time>"), "{skill}");
+    let role = page(&dir, "roles/junior/index.html");
+    assert!(role.contains("₹3–6 लाख प्रति वर्ष"), "{role}");
+    assert!(role.contains("0–2 वर्ष का अनुभव"), "{role}");
+    let track = page(&dir, "tracks/path/index.html");
+    assert!(track.contains("1–2 महीने"), "{track}");
+    // The script's texts come from the page, in Hindi.
+    assert!(
+        role.contains("data-text=\"{label} के लिए {n} में से {done} कौशल पूरे\""),
+        "{role}"
+    );
+}
+
+#[test]
+fn field_wording_comes_from_the_handbook_not_the_theme() {
+    let dir = base_with(
+        "content/skills/caching.md",
+        "+++\ntitle = \"Caching\"\nsummary = \"S.\"\ncategory = \"practices\"\ndifficulty = \"advanced\"\nimpact = \"Large\"\n+++\n",
+    );
+    build(&dir).assert_ok();
+    let html = page(&dir, "skills/caching/index.html");
+    assert!(html.contains("<dt>Impact</dt>"), "{html}");
+    assert!(!html.contains("Impact on backend work"), "{html}");
+    let toml = expect_file(&dir, "handbook.toml");
+    change_file(
+        &dir,
+        "handbook.toml",
+        format!("{toml}\n[labels]\nimpact = \"Impact on patient care\"\n"),
+    );
+    build(&dir).assert_ok();
+    let html = page(&dir, "skills/caching/index.html");
+    assert!(html.contains("<dt>Impact on patient care</dt>"), "{html}");
+    assert!(page(&dir, "skills/index.html").contains(">Impact on patient care</th>"));
+}
+
+#[test]
+fn a_language_without_a_table_falls_back_to_english_per_label_with_a_warning() {
+    let dir = fixture("base");
+    let toml = expect_file(&dir, "handbook.toml");
+    let toml = toml.replacen(
+        "base_url",
+        "language = \"fr\"\nbase_url",
+        1,
+    );
+    change_file(
+        &dir,
+        "handbook.toml",
+        format!("{toml}\n[labels]\nskills = \"Compétences\"\n"),
+    );
+    let run = build(&dir).assert_ok();
+    assert!(run.stderr.contains("warning:"), "{}", run.stderr);
+    assert!(run.stderr.contains("language \"fr\""), "{}", run.stderr);
+    assert!(run.stderr.contains("`roles`"), "{}", run.stderr);
+    assert!(!run.stderr.contains("`skills`"), "{}", run.stderr);
+    let html = page(&dir, "skills/index.html");
+    assert!(html.contains("<h1>Compétences</h1>"), "{html}");
+    assert!(html.contains(">Roles</a>"), "{html}");
+}
+
+#[test]
+fn an_unknown_label_is_an_error_with_the_closest_one() {
+    let dir = fixture("base");
+    let toml = expect_file(&dir, "handbook.toml");
+    change_file(
+        &dir,
+        "handbook.toml",
+        format!("{toml}\n[labels]\nimpakt = \"Effect\"\n"),
+    );
+    let report = expect_errors(&dir);
+    assert!(report.contains("did you mean `impact`?"), "{report}");
+    assert_snapshot!("unknown_label", report);
+}

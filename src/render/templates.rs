@@ -68,6 +68,7 @@ impl Templates {
     pub fn set_site(&mut self, view: &SiteView) {
         let value = tera::Value::from_serializable(view);
         self.tera.global_context().insert_value("site", value);
+        filters::register_fill(&mut self.tera, view.labels.clone());
     }
 
     /// A template error as a diagnostic that names the template file.
