@@ -337,3 +337,104 @@ fn an_unknown_label_is_an_error_with_the_closest_one() {
     assert!(report.contains("did you mean `impact`?"), "{report}");
     assert_snapshot!("unknown_label", report);
 }
+
+// ---------------------------------------------------------------------------
+// `roadbook theme eject`: the theme in the author's hands.
+// ---------------------------------------------------------------------------
+
+#[test]
+fn ejecting_the_whole_theme_builds_the_identical_site() {
+    let dir = fixture("full");
+    build(&dir).assert_ok();
+    let before = tree(&dir.join("public"));
+    let run = run(&dir, &["theme", "eject"]).assert_ok();
+    assert!(run.stderr.contains("wrote templates/skill.html"), "{}", run.stderr);
+    expect_file(&dir, "templates/base.html");
+    expect_file(&dir, "static/assets/roadbook.css");
+    expect_file(&dir, "static/assets/roadbook.js");
+    build(&dir).assert_ok();
+    assert_same_tree(&before, &tree(&dir.join("public")), "site after eject");
+}
+
+#[test]
+fn eject_never_replaces_a_file_and_takes_names() {
+    let dir = fixture("base");
+    change_file(&dir, "templates/skill.html", "{# mine #}\n");
+    let run = run(&dir, &["theme", "eject", "skill.html", "roadbook.css", "-r", "."]).assert_ok();
+    assert!(run.stderr.contains("kept templates/skill.html"), "{}", run.stderr);
+    assert!(run.stderr.contains("wrote static/assets/roadbook.css"), "{}", run.stderr);
+    assert_eq!(expect_file(&dir, "templates/skill.html"), "{# mine #}\n");
+    expect_no_file(&dir, "templates/role.html");
+    let refused = run_in(dir.path(), &["theme", "eject", "skil.html"]).assert_code(2);
+    assert!(refused.stderr.contains("did you mean `skill.html`?"), "{}", refused.stderr);
+}
+
+// ---------------------------------------------------------------------------
+// The command line.
+// ---------------------------------------------------------------------------
+
+#[test]
+fn every_flag_of_every_command_has_help_text() {
+    let dir = fixture("base");
+    for command in ["build", "check", "serve", "init", "new", "theme eject"] {
+        let mut args: Vec<&str> = command.split(' ').collect();
+        args.push("--help");
+        let help = run(&dir, &args).assert_ok().stdout;
+        let mut options = 0;
+        for line in help.lines() {
+            let line = line.trim_start();
+            if line.starts_with('-') || line.starts_with('<') || line.starts_with('[') {
+                options += 1;
+                // Two spaces separate the flag from its text.
+                let text = line.split_once("  ").map_or("", |(_, t)| t.trim());
+                // `[default: .]` alone is not help.
+                let words = text.split(" [").next().unwrap_or("");
+                let words = if words.starts_with('[') { "" } else { words };
+                assert!(!words.trim().is_empty(), "`{command}`: no help for {line:?}\n{help}");
+            }
+        }
+        assert!(options >= 2, "`{command}` lists its flags:\n{help}");
+    }
+}
+
+#[test]
+fn short_flags_name_the_root_output_and_drafts() {
+    let dir = fixture("base");
+    let out = dir.join("site");
+    run_in(
+        &std::env::temp_dir(),
+        &["build", "-r", dir.path().to_str().unwrap(), "-o", out.to_str().unwrap(), "-d"],
+    )
+    .assert_ok();
+    expect_file(&dir, "site/index.html");
+    run_in(&std::env::temp_dir(), &["check", "-r", dir.path().to_str().unwrap()]).assert_ok();
+}
+
+#[test]
+fn new_takes_a_title_and_says_which_title_it_made() {
+    let dir = fixture("base");
+    let made = run(&dir, &["new", "page", "faq-two"]).assert_ok();
+    assert!(made.stderr.contains("title: \"FAQ two\""), "{}", made.stderr);
+    assert!(made.stderr.contains("--title"), "{}", made.stderr);
+    assert!(expect_file(&dir, "content/pages/faq-two.md").contains("title = \"FAQ two\""));
+    let given = run(&dir, &["new", "skill", "gql", "--title", "GraphQL \"Q\""]).assert_ok();
+    assert!(!given.stderr.contains("made from the slug"), "{}", given.stderr);
+    let text = expect_file(&dir, "content/skills/gql.md");
+    assert!(text.contains(r#"title = "GraphQL \"Q\"""#), "{text}");
+    check(&dir).assert_ok();
+}
+
+#[test]
+fn a_phase_order_clash_is_reported_at_the_newer_file_with_the_next_free_order() {
+    let dir = fixture("base");
+    commit_all(&dir, "2026-11-20T10:00:00+00:00", "Base");
+    change_file(
+        &dir,
+        "content/phases/03-deploy.md",
+        "+++\ntitle = \"Deploy\"\ntrack = \"learning-path\"\norder = 1\nsummary = \"Ship it.\"\n+++\n",
+    );
+    let report = expect_errors(&dir);
+    assert!(!report.contains("01-basics.md:"), "reported at the old file:\n{report}");
+    assert!(report.contains("the next free one is `order = 3`"), "{report}");
+    assert_snapshot!("phase_order_clash_at_newer_file", report);
+}
