@@ -438,3 +438,84 @@ fn a_phase_order_clash_is_reported_at_the_newer_file_with_the_next_free_order() 
     assert!(report.contains("the next free one is `order = 3`"), "{report}");
     assert_snapshot!("phase_order_clash_at_newer_file", report);
 }
+
+// ---------------------------------------------------------------------------
+// README examples that run.
+// ---------------------------------------------------------------------------
+
+/// The README section that starts at the heading `title`, up to the next.
+fn readme_section(title: &str) -> String {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let start = readme.find(&format!("## {title}\n")).expect("the section exists");
+    let mut out = String::new();
+    let mut fenced = false;
+    for (n, line) in readme[start..].lines().enumerate() {
+        if n > 0 && !fenced && line.starts_with("## ") {
+            break;
+        }
+        fenced ^= line.starts_with("```");
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// The code block of `section` fenced as `lang`.
+fn code_block(section: &str, lang: &str) -> String {
+    let open = format!("```{lang}\n");
+    let start = section.find(&open).expect("the code block exists") + open.len();
+    let len = section[start..].find("```").unwrap();
+    section[start..start + len].to_string()
+}
+
+/// The text between the backticks after `before` in `section`.
+fn quoted_after(section: &str, before: &str) -> String {
+    let at = section.find(before).unwrap_or_else(|| panic!("{before:?} in the README"));
+    let rest = &section[at + before.len()..];
+    let start = rest.find('`').unwrap() + 1;
+    let len = rest[start..].find('`').unwrap();
+    rest[start..start + len].to_string()
+}
+
+#[test]
+fn the_readme_adds_a_skill_in_a_minute_to_a_fresh_init_handbook() {
+    let dir = TempDir::new("readme");
+    run_in(dir.path(), &["init", "hb"]).assert_ok();
+    let hb = dir.join("hb");
+    let section = readme_section("Add a skill in a minute");
+    // The file, exactly as the README shows it.
+    let skill = code_block(&section, "markdown");
+    std::fs::write(hb.join("content/skills/graphql.md"), &skill).unwrap();
+    // "make the list `skills = [...]`" in the phase.
+    let list = quoted_after(&section, "make\nthe list ");
+    let phase_file = hb.join("content/phases/getting-started.md");
+    let phase = std::fs::read_to_string(&phase_file).unwrap();
+    let phase: String = phase
+        .lines()
+        .map(|l| if l.starts_with("skills = ") { list.clone() } else { l.to_string() })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(&phase_file, phase + "\n").unwrap();
+    // "add `graphql = "familiar"` under `[skills]`" in the role.
+    let line = quoted_after(&section, "and add\n");
+    let role_file = hb.join("content/roles/example-role.md");
+    let role = std::fs::read_to_string(&role_file).unwrap();
+    let at = role.find("[skills]").unwrap();
+    let at = at + role[at..].find('\n').unwrap() + 1;
+    std::fs::write(&role_file, format!("{}{line}\n{}", &role[..at], &role[at..])).unwrap();
+
+    let said = quoted_after(&section, "`roadbook check` then says ");
+    let checked = run_in(&hb, &["check"]).assert_ok();
+    assert_eq!(checked.stderr.trim(), said);
+    run_in(&hb, &["build"]).assert_ok();
+    let html = std::fs::read_to_string(hb.join("public/skills/graphql/index.html")).unwrap();
+    assert!(html.contains("<h1>GraphQL</h1>"), "{html}");
+    assert!(html.contains("example-skill/#where-to-start\">Example skill</a>"), "{html}");
+
+    // The typo the README shows, reported as it shows it.
+    let typo = skill.replacen("difficulty = ", "dificulty = ", 1);
+    std::fs::write(hb.join("content/skills/graphql.md"), typo).unwrap();
+    let report = run_in(&hb, &["check"]).assert_code(1).stderr;
+    let shown = code_block(&section, "text");
+    assert!(report.starts_with(&shown), "README shows:\n{shown}\nroadbook says:\n{report}");
+}
