@@ -75,11 +75,17 @@ impl<'a> Reader<'a> {
         if errors.is_empty() {
             return Some(table);
         }
+        // Front matter has an anchor (its `+++` line); handbook.toml not.
+        let help = if self.anchor.is_some() {
+            "front matter is TOML: `key = \"text\"`, `key = 3`, `key = [\"a\", \"b\"]`; strings need double quotes"
+        } else {
+            "this file is TOML: `key = \"text\"`, `key = 3`, `key = [\"a\", \"b\"]`, each `[table]` or `[[list]]` header on a line of its own; strings need double quotes"
+        };
         for e in errors {
             let span = e.span().unwrap_or(0..0);
             let message = e.message().trim_end().trim_end_matches('.').to_string();
             self.at_toml(span, format!("invalid TOML: {message}"))
-                .with_help("front matter is TOML: `key = \"text\"`, `key = 3`, `key = [\"a\", \"b\"]`; strings need double quotes");
+                .with_help(help);
         }
         None
     }

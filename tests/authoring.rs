@@ -519,3 +519,33 @@ fn the_readme_adds_a_skill_in_a_minute_to_a_fresh_init_handbook() {
     let shown = code_block(&section, "text");
     assert!(report.starts_with(&shown), "README shows:\n{shown}\nroadbook says:\n{report}");
 }
+
+// ---------------------------------------------------------------------------
+// Diagnostics: the line shown, the help that fits the file.
+// ---------------------------------------------------------------------------
+
+#[test]
+fn a_mistake_in_a_very_long_line_shows_the_line_clipped_around_it() {
+    let long = format!(
+        "{} See [the cache](skill:cachng) for more. {}",
+        "word ".repeat(2000),
+        "more ".repeat(2000)
+    );
+    let dir = base_with(
+        "content/skills/apis.md",
+        format!("+++\ntitle = \"APIs\"\nsummary = \"S.\"\ncategory = \"core\"\ndifficulty = \"intermediate\"\n+++\n\n{long}\n"),
+    );
+    let report = expect_errors(&dir);
+    assert!(report.len() < 1000, "{} bytes:\n{report}", report.len());
+    assert_snapshot!("clipped_long_line", report);
+}
+
+#[test]
+fn a_toml_error_in_handbook_toml_gets_help_for_handbook_toml() {
+    let dir = fixture("base");
+    let toml = expect_file(&dir, "handbook.toml");
+    change_file(&dir, "handbook.toml", toml.replacen("[[tracks]]", "[[tracks]", 1));
+    let report = expect_errors(&dir);
+    assert!(!report.contains("front matter"), "{report}");
+    assert_snapshot!("handbook_toml_syntax_error", report);
+}
