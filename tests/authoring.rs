@@ -549,3 +549,38 @@ fn a_toml_error_in_handbook_toml_gets_help_for_handbook_toml() {
     assert!(!report.contains("front matter"), "{report}");
     assert_snapshot!("handbook_toml_syntax_error", report);
 }
+
+// ---------------------------------------------------------------------------
+// Template errors as good as content errors.
+// ---------------------------------------------------------------------------
+
+fn with_page_template(body: &str) -> TempDir {
+    base_with(
+        "templates/page.html",
+        format!("{{% extends \"base.html\" %}}\n{{% block content %}}\n{body}\n{{% endblock content %}}\n"),
+    )
+}
+
+#[test]
+fn an_unknown_filter_names_the_template_once_with_the_filter_meant() {
+    let report = expect_errors_in_build(&with_page_template("<h1>{{ page.title | upcase }}</h1>"));
+    assert!(!report.contains("error: error"), "{report}");
+    assert!(report.contains("--> templates/page.html:3:"), "{report}");
+    assert!(report.contains("did you mean `upper`?"), "{report}");
+    assert_snapshot!("template_unknown_filter", report);
+}
+
+#[test]
+fn an_unclosed_if_is_reported_at_its_opening_line() {
+    let report =
+        expect_errors_in_build(&with_page_template("{% if page.title %}\n<h1>{{ page.title }}</h1>"));
+    assert!(report.contains("--> templates/page.html:3:1"), "{report}");
+    assert_snapshot!("template_unclosed_if", report);
+}
+
+#[test]
+fn an_unknown_field_gets_the_closest_field() {
+    let report = expect_errors_in_build(&with_page_template("<h1>{{ page.titel }}</h1>"));
+    assert!(report.contains("did you mean `title`?"), "{report}");
+    assert_snapshot!("template_unknown_field", report);
+}

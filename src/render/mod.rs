@@ -25,6 +25,7 @@ mod job;
 mod page;
 pub mod structured;
 mod templates;
+mod tera_errors;
 pub mod views;
 
 use std::path::Path;
