@@ -372,7 +372,10 @@ pub fn run(cli: Cli) -> ExitCode {
                     eprintln!("wrote {}", shown(&root, f));
                 }
                 for f in &ejected.kept {
-                    eprintln!("kept {} (it exists; roadbook never replaces a file)", shown(&root, f));
+                    eprintln!(
+                        "kept {} (it exists; roadbook never replaces a file)",
+                        shown(&root, f)
+                    );
                 }
                 if !ejected.written.is_empty() {
                     eprintln!(

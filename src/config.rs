@@ -209,7 +209,10 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Diagnostics> {
         description: description.into_inner(),
         base_url,
         base_path,
-        labels: Labels::new(language.as_ref().map_or("en", |l| l.get_ref().as_str()), &overrides),
+        labels: Labels::new(
+            language.as_ref().map_or("en", |l| l.get_ref().as_str()),
+            &overrides,
+        ),
         language: language.map_or_else(|| "en".to_string(), |l| l.into_inner()),
         edit_url: edit_url.map(|e| e.into_inner().trim_end_matches('/').to_string()),
         cname: cname.map(|c| c.into_inner()),
@@ -262,7 +265,10 @@ fn label_overrides(r: &mut Reader<'_>, t: &Table<'_, '_>) -> Vec<(&'static str, 
         match value.get_ref().as_str() {
             Some(text) => out.push((known, text.to_string())),
             None => r
-                .error(r.file_span(value.span()), format!("label `{name}` must be a string"))
+                .error(
+                    r.file_span(value.span()),
+                    format!("label `{name}` must be a string"),
+                )
                 .with_help(format!("write it in double quotes: `{name} = \"...\"`")),
         }
     }

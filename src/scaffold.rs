@@ -476,12 +476,18 @@ pub fn new_file(
         && t.trim().is_empty()
     {
         return Err(refuse(
-            Diagnostic::general("`--title` must not be empty")
-                .with_help(format!("e.g. `roadbook new {} {slug} --title \"...\"`", kind.name())),
+            Diagnostic::general("`--title` must not be empty").with_help(format!(
+                "e.g. `roadbook new {} {slug} --title \"...\"`",
+                kind.name()
+            )),
             true,
         ));
     }
-    let title = toml_text(title.map_or_else(|| guessed.clone().unwrap_or_default(), str::to_string).trim());
+    let title = toml_text(
+        title
+            .map_or_else(|| guessed.clone().unwrap_or_default(), str::to_string)
+            .trim(),
+    );
     let text = match kind {
         Kind::Skill => format!(
             "+++\ntitle = \"{title}\"\nsummary = \"One sentence on what {title} is, shown in tables and cards.\"\ncategory = \"{}\"\ndifficulty = \"beginner\"  # beginner | intermediate | advanced\n+++\n\nWhy {title} matters and how to learn it.\n",

@@ -98,7 +98,10 @@ fn references_of_files_with_errors_are_checked_in_the_same_run() {
         "`#salary` matches no heading",
         "`#tiers` matches no heading of `content/skills/caching.md`",
     ] {
-        assert!(report.contains(expected), "missing {expected:?} in:\n{report}");
+        assert!(
+            report.contains(expected),
+            "missing {expected:?} in:\n{report}"
+        );
     }
     assert_snapshot!("every_error_at_once", report);
 }
@@ -124,7 +127,10 @@ fn extra_fields_of_every_kind_reach_templates_and_the_export() {
         "skills/triage/index.html",
         "<p class=\"extra\">40 h, certified: true, settings: ward, emergency</p>",
     );
-    shows("skills/triage/index.html", "<p class=\"hours\">40 hours</p>");
+    shows(
+        "skills/triage/index.html",
+        "<p class=\"hours\">40 hours</p>",
+    );
     shows(
         "roles/staff-nurse/index.html",
         "<p class=\"extra\">12-hour shifts; card: 12-hour shifts</p>",
@@ -133,7 +139,10 @@ fn extra_fields_of_every_kind_reach_templates_and_the_export() {
         "phases/placement/index.html",
         "<p class=\"extra\">supervised by a mentor for 6 weeks</p>",
     );
-    shows("licensing/index.html", "<p class=\"extra\">renew every 3 years</p>");
+    shows(
+        "licensing/index.html",
+        "<p class=\"extra\">renew every 3 years</p>",
+    );
 
     let json: serde_json::Value =
         serde_json::from_str(&page(&dir, "handbook.json")).expect("handbook.json is JSON");
@@ -262,7 +271,11 @@ fn a_hindi_handbook_shows_no_english_label_on_any_page() {
             }
         }
     }
-    assert!(found.is_empty(), "English labels on a Hindi site:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "English labels on a Hindi site:\n{}",
+        found.join("\n")
+    );
     // Figures in the language too: the date, the salary, the durations.
     let skill = page(&dir, "skills/databases/index.html");
     assert!(skill.contains(">20 नवंबर 2026</time>"), "{skill}");
@@ -304,11 +317,7 @@ fn field_wording_comes_from_the_handbook_not_the_theme() {
 fn a_language_without_a_table_falls_back_to_english_per_label_with_a_warning() {
     let dir = fixture("base");
     let toml = expect_file(&dir, "handbook.toml");
-    let toml = toml.replacen(
-        "base_url",
-        "language = \"fr\"\nbase_url",
-        1,
-    );
+    let toml = toml.replacen("base_url", "language = \"fr\"\nbase_url", 1);
     change_file(
         &dir,
         "handbook.toml",
@@ -348,7 +357,11 @@ fn ejecting_the_whole_theme_builds_the_identical_site() {
     build(&dir).assert_ok();
     let before = tree(&dir.join("public"));
     let run = run(&dir, &["theme", "eject"]).assert_ok();
-    assert!(run.stderr.contains("wrote templates/skill.html"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("wrote templates/skill.html"),
+        "{}",
+        run.stderr
+    );
     expect_file(&dir, "templates/base.html");
     expect_file(&dir, "static/assets/roadbook.css");
     expect_file(&dir, "static/assets/roadbook.js");
@@ -360,13 +373,29 @@ fn ejecting_the_whole_theme_builds_the_identical_site() {
 fn eject_never_replaces_a_file_and_takes_names() {
     let dir = fixture("base");
     change_file(&dir, "templates/skill.html", "{# mine #}\n");
-    let run = run(&dir, &["theme", "eject", "skill.html", "roadbook.css", "-r", "."]).assert_ok();
-    assert!(run.stderr.contains("kept templates/skill.html"), "{}", run.stderr);
-    assert!(run.stderr.contains("wrote static/assets/roadbook.css"), "{}", run.stderr);
+    let run = run(
+        &dir,
+        &["theme", "eject", "skill.html", "roadbook.css", "-r", "."],
+    )
+    .assert_ok();
+    assert!(
+        run.stderr.contains("kept templates/skill.html"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("wrote static/assets/roadbook.css"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(expect_file(&dir, "templates/skill.html"), "{# mine #}\n");
     expect_no_file(&dir, "templates/role.html");
     let refused = run_in(dir.path(), &["theme", "eject", "skil.html"]).assert_code(2);
-    assert!(refused.stderr.contains("did you mean `skill.html`?"), "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("did you mean `skill.html`?"),
+        "{}",
+        refused.stderr
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -390,7 +419,10 @@ fn every_flag_of_every_command_has_help_text() {
                 // `[default: .]` alone is not help.
                 let words = text.split(" [").next().unwrap_or("");
                 let words = if words.starts_with('[') { "" } else { words };
-                assert!(!words.trim().is_empty(), "`{command}`: no help for {line:?}\n{help}");
+                assert!(
+                    !words.trim().is_empty(),
+                    "`{command}`: no help for {line:?}\n{help}"
+                );
             }
         }
         assert!(options >= 2, "`{command}` lists its flags:\n{help}");
@@ -403,22 +435,41 @@ fn short_flags_name_the_root_output_and_drafts() {
     let out = dir.join("site");
     run_in(
         &std::env::temp_dir(),
-        &["build", "-r", dir.path().to_str().unwrap(), "-o", out.to_str().unwrap(), "-d"],
+        &[
+            "build",
+            "-r",
+            dir.path().to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "-d",
+        ],
     )
     .assert_ok();
     expect_file(&dir, "site/index.html");
-    run_in(&std::env::temp_dir(), &["check", "-r", dir.path().to_str().unwrap()]).assert_ok();
+    run_in(
+        &std::env::temp_dir(),
+        &["check", "-r", dir.path().to_str().unwrap()],
+    )
+    .assert_ok();
 }
 
 #[test]
 fn new_takes_a_title_and_says_which_title_it_made() {
     let dir = fixture("base");
     let made = run(&dir, &["new", "page", "faq-two"]).assert_ok();
-    assert!(made.stderr.contains("title: \"FAQ two\""), "{}", made.stderr);
+    assert!(
+        made.stderr.contains("title: \"FAQ two\""),
+        "{}",
+        made.stderr
+    );
     assert!(made.stderr.contains("--title"), "{}", made.stderr);
     assert!(expect_file(&dir, "content/pages/faq-two.md").contains("title = \"FAQ two\""));
     let given = run(&dir, &["new", "skill", "gql", "--title", "GraphQL \"Q\""]).assert_ok();
-    assert!(!given.stderr.contains("made from the slug"), "{}", given.stderr);
+    assert!(
+        !given.stderr.contains("made from the slug"),
+        "{}",
+        given.stderr
+    );
     let text = expect_file(&dir, "content/skills/gql.md");
     assert!(text.contains(r#"title = "GraphQL \"Q\"""#), "{text}");
     check(&dir).assert_ok();
@@ -434,8 +485,14 @@ fn a_phase_order_clash_is_reported_at_the_newer_file_with_the_next_free_order() 
         "+++\ntitle = \"Deploy\"\ntrack = \"learning-path\"\norder = 1\nsummary = \"Ship it.\"\n+++\n",
     );
     let report = expect_errors(&dir);
-    assert!(!report.contains("01-basics.md:"), "reported at the old file:\n{report}");
-    assert!(report.contains("the next free one is `order = 3`"), "{report}");
+    assert!(
+        !report.contains("01-basics.md:"),
+        "reported at the old file:\n{report}"
+    );
+    assert!(
+        report.contains("the next free one is `order = 3`"),
+        "{report}"
+    );
     assert_snapshot!("phase_order_clash_at_newer_file", report);
 }
 
@@ -446,7 +503,9 @@ fn a_phase_order_clash_is_reported_at_the_newer_file_with_the_next_free_order() 
 /// The README section that starts at the heading `title`, up to the next.
 fn readme_section(title: &str) -> String {
     let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
-    let start = readme.find(&format!("## {title}\n")).expect("the section exists");
+    let start = readme
+        .find(&format!("## {title}\n"))
+        .expect("the section exists");
     let mut out = String::new();
     let mut fenced = false;
     for (n, line) in readme[start..].lines().enumerate() {
@@ -470,7 +529,9 @@ fn code_block(section: &str, lang: &str) -> String {
 
 /// The text between the backticks after `before` in `section`.
 fn quoted_after(section: &str, before: &str) -> String {
-    let at = section.find(before).unwrap_or_else(|| panic!("{before:?} in the README"));
+    let at = section
+        .find(before)
+        .unwrap_or_else(|| panic!("{before:?} in the README"));
     let rest = &section[at + before.len()..];
     let start = rest.find('`').unwrap() + 1;
     let len = rest[start..].find('`').unwrap();
@@ -492,7 +553,13 @@ fn the_readme_adds_a_skill_in_a_minute_to_a_fresh_init_handbook() {
     let phase = std::fs::read_to_string(&phase_file).unwrap();
     let phase: String = phase
         .lines()
-        .map(|l| if l.starts_with("skills = ") { list.clone() } else { l.to_string() })
+        .map(|l| {
+            if l.starts_with("skills = ") {
+                list.clone()
+            } else {
+                l.to_string()
+            }
+        })
         .collect::<Vec<_>>()
         .join("\n");
     std::fs::write(&phase_file, phase + "\n").unwrap();
@@ -502,7 +569,11 @@ fn the_readme_adds_a_skill_in_a_minute_to_a_fresh_init_handbook() {
     let role = std::fs::read_to_string(&role_file).unwrap();
     let at = role.find("[skills]").unwrap();
     let at = at + role[at..].find('\n').unwrap() + 1;
-    std::fs::write(&role_file, format!("{}{line}\n{}", &role[..at], &role[at..])).unwrap();
+    std::fs::write(
+        &role_file,
+        format!("{}{line}\n{}", &role[..at], &role[at..]),
+    )
+    .unwrap();
 
     let said = quoted_after(&section, "`roadbook check` then says ");
     let checked = run_in(&hb, &["check"]).assert_ok();
@@ -510,14 +581,20 @@ fn the_readme_adds_a_skill_in_a_minute_to_a_fresh_init_handbook() {
     run_in(&hb, &["build"]).assert_ok();
     let html = std::fs::read_to_string(hb.join("public/skills/graphql/index.html")).unwrap();
     assert!(html.contains("<h1>GraphQL</h1>"), "{html}");
-    assert!(html.contains("example-skill/#where-to-start\">Example skill</a>"), "{html}");
+    assert!(
+        html.contains("example-skill/#where-to-start\">Example skill</a>"),
+        "{html}"
+    );
 
     // The typo the README shows, reported as it shows it.
     let typo = skill.replacen("difficulty = ", "dificulty = ", 1);
     std::fs::write(hb.join("content/skills/graphql.md"), typo).unwrap();
     let report = run_in(&hb, &["check"]).assert_code(1).stderr;
     let shown = code_block(&section, "text");
-    assert!(report.starts_with(&shown), "README shows:\n{shown}\nroadbook says:\n{report}");
+    assert!(
+        report.starts_with(&shown),
+        "README shows:\n{shown}\nroadbook says:\n{report}"
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -533,7 +610,9 @@ fn a_mistake_in_a_very_long_line_shows_the_line_clipped_around_it() {
     );
     let dir = base_with(
         "content/skills/apis.md",
-        format!("+++\ntitle = \"APIs\"\nsummary = \"S.\"\ncategory = \"core\"\ndifficulty = \"intermediate\"\n+++\n\n{long}\n"),
+        format!(
+            "+++\ntitle = \"APIs\"\nsummary = \"S.\"\ncategory = \"core\"\ndifficulty = \"intermediate\"\n+++\n\n{long}\n"
+        ),
     );
     let report = expect_errors(&dir);
     assert!(report.len() < 1000, "{} bytes:\n{report}", report.len());
@@ -544,7 +623,11 @@ fn a_mistake_in_a_very_long_line_shows_the_line_clipped_around_it() {
 fn a_toml_error_in_handbook_toml_gets_help_for_handbook_toml() {
     let dir = fixture("base");
     let toml = expect_file(&dir, "handbook.toml");
-    change_file(&dir, "handbook.toml", toml.replacen("[[tracks]]", "[[tracks]", 1));
+    change_file(
+        &dir,
+        "handbook.toml",
+        toml.replacen("[[tracks]]", "[[tracks]", 1),
+    );
     let report = expect_errors(&dir);
     assert!(!report.contains("front matter"), "{report}");
     assert_snapshot!("handbook_toml_syntax_error", report);
@@ -557,7 +640,9 @@ fn a_toml_error_in_handbook_toml_gets_help_for_handbook_toml() {
 fn with_page_template(body: &str) -> TempDir {
     base_with(
         "templates/page.html",
-        format!("{{% extends \"base.html\" %}}\n{{% block content %}}\n{body}\n{{% endblock content %}}\n"),
+        format!(
+            "{{% extends \"base.html\" %}}\n{{% block content %}}\n{body}\n{{% endblock content %}}\n"
+        ),
     )
 }
 
@@ -572,8 +657,9 @@ fn an_unknown_filter_names_the_template_once_with_the_filter_meant() {
 
 #[test]
 fn an_unclosed_if_is_reported_at_its_opening_line() {
-    let report =
-        expect_errors_in_build(&with_page_template("{% if page.title %}\n<h1>{{ page.title }}</h1>"));
+    let report = expect_errors_in_build(&with_page_template(
+        "{% if page.title %}\n<h1>{{ page.title }}</h1>",
+    ));
     assert!(report.contains("--> templates/page.html:3:1"), "{report}");
     assert_snapshot!("template_unclosed_if", report);
 }

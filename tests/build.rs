@@ -1999,7 +1999,9 @@ fn pages_show_their_last_change_from_git_history() {
     // Shown in UTC: 23:30 at -01:00 is 00:30 the next day.
     let caching = page(&dir, "skills/caching/index.html");
     assert!(
-        caching.contains(r#"Last updated <time datetime="2026-11-22T00:30:00Z">22 November 2026</time>"#),
+        caching.contains(
+            r#"Last updated <time datetime="2026-11-22T00:30:00Z">22 November 2026</time>"#
+        ),
         "{caching}"
     );
     assert!(

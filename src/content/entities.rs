@@ -381,7 +381,7 @@ pub(super) fn read(
             match entity {
                 Ok(e) if !r.diags.has_errors() => Some(ReadResult::Entity(e)),
                 Ok(e) => Some(partial(kind, e.into_doc(), &r, &t)),
-                Err(doc) => Some(partial(kind, doc, &r, &t)),
+                Err(doc) => Some(partial(kind, *doc, &r, &t)),
             }
         }
     };
@@ -425,7 +425,7 @@ fn read_skill(
     r: &mut Reader<'_>,
     t: &Table<'_, '_>,
     doc: Doc,
-) -> Result<Skill, Doc> {
+) -> Result<Skill, Box<Doc>> {
     const W: &str = "a skill";
     let category = r.string(t, "category", Some(W));
     let difficulty = r.choice(t, "difficulty", Difficulty::NAMES, Some(W));
@@ -493,7 +493,7 @@ fn read_skill(
         }
     });
     let (Some(category), Some(difficulty)) = (category_index, difficulty) else {
-        return Err(doc);
+        return Err(Box::new(doc));
     };
     Ok(Skill {
         doc,
@@ -515,7 +515,7 @@ fn read_role(
     r: &mut Reader<'_>,
     t: &Table<'_, '_>,
     doc: Doc,
-) -> Result<Role, Doc> {
+) -> Result<Role, Box<Doc>> {
     const W: &str = "a role";
     let level = r.int(t, "level", (1, 9), Some(W));
     let responsibilities = r.strings(t, "responsibilities", Some(W));
@@ -576,7 +576,8 @@ fn read_role(
             for (key, value) in [("min", &min), ("max", &max)] {
                 let Some(v) = value else { continue };
                 let amount = u64::try_from(*v.get_ref()).unwrap_or(0);
-                if let Some((message, help)) = super::salary::implausible(c.get_ref(), key, amount) {
+                if let Some((message, help)) = super::salary::implausible(c.get_ref(), key, amount)
+                {
                     r.error(v.span(), message).with_help(help);
                 }
             }
@@ -612,7 +613,7 @@ fn read_role(
     }
     let level = level.and_then(|l| u8::try_from(*l.get_ref()).ok());
     let (Some(level), Some(responsibilities)) = (level, responsibilities) else {
-        return Err(doc);
+        return Err(Box::new(doc));
     };
     Ok(Role {
         doc,
@@ -632,7 +633,7 @@ fn read_phase(
     r: &mut Reader<'_>,
     t: &Table<'_, '_>,
     doc: Doc,
-) -> Result<Phase, Doc> {
+) -> Result<Phase, Box<Doc>> {
     const W: &str = "a phase";
     let track = r.string(t, "track", Some(W));
     let order = r.int(t, "order", (i64::MIN, i64::MAX), Some(W));
@@ -683,7 +684,7 @@ fn read_phase(
         }
     });
     let (Some(track), Some(order)) = (track_index, order) else {
-        return Err(doc);
+        return Err(Box::new(doc));
     };
     Ok(Phase {
         doc,

@@ -71,7 +71,10 @@ mod tests {
     #[test]
     fn lakhs_written_as_units_are_caught_with_their_meaning() {
         let (message, help) = implausible("INR", "min", 6).unwrap_or_default();
-        assert!(message.contains("too small for a yearly salary in INR"), "{message}");
+        assert!(
+            message.contains("too small for a yearly salary in INR"),
+            "{message}"
+        );
         assert_eq!(
             help,
             "6 LPA is `min = 600000`; TOML lets you group digits the Indian way: `min = 6_00_000`"

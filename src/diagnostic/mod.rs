@@ -87,7 +87,12 @@ impl Location {
         // A little context before the caret, the rest after it.
         let start = caret.saturating_sub(SHOWN_LINE / 3).min(len - SHOWN_LINE);
         let end = start + SHOWN_LINE;
-        let mut shown: String = self.line_text.chars().skip(start).take(SHOWN_LINE).collect();
+        let mut shown: String = self
+            .line_text
+            .chars()
+            .skip(start)
+            .take(SHOWN_LINE)
+            .collect();
         let mut at = caret - start;
         if start > 0 {
             shown.insert(0, '…');

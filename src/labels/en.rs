@@ -6,7 +6,10 @@ pub const LABELS: &[(&str, &str)] = &[
     ("skip_to_content", "Skip to content"),
     ("main_menu", "Main"),
     ("theme_toggle", "Switch between light and dark theme"),
-    ("progress_note", "Your progress is saved in this browser only."),
+    (
+        "progress_note",
+        "Your progress is saved in this browser only.",
+    ),
     ("data_as_json", "Data as JSON"),
     ("built_with", "Built with {generator}."),
     ("breadcrumbs", "Breadcrumbs"),
@@ -19,7 +22,10 @@ pub const LABELS: &[(&str, &str)] = &[
     ("matrix", "Matrix"),
     ("matrix_title", "Skills × roles"),
     ("not_found_title", "Page not found"),
-    ("not_found_lead", "The page you asked for is not in this handbook. It may have been renamed."),
+    (
+        "not_found_lead",
+        "The page you asked for is not in this handbook. It may have been renamed.",
+    ),
     ("all_skills", "All skills"),
     ("all_roles", "All job roles"),
     // Counts
@@ -46,7 +52,10 @@ pub const LABELS: &[(&str, &str)] = &[
     ("state_learning", "Learning"),
     ("state_done", "Done"),
     ("state_skipped", "Skip"),
-    ("progress_meter", "{done} of {n} skill done for {label}|{done} of {n} skills done for {label}"),
+    (
+        "progress_meter",
+        "{done} of {n} skill done for {label}|{done} of {n} skills done for {label}",
+    ),
     ("filter_shown", "{shown} of {n} skills shown"),
     // Page parts
     ("on_this_page", "On this page"),
@@ -69,12 +78,18 @@ pub const LABELS: &[(&str, &str)] = &[
     ("built_in", "Built in"),
     ("needed_by", "Needed by"),
     // Skills overview
-    ("skills_lead", "{skills} in {categories}. Mark each one as you learn it; your progress stays in this browser."),
+    (
+        "skills_lead",
+        "{skills} in {categories}. Mark each one as you learn it; your progress stays in this browser.",
+    ),
     ("category", "Category"),
     ("all_categories", "All categories"),
     ("difficulty", "Difficulty"),
     ("any_difficulty", "Any difficulty"),
-    ("skills_caption", "Skills by category: difficulty, where each applies, its impact and the tools to learn"),
+    (
+        "skills_caption",
+        "Skills by category: difficulty, where each applies, its impact and the tools to learn",
+    ),
     ("skill", "Skill"),
     ("tools", "Tools"),
     // Role
@@ -93,8 +108,14 @@ pub const LABELS: &[(&str, &str)] = &[
     ("compare_with", "Compare {role} with another role"),
     ("versus_role", "vs {role}"),
     // Roles overview
-    ("roles_lead", "{roles} from a first job to leadership, ordered by seniority. Compare any two from a role's page."),
-    ("roles_caption", "Roles side by side: level, experience, salary per region, responsibilities and key skills"),
+    (
+        "roles_lead",
+        "{roles} from a first job to leadership, ordered by seniority. Compare any two from a role's page.",
+    ),
+    (
+        "roles_caption",
+        "Roles side by side: level, experience, salary per region, responsibilities and key skills",
+    ),
     ("role", "Role"),
     ("level", "Level"),
     ("experience", "Experience"),
@@ -111,7 +132,10 @@ pub const LABELS: &[(&str, &str)] = &[
     ("phases_of_track", "Phases of this track"),
     ("previous_phase", "Previous phase"),
     ("next_phase", "Next phase"),
-    ("phases_lead", "Ordered paths through the skills. Each phase says how long it usually takes and what it builds."),
+    (
+        "phases_lead",
+        "Ordered paths through the skills. Each phase says how long it usually takes and what it builds.",
+    ),
     ("in_total", "{total} in total"),
     ("timeline_and_map", "timeline and skill map"),
     ("fastest_pace", "fastest suggested pace"),
@@ -122,13 +146,28 @@ pub const LABELS: &[(&str, &str)] = &[
     ("starts_after", "Starts after"),
     ("ends_after", "Ends after"),
     ("track_lead", "{phases}."),
-    ("track_lead_total", "{phases}, {total} in total at the suggested pace."),
+    (
+        "track_lead_total",
+        "{phases}, {total} in total at the suggested pace.",
+    ),
     ("timeline", "Timeline"),
-    ("timeline_fast", "at the fastest suggested pace (every phase at its minimum)"),
-    ("timeline_slow", "at the slowest (every phase at its maximum)"),
+    (
+        "timeline_fast",
+        "at the fastest suggested pace (every phase at its minimum)",
+    ),
+    (
+        "timeline_slow",
+        "at the slowest (every phase at its maximum)",
+    ),
     ("phases", "Phases"),
-    ("track_caption", "{track}: phases in order, their durations and where each starts and ends"),
-    ("track_caption_total", "{track}: phases in order, their durations and where each starts and ends (total {total})"),
+    (
+        "track_caption",
+        "{track}: phases in order, their durations and where each starts and ends",
+    ),
+    (
+        "track_caption_total",
+        "{track}: phases in order, their durations and where each starts and ends (total {total})",
+    ),
     ("total", "Total"),
     ("what_each_builds", "What each phase builds"),
     // Matrix
@@ -138,13 +177,22 @@ pub const LABELS: &[(&str, &str)] = &[
     // Comparison
     ("compare", "Compare"),
     ("versus", "{a} vs {b}"),
-    ("compare_description", "{a} and {b} side by side: level, experience, salary and the skills to learn to move up."),
+    (
+        "compare_description",
+        "{a} and {b} side by side: level, experience, salary and the skills to learn to move up.",
+    ),
     ("side_by_side", "{a} and {b} side by side"),
     ("to_move", "To move from {a} to {b}"),
     ("new_skill", "new"),
-    ("nothing_to_learn", "{b} asks for no skill beyond what {a} already needs."),
+    (
+        "nothing_to_learn",
+        "{b} asks for no skill beyond what {a} already needs.",
+    ),
     ("every_skill_either", "Every skill either role needs"),
-    ("compare_caption", "Required level per skill; — means the role does not list it"),
+    (
+        "compare_caption",
+        "Required level per skill; — means the role does not list it",
+    ),
     ("difference", "Difference"),
     ("only_role", "only {role}"),
     ("deeper_for", "deeper for {role}"),
@@ -156,17 +204,32 @@ pub const LABELS: &[(&str, &str)] = &[
     ("years_range", "{min}–{max} years"),
     ("years_open", "{min}+ years"),
     ("weeks", "{n} week|{n} weeks"),
-    ("month_names", "January, February, March, April, May, June, July, August, September, October, November, December"),
+    (
+        "month_names",
+        "January, February, March, April, May, June, July, August, September, October, November, December",
+    ),
     ("month_units", "{n} month|{n} months"),
     ("date", "{day} {month} {year}"),
     ("lakh_per_year", "LPA"),
     ("salary_chart", "Salary ranges, {column}"),
-    ("salary_chart_description", "Yearly salary range of each role in {column}, one bar per figure; a bar that fades out continues above its last value."),
+    (
+        "salary_chart_description",
+        "Yearly salary range of each role in {column}, one bar per figure; a bar that fades out continues above its last value.",
+    ),
     ("role_salary_chart", "{role} salary, {column}"),
-    ("role_salary_chart_description", "Yearly salary ranges for {role} in {column}, one bar per source."),
+    (
+        "role_salary_chart_description",
+        "Yearly salary ranges for {role} in {column}, one bar per source.",
+    ),
     ("start", "start"),
     ("timeline_chart", "{track} timeline"),
-    ("timeline_chart_description", "{phases} in order, {total} in total. For each phase, a dark bar shows when it runs at the fastest suggested pace and a light bar below it when it runs at the slowest."),
+    (
+        "timeline_chart_description",
+        "{phases} in order, {total} in total. For each phase, a dark bar shows when it runs at the fastest suggested pace and a light bar below it when it runs at the slowest.",
+    ),
     ("roadmap_chart", "{track} roadmap"),
-    ("roadmap_chart_description", "{phases} on the left, linked to the {skills} they build on the right. The same information is listed as text beside the diagram."),
+    (
+        "roadmap_chart_description",
+        "{phases} on the left, linked to the {skills} they build on the right. The same information is listed as text beside the diagram.",
+    ),
 ];

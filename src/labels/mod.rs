@@ -75,7 +75,12 @@ impl Labels {
                 .iter()
                 .find(|(k, _)| k == key)
                 .map(|(_, v)| v.clone())
-                .or_else(|| chosen.iter().find(|(k, _)| k == key).map(|(_, v)| (*v).to_string()));
+                .or_else(|| {
+                    chosen
+                        .iter()
+                        .find(|(k, _)| k == key)
+                        .map(|(_, v)| (*v).to_string())
+                });
             let text = text.unwrap_or_else(|| {
                 missing.push(*key);
                 (*english).to_string()
@@ -217,14 +222,20 @@ mod tests {
     fn slots_and_plural_forms_are_filled() {
         assert_eq!(fill("{n} skill|{n} skills", &[("n", "1")]), "1 skill");
         assert_eq!(fill("{n} skill|{n} skills", &[("n", "3")]), "3 skills");
-        assert_eq!(fill("{a} vs {b} {c}", &[("a", "x"), ("b", "y")]), "x vs y {c}");
+        assert_eq!(
+            fill("{a} vs {b} {c}", &[("a", "x"), ("b", "y")]),
+            "x vs y {c}"
+        );
     }
 
     #[test]
     fn numbers_and_dates_follow_the_language() {
         assert_eq!(Labels::new("en", &[]).number(123_456), "123,456");
         assert_eq!(Labels::new("hi", &[]).number(123_456), "1,23,456");
-        assert_eq!(Labels::new("en", &[]).date(2026, 11, 20), "20 November 2026");
+        assert_eq!(
+            Labels::new("en", &[]).date(2026, 11, 20),
+            "20 November 2026"
+        );
         assert_eq!(Labels::new("hi", &[]).date(2026, 11, 20), "20 नवंबर 2026");
     }
 }

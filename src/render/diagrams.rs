@@ -56,7 +56,16 @@ pub fn salary_charts(cards: &Cards, labels: &Labels) -> Vec<Chart> {
                 .collect();
             let title = labels.fill("salary_chart", &[("column", &c.title)]);
             let desc = labels.fill("salary_chart_description", &[("column", &c.title)]);
-            Chart { svg: charts::range_chart(&format!("salaries-{}", chart_id(&c.title)), &title, &desc, &bars, &*tick_label(&c.currency)), title }
+            Chart {
+                svg: charts::range_chart(
+                    &format!("salaries-{}", chart_id(&c.title)),
+                    &title,
+                    &desc,
+                    &bars,
+                    &*tick_label(&c.currency),
+                ),
+                title,
+            }
         })
         .collect()
 }
@@ -81,9 +90,7 @@ pub fn timeline(site: &Site, cards: &Cards, i: usize, root: &str) -> Option<Stri
     let labels = &site.config.labels;
     let (unit_weeks, unit_key) = match t.unit {
         crate::content::Unit::Weeks => (1.0, "weeks"),
-        crate::content::Unit::Months => {
-            (crate::resolve::timeline::WEEKS_PER_MONTH, "month_units")
-        }
+        crate::content::Unit::Months => (crate::resolve::timeline::WEEKS_PER_MONTH, "month_units"),
     };
     let total = t
         .total

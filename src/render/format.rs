@@ -67,7 +67,6 @@ fn trim(x: f64) -> String {
     crate::resolve::timeline::number((x * 10.0).round() / 10.0)
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

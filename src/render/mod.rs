@@ -255,6 +255,18 @@ fn group_by_mistake(errors: Vec<(Diagnostic, String)>) -> Vec<Diagnostic> {
         .collect()
 }
 
+/// The resolved site of a fixture handbook (a folder of the repository),
+/// for this stage's unit tests, which may not use the pipeline that runs
+/// it.
+#[cfg(test)]
+pub(crate) fn fixture_site(fixture: &str) -> Site {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture);
+    let config = crate::config::load(&root).unwrap_or_else(|d| panic!("{}", d.render()));
+    let files = crate::content::load(&root).unwrap_or_else(|d| panic!("{}", d.render()));
+    let (hb, _) = crate::content::parse(&config, files, false, &crate::git::Dates::default());
+    crate::resolve::resolve(config, hb, &[]).0
+}
+
 #[cfg(test)]
 mod io_tests {
     use super::*;
@@ -268,7 +280,10 @@ mod io_tests {
             Err(FsError {
                 path: std::path::PathBuf::from(path),
                 action: "write",
-                source: std::io::Error::new(std::io::ErrorKind::StorageFull, "no space left on device"),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::StorageFull,
+                    "no space left on device",
+                ),
             })
         }
 
@@ -276,7 +291,10 @@ mod io_tests {
             struct Refuses;
             impl std::io::Write for Refuses {
                 fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
-                    Err(std::io::Error::new(std::io::ErrorKind::StorageFull, "no space left on device"))
+                    Err(std::io::Error::new(
+                        std::io::ErrorKind::StorageFull,
+                        "no space left on device",
+                    ))
                 }
                 fn flush(&mut self) -> std::io::Result<()> {
                     Ok(())
@@ -305,16 +323,4 @@ mod io_tests {
         assert!(text.contains("no space left on device"), "{text}");
         assert!(text.contains("index.html"), "{text}");
     }
-}
-
-/// The resolved site of a fixture handbook (a folder of the repository),
-/// for this stage's unit tests, which may not use the pipeline that runs
-/// it.
-#[cfg(test)]
-pub(crate) fn fixture_site(fixture: &str) -> Site {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture);
-    let config = crate::config::load(&root).unwrap_or_else(|d| panic!("{}", d.render()));
-    let files = crate::content::load(&root).unwrap_or_else(|d| panic!("{}", d.render()));
-    let (hb, _) = crate::content::parse(&config, files, false, &crate::git::Dates::default());
-    crate::resolve::resolve(config, hb, &[]).0
 }

@@ -68,10 +68,10 @@ fn with_doc(site: &Site, r: PageRef, mut m: PageMeta) -> PageMeta {
                 .map(|&b| match b {
                     PageRef::Home => views::LinkView {
                         slug: String::new(),
-                        title: site
-                            .home
-                            .as_ref()
-                            .map_or_else(|| site.config.labels.get("home").to_string(), |h| h.title.clone()),
+                        title: site.home.as_ref().map_or_else(
+                            || site.config.labels.get("home").to_string(),
+                            |h| h.title.clone(),
+                        ),
                         url: String::new(),
                         summary: None,
                     },

@@ -16,11 +16,44 @@ pub(super) struct TemplateSource {
 
 /// Tera's filters, and roadbook's (`fill`).
 const FILTERS: &[&str] = &[
-    "safe", "default", "upper", "lower", "wordcount", "escape", "escape_html", "escape_xml",
-    "newlines_to_br", "pluralize", "trim", "trim_start", "trim_end", "replace", "capitalize",
-    "title", "truncate", "indent", "str", "int", "float", "length", "reverse", "split", "abs",
-    "round", "first", "last", "nth", "join", "sort", "unique", "get", "values", "keys", "pairs",
-    "group_by", "fill",
+    "safe",
+    "default",
+    "upper",
+    "lower",
+    "wordcount",
+    "escape",
+    "escape_html",
+    "escape_xml",
+    "newlines_to_br",
+    "pluralize",
+    "trim",
+    "trim_start",
+    "trim_end",
+    "replace",
+    "capitalize",
+    "title",
+    "truncate",
+    "indent",
+    "str",
+    "int",
+    "float",
+    "length",
+    "reverse",
+    "split",
+    "abs",
+    "round",
+    "first",
+    "last",
+    "nth",
+    "join",
+    "sort",
+    "unique",
+    "get",
+    "values",
+    "keys",
+    "pairs",
+    "group_by",
+    "fill",
 ];
 /// Names other template languages give a filter, and Tera's.
 const SYNONYMS: &[(&str, &str)] = &[
@@ -38,8 +71,22 @@ const SYNONYMS: &[(&str, &str)] = &[
 
 /// Tera's tests (`{% if x is odd %}`).
 const TESTS: &[&str] = &[
-    "odd", "even", "string", "number", "map", "bool", "array", "integer", "float", "none",
-    "iterable", "defined", "undefined", "divisible_by", "starting_with", "ending_with",
+    "odd",
+    "even",
+    "string",
+    "number",
+    "map",
+    "bool",
+    "array",
+    "integer",
+    "float",
+    "none",
+    "iterable",
+    "defined",
+    "undefined",
+    "divisible_by",
+    "starting_with",
+    "ending_with",
     "containing",
 ];
 /// Tera's functions.
@@ -117,7 +164,10 @@ fn suggestion(message: &str) -> Option<String> {
     } else if let Some((_, list)) = message.split_once("Available fields: ") {
         (list.trim_end_matches('.').split(", ").collect(), "fields")
     } else if let Some((_, list)) = message.split_once("Available variables: ") {
-        (list.trim_end_matches('.').split(", ").collect(), "variables")
+        (
+            list.trim_end_matches('.').split(", ").collect(),
+            "variables",
+        )
     } else {
         return None;
     };
@@ -125,10 +175,12 @@ fn suggestion(message: &str) -> Option<String> {
         .iter()
         .find(|(other, _)| *other == name && kind == "filters")
         .map(|(_, s)| *s);
-    Some(match synonym.or_else(|| did_you_mean(name, known.iter().copied())) {
-        Some(s) => format!("did you mean `{s}`?"),
-        None => format!("the {kind} here are: {}", known.join(", ")),
-    })
+    Some(
+        match synonym.or_else(|| did_you_mean(name, known.iter().copied())) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("the {kind} here are: {}", known.join(", ")),
+        },
+    )
 }
 
 /// Tera's validation errors (unknown filters, tests, functions) come as
@@ -143,24 +195,33 @@ fn reported(text: &str, sources: &HashMap<String, TemplateSource>) -> Diagnostic
     let Some(message) = lines.next().and_then(|l| l.strip_prefix("error: ")) else {
         return general();
     };
-    let Some(place) = lines.next().and_then(|l| l.trim_start().strip_prefix("--> ")) else {
+    let Some(place) = lines
+        .next()
+        .and_then(|l| l.trim_start().strip_prefix("--> "))
+    else {
         return general();
     };
     let mut parts = place.rsplitn(3, ':');
     let (Some(col), Some(line), Some(name)) = (parts.next(), parts.next(), parts.next()) else {
         return general();
     };
-    let (Ok(line), Ok(col), Some(src)) = (line.parse::<usize>(), col.parse::<usize>(), sources.get(name)) else {
+    let (Ok(line), Ok(col), Some(src)) = (
+        line.parse::<usize>(),
+        col.parse::<usize>(),
+        sources.get(name),
+    ) else {
         return general();
     };
     let start = offset(&src.text, line, col);
-    let len = message
-        .split('`')
-        .nth(1)
-        .map_or(1, |n| n.len());
+    let len = message.split('`').nth(1).map_or(1, |n| n.len());
     let help = suggestion(message).unwrap_or_else(|| "see docs/templates.md".to_string());
-    Diagnostic::error(&src.file, &src.text, start..start + len, format!("template error: {message}"))
-        .with_help(help)
+    Diagnostic::error(
+        &src.file,
+        &src.text,
+        start..start + len,
+        format!("template error: {message}"),
+    )
+    .with_help(help)
 }
 
 /// The byte offset of a 1-based line and column (in characters).
@@ -186,7 +247,9 @@ fn unclosed(src: &TemplateSource, at: usize) -> Option<Diagnostic> {
     let mut rest = 0;
     while let Some(i) = text[rest..].find("{%") {
         let start = rest + i;
-        let end = text[start..].find("%}").map_or(text.len(), |e| start + e + 2);
+        let end = text[start..]
+            .find("%}")
+            .map_or(text.len(), |e| start + e + 2);
         let inner = text[start + 2..end.saturating_sub(2).max(start + 2)]
             .trim_matches(|c: char| c == '-' || c.is_whitespace());
         let word = inner.split_whitespace().next().unwrap_or("");
@@ -250,7 +313,9 @@ mod tests {
             text: "{% block content %}\n{% for x in xs %}\n{% if x %}\n{{ x }}\n{% endfor %}\n{% endblock content %}\n".to_string(),
         };
         let at = src.text.find("endfor").unwrap_or(0);
-        let d = unclosed(&src, at).map(|d| d.to_string()).unwrap_or_default();
+        let d = unclosed(&src, at)
+            .map(|d| d.to_string())
+            .unwrap_or_default();
         assert!(d.contains("`{% if %}` is never closed"), "{d}");
         assert!(d.contains("templates/page.html:3:1"), "{d}");
         assert!(d.contains("before the `{% endfor %}` on line 5"), "{d}");

@@ -205,7 +205,11 @@ impl Updated {
             parts.next().unwrap_or(0),
         );
         Updated {
-            label: labels.date(y, u32::try_from(m).unwrap_or(0), u32::try_from(d).unwrap_or(0)),
+            label: labels.date(
+                y,
+                u32::try_from(m).unwrap_or(0),
+                u32::try_from(d).unwrap_or(0),
+            ),
             date,
             iso: t.rfc3339(),
         }

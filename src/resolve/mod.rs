@@ -127,7 +127,14 @@ pub fn resolve(config: Config, mut hb: Handbook, static_names: &[String]) -> (Si
     // them would lead to pages that are not built).
     for p in &hb.partial {
         for (slug, what) in &p.refs {
-            checker.reference(&p.doc, Kind::Skill, slug.get_ref(), slug.span(), what, &mut diags);
+            checker.reference(
+                &p.doc,
+                Kind::Skill,
+                slug.get_ref(),
+                slug.span(),
+                what,
+                &mut diags,
+            );
         }
         checker.body_links(&p.doc, &asset_files, None, &mut diags, &mut Vec::new());
     }
@@ -167,7 +174,11 @@ fn missing_labels(config: &Config, diags: &mut Diagnostics) {
         return;
     };
     const SHOWN: usize = 12;
-    let mut names: Vec<String> = missing.iter().take(SHOWN).map(|k| format!("`{k}`")).collect();
+    let mut names: Vec<String> = missing
+        .iter()
+        .take(SHOWN)
+        .map(|k| format!("`{k}`"))
+        .collect();
     if missing.len() > SHOWN {
         names.push(format!("and {} more", missing.len() - SHOWN));
     }

@@ -176,7 +176,8 @@ impl Checker<'_> {
                         if let (Some(f), Some(target)) = (fragment, self.target_doc(*kind, i)) {
                             self.fragment(doc, target, f, link.span.clone(), diags);
                         }
-                    } else if let (Some(f), Some(target)) = (fragment, self.partial_doc(*kind, slug))
+                    } else if let (Some(f), Some(target)) =
+                        (fragment, self.partial_doc(*kind, slug))
                     {
                         self.fragment(doc, target, f, link.span.clone(), diags);
                     }
