@@ -1,7 +1,7 @@
 //! Labels: every text the built-in theme shows, by key, in the handbook's
 //! language.
 //!
-//! `language` in handbook.toml picks a shipped table ([`en`], [`hi`]);
+//! `language` in handbook.toml picks a shipped table (`en`, `hi`);
 //! `[labels]` there replaces single labels. A label the chosen table lacks
 //! falls back to English, one label at a time, and the build warns with
 //! their names ([`Labels::missing`]). Wording that belongs to a field of
