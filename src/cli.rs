@@ -1,6 +1,6 @@
-//! The command line: `build`, `check`, `serve`, `init` and `new`, their
-//! flags, and how results become messages on standard error and an exit
-//! status.
+//! The command line: `build`, `check`, `serve`, `init`, `new` and `theme
+//! eject`, their flags, and how results become messages on standard error
+//! and an exit status.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,28 +27,30 @@ pub enum Command {
     /// Build the handbook into a folder of HTML pages.
     Build {
         /// The handbook folder (the one with handbook.toml).
-        #[arg(long, default_value = ".")]
+        #[arg(short, long, default_value = ".")]
         root: PathBuf,
         /// Where to write the site [default: public/ under the root].
-        #[arg(long)]
+        #[arg(short, long)]
         output: Option<PathBuf>,
         /// Publish under this address instead of handbook.toml's base_url.
-        #[arg(long)]
+        #[arg(short, long)]
         base_url: Option<String>,
         /// Include pages marked `draft = true`.
-        #[arg(long)]
+        #[arg(short, long)]
         drafts: bool,
         /// Print how long each stage took.
-        #[arg(long)]
+        #[arg(short, long)]
         timings: bool,
         #[command(flatten)]
         format: FormatArg,
     },
     /// Check the handbook for errors without writing anything.
     Check {
-        #[arg(long, default_value = ".")]
+        /// The handbook folder (the one with handbook.toml).
+        #[arg(short, long, default_value = ".")]
         root: PathBuf,
-        #[arg(long)]
+        /// Include pages marked `draft = true` (and check them).
+        #[arg(short, long)]
         drafts: bool,
         #[command(flatten)]
         format: FormatArg,
@@ -57,10 +59,10 @@ pub enum Command {
     /// change. Serves from memory on 127.0.0.1; writes nothing.
     Serve {
         /// The handbook folder (the one with handbook.toml).
-        #[arg(long, default_value = ".")]
+        #[arg(short, long, default_value = ".")]
         root: PathBuf,
         /// The port to listen on; 0, or a port in use, picks a free one.
-        #[arg(long, default_value_t = serve::DEFAULT_PORT)]
+        #[arg(short, long, default_value_t = serve::DEFAULT_PORT)]
         port: u16,
         /// The address to listen on: an address of this computer on its
         /// network (or 0.0.0.0 for all) to open the preview on a phone.
@@ -68,7 +70,7 @@ pub enum Command {
         #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
         bind: std::net::IpAddr,
         /// Include pages marked `draft = true`.
-        #[arg(long)]
+        #[arg(short, long)]
         drafts: bool,
         /// Open the preview in the default browser.
         #[arg(long)]
@@ -87,11 +89,37 @@ pub enum Command {
     /// Add a skill, role, phase or page with its required front matter
     /// filled in; prints the path of the new file.
     New {
+        /// What to add.
         kind: NewKind,
         /// The new file's slug: lowercase ASCII letters, digits and `-`.
         slug: String,
+        /// The title [default: made from the slug, and printed so you can
+        /// check it: `graphql` becomes "GraphQL", `my-tool` "My tool"].
+        #[arg(long)]
+        title: Option<String>,
         /// The handbook folder (the one with handbook.toml).
-        #[arg(long, default_value = ".")]
+        #[arg(short, long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Work with the built-in theme.
+    Theme {
+        #[command(subcommand)]
+        action: ThemeCommand,
+    },
+}
+
+/// What `roadbook theme` does.
+#[derive(Debug, Subcommand)]
+pub enum ThemeCommand {
+    /// Copy the built-in templates and static files into the handbook's
+    /// templates/ and static/ to edit them; never replaces a file. The
+    /// site builds the same until you change them.
+    Eject {
+        /// Files to copy (`skill.html`, `base.html`, `roadbook.css`, …)
+        /// [default: every template and static file of the theme].
+        names: Vec<String>,
+        /// The handbook folder (the one with handbook.toml).
+        #[arg(short, long, default_value = ".")]
         root: PathBuf,
     },
 }
@@ -324,10 +352,42 @@ pub fn run(cli: Cli) -> ExitCode {
                 Err(r) => report_refusal(&r),
             }
         }
-        Command::New { kind, slug, root } => match scaffold::new_file(&root, kind.into(), &slug) {
+        Command::New {
+            kind,
+            slug,
+            title,
+            root,
+        } => match scaffold::new_file(&root, kind.into(), &slug, title.as_deref()) {
             Ok(created) => {
                 for f in &created.files {
                     println!("{}", shown(&root, f));
+                }
+                if let Some(t) = &created.guessed_title {
+                    eprintln!(
+                        "title: \"{t}\" (made from the slug; pass --title \"...\" or edit the file to change it)"
+                    );
+                }
+                ExitCode::from(EXIT_OK)
+            }
+            Err(r) => report_refusal(&r),
+        },
+        Command::Theme {
+            action: ThemeCommand::Eject { names, root },
+        } => match scaffold::eject(&root, &names) {
+            Ok(ejected) => {
+                for f in &ejected.written {
+                    eprintln!("wrote {}", shown(&root, f));
+                }
+                for f in &ejected.kept {
+                    eprintln!(
+                        "kept {} (it exists; roadbook never replaces a file)",
+                        shown(&root, f)
+                    );
+                }
+                if !ejected.written.is_empty() {
+                    eprintln!(
+                        "edit them: files in templates/ and static/ replace the built-in ones of the same name (docs/templates.md)"
+                    );
                 }
                 ExitCode::from(EXIT_OK)
             }

@@ -6,8 +6,9 @@
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::fields::{Reader, Table};
+use crate::fields::{EXTRA, Extra, Reader, Table};
 use crate::fs;
+use crate::labels::{self, Labels};
 
 pub const CONFIG_FILE: &str = "handbook.toml";
 
@@ -46,6 +47,11 @@ pub struct Config {
     pub max_file_size: u64,
     /// What raw HTML in a body becomes (`raw_html`).
     pub raw_html: RawHtml,
+    /// The author's own site-wide fields (`[extra]`), for templates as
+    /// `site.extra`.
+    pub extra: Extra,
+    /// The theme's texts in `language`, with `[labels]` over them.
+    pub labels: Labels,
 }
 
 /// What raw HTML in a Markdown body becomes. Kept by default: a handbook's
@@ -98,6 +104,8 @@ const KEYS: &[&str] = &[
     "sources",
     "max_file_size",
     "raw_html",
+    "labels",
+    EXTRA,
 ];
 
 /// Reads and validates `root/handbook.toml`.
@@ -171,6 +179,8 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Diagnostics> {
         Some(i) if *i.get_ref() == 1 => RawHtml::Escape,
         _ => RawHtml::Allow,
     };
+    let extra = r.extra(&t);
+    let overrides = label_overrides(&mut r, &t);
 
     let mut base_url = String::new();
     let mut base_path = "/".to_string();
@@ -238,6 +248,10 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Diagnostics> {
         description: description.into_inner(),
         base_url,
         base_path,
+        labels: Labels::new(
+            language.as_ref().map_or("en", |l| l.get_ref().as_str()),
+            &overrides,
+        ),
         language: language.map_or_else(|| "en".to_string(), |l| l.into_inner()),
         edit_url: edit_url.map(|e| e.into_inner().trim_end_matches('/').to_string()),
         cname: cname.map(|c| c.into_inner()),
@@ -265,10 +279,42 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Diagnostics> {
             .collect(),
         max_file_size: max_file_size * fs::MB,
         raw_html,
+        extra,
     })
 }
 
 type IdTitle = (toml::Spanned<String>, String);
+
+/// The `[labels]` table: each key a label of the theme, each value text.
+fn label_overrides(r: &mut Reader<'_>, t: &Table<'_, '_>) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    let Some(table) = r.table(t, "labels") else {
+        return out;
+    };
+    for (key, value) in table.inner.iter() {
+        let name: &str = key.get_ref();
+        let span = r.file_span(key.span());
+        let Some(known) = labels::keys().find(|k| *k == name) else {
+            let help = match crate::diagnostic::did_you_mean(name, labels::keys()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "docs/templates.md lists every label of the theme".to_string(),
+            };
+            r.error(span, format!("unknown label `{name}` in `[labels]`"))
+                .with_help(help);
+            continue;
+        };
+        match value.get_ref().as_str() {
+            Some(text) => out.push((known, text.to_string())),
+            None => r
+                .error(
+                    r.file_span(value.span()),
+                    format!("label `{name}` must be a string"),
+                )
+                .with_help(format!("write it in double quotes: `{name} = \"...\"`")),
+        }
+    }
+    out
+}
 
 fn named_list(r: &mut Reader<'_>, t: &Table<'_, '_>, key: &str, what: &str) -> Vec<IdTitle> {
     let mut out = Vec::new();

@@ -9,6 +9,7 @@
 
 use std::ops::Range;
 use std::path::Path;
+use std::sync::Arc;
 
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
@@ -41,6 +42,14 @@ pub struct Reader<'a> {
 /// A value with its byte range in the file.
 pub type At<T> = Spanned<T>;
 
+/// The author's own data from an `[extra]` table: any TOML, kept as JSON
+/// for templates (`extra`) and `handbook.json`. Shared, because every
+/// card and page of an entity shows the same table.
+pub type Extra = Arc<serde_json::Map<String, serde_json::Value>>;
+
+/// The key under which front matter and handbook.toml hold [`Extra`].
+pub const EXTRA: &str = "extra";
+
 impl<'a> Reader<'a> {
     pub fn new(file: &'a Path, text: &'a str, base: usize) -> Self {
         Reader {
@@ -66,6 +75,12 @@ impl<'a> Reader<'a> {
         if errors.is_empty() {
             return Some(table);
         }
+        // Front matter has an anchor (its `+++` line); handbook.toml not.
+        let help = if self.anchor.is_some() {
+            "front matter is TOML: `key = \"text\"`, `key = 3`, `key = [\"a\", \"b\"]`; strings need double quotes"
+        } else {
+            "this file is TOML: `key = \"text\"`, `key = 3`, `key = [\"a\", \"b\"]`, each `[table]` or `[[list]]` header on a line of its own; strings need double quotes"
+        };
         for e in errors {
             // toml says where every error is but this one.
             let span = match e.span() {
@@ -75,7 +90,7 @@ impl<'a> Reader<'a> {
             };
             let message = e.message().trim_end().trim_end_matches('.').to_string();
             self.at_toml(span, format!("invalid TOML: {message}"))
-                .with_help("front matter is TOML: `key = \"text\"`, `key = 3`, `key = [\"a\", \"b\"]`; strings need double quotes");
+                .with_help(help);
         }
         None
     }
@@ -112,6 +127,10 @@ impl<'a> Reader<'a> {
                     self.suggested.push((table.span.start, s.to_string()));
                     format!("did you mean `{s}`?")
                 }
+                None if known.contains(&EXTRA) => format!(
+                    "the keys of {what} are: {}; a field of your own goes in the `[extra]` table, where templates read it as `extra.{name}`",
+                    list(known)
+                ),
                 None => format!("the keys of {what} are: {}", list(known)),
             };
             self.at_toml(key.span(), format!("unknown key `{name}` in {what}"))
@@ -408,6 +427,14 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// The `[extra]` table, any TOML in it (empty when absent).
+    pub fn extra(&mut self, t: &Table<'_, '_>) -> Extra {
+        match self.table(t, EXTRA) {
+            Some(e) => Arc::new(json_table(e.inner)),
+            None => Extra::default(),
+        }
+    }
+
     /// An array of tables (`[[key]]` or `key = [{...}, {...}]`).
     pub fn tables<'d, 'i>(&mut self, t: &Table<'d, 'i>, key: &str) -> Vec<Table<'d, 'i>> {
         let Some(v) = self.get(t, key) else {
@@ -462,6 +489,34 @@ impl Diagnostics {
         if let Some(last) = self.last_mut() {
             last.help = Some(help);
         }
+    }
+}
+
+fn json_table(t: &DeTable<'_>) -> serde_json::Map<String, serde_json::Value> {
+    t.iter()
+        .map(|(k, v)| (k.get_ref().to_string(), json_value(v.get_ref())))
+        .collect()
+}
+
+/// A TOML value as JSON: dates become their TOML text, a float that JSON
+/// cannot hold (`nan`, `inf`) becomes `null`.
+fn json_value(v: &DeValue<'_>) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        DeValue::String(s) => Value::String(s.to_string()),
+        DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
+            .map_or(Value::Null, Value::from),
+        DeValue::Float(f) => f
+            .as_str()
+            .replace('_', "")
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .map_or(Value::Null, Value::Number),
+        DeValue::Boolean(b) => Value::Bool(*b),
+        DeValue::Datetime(d) => Value::String(d.to_string()),
+        DeValue::Array(a) => Value::Array(a.iter().map(|x| json_value(x.get_ref())).collect()),
+        DeValue::Table(t) => Value::Object(json_table(t)),
     }
 }
 
@@ -582,6 +637,38 @@ mod tests {
         let d = read("titel = \"x\"\nlevel = 3\n");
         assert_eq!(d.error_count(), 1, "{}", d.render());
         assert!(d.render().contains("did you mean `title`?"));
+    }
+
+    #[test]
+    fn extra_holds_any_toml_as_json() {
+        let toml = "[extra]\nhours = 40\nrate = 1.5\nsince = 2024-01-02\ntags = [\"a\"]\nteam = { lead = \"x\" }\n";
+        let mut r = Reader::new(Path::new("t.toml"), toml, 0);
+        let doc = r.parse(toml).unwrap();
+        let t = Table {
+            inner: doc.get_ref(),
+            span: 0..0,
+        };
+        let extra = r.extra(&t);
+        assert_eq!(
+            serde_json::Value::Object((*extra).clone()),
+            serde_json::json!({"hours": 40, "rate": 1.5, "since": "2024-01-02", "tags": ["a"], "team": {"lead": "x"}})
+        );
+        assert!(r.diags.is_empty());
+    }
+
+    #[test]
+    fn an_unknown_key_without_a_close_match_points_to_extra() {
+        let toml = "hours = 40\n";
+        let mut r = Reader::new(Path::new("t.toml"), toml, 0);
+        let doc = r.parse(toml).unwrap();
+        let t = Table {
+            inner: doc.get_ref(),
+            span: 0..0,
+        };
+        r.check_keys(&t, &["title", EXTRA], "a test");
+        let text = r.diags.render();
+        assert!(text.contains("goes in the `[extra]` table"), "{text}");
+        assert!(text.contains("`extra.hours`"), "{text}");
     }
 
     #[test]

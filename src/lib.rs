@@ -9,7 +9,7 @@
 //! config    load       parse       resolve  render   output   fs
 //! ```
 //!
-//! A module uses only those before it in: `allocator, diagnostic, fs, git, urls →
+//! A module uses only those before it in: `allocator, diagnostic, fs, git, labels, urls →
 //! fields → config → content → resolve → markdown → render → output →
 //! pipeline, scaffold → session → serve → cli`. (`git` reads file dates from
 //! history; `scaffold` is `init` and `new`, which write new handbook files;
@@ -25,6 +25,7 @@ pub mod diagnostic;
 pub mod fields;
 pub mod fs;
 pub mod git;
+pub mod labels;
 pub mod markdown;
 pub mod output;
 pub mod pipeline;

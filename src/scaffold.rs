@@ -1,10 +1,15 @@
-//! `roadbook init` and `roadbook new`: start a handbook, or add one file
-//! to it with the required front matter filled in.
+//! `roadbook init`, `roadbook new` and `roadbook theme eject`: start a
+//! handbook, add one file to it with the required front matter filled in,
+//! or copy the built-in theme into it to edit.
 //!
 //! Both only ever create files, never replace one: every target is checked
 //! first and then written with `create_new`, so an existing handbook or
 //! page survives a mistyped command. What they write builds as it is with
 //! the built-in theme (no templates to copy).
+
+mod theme;
+
+pub use theme::{Ejected, eject, theme_names};
 
 use std::path::{Path, PathBuf};
 
@@ -20,6 +25,9 @@ use crate::resolve::RESERVED;
 pub struct Created {
     pub root: PathBuf,
     pub files: Vec<PathBuf>,
+    /// The title `new` made from the slug, when none was given: a guess
+    /// the command line reports, so "Graphql" never goes unnoticed.
+    pub guessed_title: Option<String>,
 }
 
 /// Why nothing was created. `usage` marks a refusal caused by the command
@@ -37,14 +45,68 @@ fn refuse(d: Diagnostic, usage: bool) -> Refusal {
     Refusal { diagnostics, usage }
 }
 
-/// `version-control` → `Version control`.
+/// Words a slug spells in lower case that are written otherwise: a title
+/// made from `faq` reads "FAQ", not "Faq". A guess all the same, which
+/// `new` says it made (`--title` chooses).
+const SPELLINGS: &[(&str, &str)] = &[
+    ("ai", "AI"),
+    ("api", "API"),
+    ("apis", "APIs"),
+    ("aws", "AWS"),
+    ("cd", "CD"),
+    ("ci", "CI"),
+    ("cli", "CLI"),
+    ("css", "CSS"),
+    ("cto", "CTO"),
+    ("devops", "DevOps"),
+    ("dns", "DNS"),
+    ("faq", "FAQ"),
+    ("gcp", "GCP"),
+    ("graphql", "GraphQL"),
+    ("grpc", "gRPC"),
+    ("html", "HTML"),
+    ("http", "HTTP"),
+    ("ios", "iOS"),
+    ("javascript", "JavaScript"),
+    ("json", "JSON"),
+    ("ml", "ML"),
+    ("nodejs", "Node.js"),
+    ("nosql", "NoSQL"),
+    ("php", "PHP"),
+    ("qa", "QA"),
+    ("rest", "REST"),
+    ("seo", "SEO"),
+    ("sql", "SQL"),
+    ("sre", "SRE"),
+    ("tls", "TLS"),
+    ("typescript", "TypeScript"),
+    ("ui", "UI"),
+    ("ux", "UX"),
+];
+
+/// A word of a slug as a title writes it: its known spelling, else as is.
+fn spelled(word: &str) -> Option<&'static str> {
+    SPELLINGS.iter().find(|(w, _)| *w == word).map(|(_, s)| *s)
+}
+
+/// `version-control` → `Version control`, `faq` → `FAQ`, `ci-cd` → `CI CD`.
 fn title_from_slug(slug: &str) -> String {
-    let words = slug.replace('-', " ");
-    let mut chars = words.trim().chars();
+    let words: Vec<String> = slug
+        .split('-')
+        .filter(|w| !w.is_empty())
+        .map(|w| spelled(w).map_or_else(|| w.to_string(), str::to_string))
+        .collect();
+    let words = words.join(" ");
+    let mut chars = words.chars();
     match chars.next() {
         Some(c) => c.to_uppercase().chain(chars).collect(),
         None => String::new(),
     }
+}
+
+/// A title as a TOML string's contents: `"` and `\` escaped.
+fn toml_text(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('"', "\\\"")
 }
 
 /// `my-roadmap` → `My Roadmap`.
@@ -88,6 +150,7 @@ fn write_all(root: &Path, files: Vec<(PathBuf, String)>) -> Result<Created, Refu
     Ok(Created {
         root: root.to_path_buf(),
         files: written,
+        guessed_title: None,
     })
 }
 
@@ -351,8 +414,14 @@ Who writes this handbook, where its figures come from, and how to suggest a
 change.
 "#;
 
-/// `roadbook new KIND SLUG`: one file with the required keys filled in.
-pub fn new_file(root: &Path, kind: Kind, slug: &str) -> Result<Created, Refusal> {
+/// `roadbook new KIND SLUG [--title TITLE]`: one file with the required
+/// keys filled in; without a title, one is made from the slug.
+pub fn new_file(
+    root: &Path,
+    kind: Kind,
+    slug: &str,
+    title: Option<&str>,
+) -> Result<Created, Refusal> {
     let slug = match Slug::parse(slug) {
         Ok(s) => s,
         Err(why) => {
@@ -403,7 +472,23 @@ pub fn new_file(root: &Path, kind: Kind, slug: &str) -> Result<Created, Refusal>
             ));
         }
     }
-    let title = title_from_slug(slug.as_str());
+    let guessed = title.is_none().then(|| title_from_slug(slug.as_str()));
+    if let Some(t) = title
+        && t.trim().is_empty()
+    {
+        return Err(refuse(
+            Diagnostic::general("`--title` must not be empty").with_help(format!(
+                "e.g. `roadbook new {} {slug} --title \"...\"`",
+                kind.name()
+            )),
+            true,
+        ));
+    }
+    let title = toml_text(
+        title
+            .map_or_else(|| guessed.clone().unwrap_or_default(), str::to_string)
+            .trim(),
+    );
     let text = match kind {
         Kind::Skill => format!(
             "+++\ntitle = \"{title}\"\nsummary = \"One sentence on what {title} is, shown in tables and cards.\"\ncategory = \"{}\"\ndifficulty = \"beginner\"  # beginner | intermediate | advanced\n+++\n\nWhy {title} matters and how to learn it.\n",
@@ -432,7 +517,9 @@ pub fn new_file(root: &Path, kind: Kind, slug: &str) -> Result<Created, Refusal>
         }
         Kind::Page => format!("+++\ntitle = \"{title}\"\n+++\n\n"),
     };
-    write_all(root, vec![(folder.join(format!("{slug}.md")), text)])
+    let mut created = write_all(root, vec![(folder.join(format!("{slug}.md")), text)])?;
+    created.guessed_title = guessed;
+    Ok(created)
 }
 
 /// One more than the highest `order` among the first track's phases
@@ -458,6 +545,10 @@ mod tests {
     fn titles_come_from_slugs() {
         assert_eq!(title_from_slug("version-control"), "Version control");
         assert_eq!(title_from_slug("go"), "Go");
+        assert_eq!(title_from_slug("faq"), "FAQ");
+        assert_eq!(title_from_slug("graphql"), "GraphQL");
+        assert_eq!(title_from_slug("ci-cd-pipelines"), "CI CD pipelines");
+        assert_eq!(toml_text(r#"a "b" \ c"#), r#"a \"b\" \\ c"#);
         assert_eq!(title_case("my-frontend-roadmap"), "My Frontend Roadmap");
     }
 }

@@ -30,6 +30,7 @@ const RANKS: &[(&str, u8)] = &[
     ("diagnostic", 0),
     ("fs", 0),
     ("git", 0),
+    ("labels", 0),
     ("urls", 0),
     ("fields", 1),
     ("config", 2),

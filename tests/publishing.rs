@@ -473,7 +473,9 @@ fn pages_show_their_last_change_from_git_history() {
     // Shown in UTC: 23:30 at -01:00 is 00:30 the next day.
     let caching = page(&dir, "skills/caching/index.html");
     assert!(
-        caching.contains(r#"Last updated <time datetime="2026-11-22T00:30:00Z">2026-11-22</time>"#),
+        caching.contains(
+            r#"Last updated <time datetime="2026-11-22T00:30:00Z">22 November 2026</time>"#
+        ),
         "{caching}"
     );
     assert!(
@@ -482,7 +484,7 @@ fn pages_show_their_last_change_from_git_history() {
     );
     let apis = page(&dir, "skills/apis/index.html");
     assert!(
-        apis.contains(r#"<time datetime="2026-11-20T08:00:00Z">2026-11-20</time>"#),
+        apis.contains(r#"<time datetime="2026-11-20T08:00:00Z">20 November 2026</time>"#),
         "{apis}"
     );
     assert!(!page(&dir, "new/index.html").contains("Last updated"));

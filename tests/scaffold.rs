@@ -1,5 +1,5 @@
-//! Starting a handbook: `init`, `new`, the Pages workflow `init` writes,
-//! and the README's "Add a skill in a minute" run as written.
+//! Starting a handbook: `init`, `new`, and the Pages workflow `init`
+//! writes.
 
 #![allow(
     clippy::expect_used,
@@ -239,48 +239,5 @@ fn pages_workflow_parses_and_uses_the_official_pages_actions() {
     );
 }
 
-// ---------------------------------------------------------------------------
-// The README's "Add a skill in a minute" works as written.
-// ---------------------------------------------------------------------------
-
-/// The fenced block of `lang` that follows `marker` in README.md.
-fn readme_block(marker: &str, lang: &str) -> String {
-    let readme = std::fs::read_to_string(repo_root().join("README.md")).expect("README.md");
-    let from = readme
-        .find(marker)
-        .unwrap_or_else(|| panic!("`{marker}` not in README"));
-    let fence = format!("```{lang}\n");
-    let start = readme[from..].find(&fence).expect("code block") + from + fence.len();
-    let end = readme[start..].find("\n```").expect("closing fence") + start;
-    readme[start..=end].to_string()
-}
-
-#[test]
-fn readme_add_a_skill_example_builds_and_its_typo_reads_as_shown() {
-    let dir = bundled();
-    let skill = readme_block("Create `content/skills/graphql.md`", "markdown");
-    change_file(&dir, "content/skills/graphql.md", &skill);
-    // "Then list it where it belongs": a phase and a role.
-    let phase = "content/phases/03-apis-and-frameworks.md";
-    let text = expect_file(&dir, phase).replacen("skills = [", "skills = [\"graphql\", ", 1);
-    change_file(&dir, phase, &text);
-    let role = "content/roles/api-developer.md";
-    let text =
-        expect_file(&dir, role).replacen("[skills]\n", "[skills]\ngraphql = \"familiar\"\n", 1);
-    change_file(&dir, role, &text);
-    build(&dir).assert_ok();
-    assert!(page(&dir, "skills/graphql/index.html").contains("GraphQL"));
-
-    // The README's error example, from the same file with the typo.
-    change_file(
-        &dir,
-        "content/skills/graphql.md",
-        skill.replace("difficulty =", "dificulty ="),
-    );
-    let shown = readme_block("the closest correct name, and how to fix it:", "text");
-    let report = check(&dir).assert_code(1).stderr;
-    assert!(
-        report.starts_with(&shown),
-        "README shows:\n{shown}\nroadbook says:\n{report}"
-    );
-}
+// The README's "Add a skill in a minute" is applied literally to a fresh
+// `init` handbook in tests/authoring.rs.

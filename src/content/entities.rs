@@ -154,6 +154,14 @@ impl Entity {
             Entity::Page(p) => &p.doc,
         }
     }
+    pub fn into_doc(self) -> Doc {
+        match self {
+            Entity::Skill(s) => s.doc,
+            Entity::Role(r) => r.doc,
+            Entity::Phase(p) => p.doc,
+            Entity::Page(p) => p.doc,
+        }
+    }
     pub fn doc_mut(&mut self) -> &mut Doc {
         match self {
             Entity::Skill(s) => &mut s.doc,
@@ -167,6 +175,58 @@ impl Entity {
 pub(super) enum ReadResult {
     Home(Doc),
     Entity(Entity),
+    /// The file had errors, but its front matter was TOML: its body and
+    /// references can still be checked.
+    Partial(Partial),
+}
+
+/// A file that failed to become an entity, with what can still be checked:
+/// its body (links, headings a fragment may name) and the skill slugs its
+/// front matter references. `resolve` checks these too, so one run reports
+/// every error of a handbook, not only those of the files that passed.
+#[derive(Debug, Clone)]
+pub struct Partial {
+    pub kind: Kind,
+    pub doc: Doc,
+    /// Skill references of the front matter, each with what it is called
+    /// in a message ("prerequisite", "required skill").
+    pub refs: Vec<(At<String>, &'static str)>,
+}
+
+/// Where each kind's front matter names skills, and what a message calls
+/// such a reference.
+const REFERENCE_LISTS: &[(Kind, &str, &str)] = &[
+    (Kind::Skill, "prerequisites", "prerequisite"),
+    (Kind::Skill, "related", "related skill"),
+    (Kind::Phase, "skills", "skill"),
+];
+
+/// The skill slugs of a failed file's front matter, read without a word
+/// about their types (the file's own errors already say what is wrong).
+fn loose_refs(kind: Kind, r: &Reader<'_>, t: &Table<'_, '_>) -> Vec<(At<String>, &'static str)> {
+    let mut out = Vec::new();
+    for &(k, key, what) in REFERENCE_LISTS {
+        if k != kind {
+            continue;
+        }
+        let Some(items) = t.inner.get(key).and_then(|v| v.get_ref().as_array()) else {
+            continue;
+        };
+        for item in items.iter() {
+            if let Some(s) = item.get_ref().as_str() {
+                out.push((At::new(r.file_span(item.span()), s.to_string()), what));
+            }
+        }
+    }
+    if kind == Kind::Role
+        && let Some(skills) = t.inner.get("skills").and_then(|v| v.get_ref().as_table())
+    {
+        for (key, _) in skills.iter() {
+            let slug = At::new(r.file_span(key.span()), key.get_ref().to_string());
+            out.push((slug, "required skill"));
+        }
+    }
+    out
 }
 
 const SKILL_KEYS: &[&str] = &[
@@ -183,6 +243,7 @@ const SKILL_KEYS: &[&str] = &[
     "resources",
     "aliases",
     "draft",
+    "extra",
 ];
 const ROLE_KEYS: &[&str] = &[
     "title",
@@ -193,11 +254,12 @@ const ROLE_KEYS: &[&str] = &[
     "skills",
     "salary",
     "draft",
+    "extra",
 ];
 const PHASE_KEYS: &[&str] = &[
-    "title", "track", "order", "summary", "duration", "focus", "skills", "draft",
+    "title", "track", "order", "summary", "duration", "focus", "skills", "draft", "extra",
 ];
-const PAGE_KEYS: &[&str] = &["title", "summary", "order", "in_menu", "draft"];
+const PAGE_KEYS: &[&str] = &["title", "summary", "order", "in_menu", "draft", "extra"];
 
 /// Reads one Markdown file of the given kind (`None` is the home page).
 pub(super) fn read(
@@ -275,6 +337,7 @@ pub(super) fn read(
     let summary_required = matches!(kind, Some(Kind::Skill | Kind::Role | Kind::Phase));
     let summary = r.string(&t, "summary", summary_required.then_some(what));
     let draft = r.bool(&t, "draft").map(|b| *b.get_ref()).unwrap_or(false);
+    let extra = r.extra(&t);
     let scan = body::scan(&text[split.body.clone()], split.body.start);
     let doc = Doc {
         file: file.to_path_buf(),
@@ -290,6 +353,7 @@ pub(super) fn read(
         links: scan.links,
         has_code: scan.has_code,
         updated: None,
+        extra,
     };
     let result = match kind {
         None => {
@@ -297,29 +361,37 @@ pub(super) fn read(
             r.bool(&t, "in_menu");
             Some(ReadResult::Home(doc))
         }
-        Some(Kind::Skill) => {
-            read_skill(config, &mut r, &t, doc).map(|s| ReadResult::Entity(Entity::Skill(s)))
-        }
-        Some(Kind::Role) => {
-            read_role(config, &mut r, &t, doc).map(|x| ReadResult::Entity(Entity::Role(x)))
-        }
-        Some(Kind::Phase) => {
-            read_phase(config, &mut r, &t, doc).map(|x| ReadResult::Entity(Entity::Phase(x)))
-        }
-        Some(Kind::Page) => {
-            let order = r
-                .int(&t, "order", (i64::MIN, i64::MAX), None)
-                .map(|o| o.into_inner());
-            let in_menu = r.bool(&t, "in_menu").is_some_and(|b| b.into_inner());
-            Some(ReadResult::Entity(Entity::Page(Page {
-                doc,
-                order,
-                in_menu,
-            })))
+        Some(kind) => {
+            let entity = match kind {
+                Kind::Skill => read_skill(config, &mut r, &t, doc).map(Entity::Skill),
+                Kind::Role => read_role(config, &mut r, &t, doc).map(Entity::Role),
+                Kind::Phase => read_phase(config, &mut r, &t, doc).map(Entity::Phase),
+                Kind::Page => {
+                    let order = r
+                        .int(&t, "order", (i64::MIN, i64::MAX), None)
+                        .map(|o| o.into_inner());
+                    let in_menu = r.bool(&t, "in_menu").is_some_and(|b| b.into_inner());
+                    Ok(Entity::Page(Page {
+                        doc,
+                        order,
+                        in_menu,
+                    }))
+                }
+            };
+            match entity {
+                Ok(e) if !r.diags.has_errors() => Some(ReadResult::Entity(e)),
+                Ok(e) => Some(partial(kind, e.into_doc(), &r, &t)),
+                Err(doc) => Some(partial(kind, *doc, &r, &t)),
+            }
         }
     };
     diags.extend(r.diags);
     result
+}
+
+fn partial(kind: Kind, doc: Doc, r: &Reader<'_>, t: &Table<'_, '_>) -> ReadResult {
+    let refs = loose_refs(kind, r, t);
+    ReadResult::Partial(Partial { kind, doc, refs })
 }
 
 fn unknown_id(r: &mut Reader<'_>, value: &At<String>, what: &str, ids: Vec<&str>) {
@@ -348,7 +420,12 @@ fn unknown_id(r: &mut Reader<'_>, value: &At<String>, what: &str, ids: Vec<&str>
     .with_help(help);
 }
 
-fn read_skill(config: &Config, r: &mut Reader<'_>, t: &Table<'_, '_>, doc: Doc) -> Option<Skill> {
+fn read_skill(
+    config: &Config,
+    r: &mut Reader<'_>,
+    t: &Table<'_, '_>,
+    doc: Doc,
+) -> Result<Skill, Box<Doc>> {
     const W: &str = "a skill";
     let category = r.string(t, "category", Some(W));
     let difficulty = r.choice(t, "difficulty", Difficulty::NAMES, Some(W));
@@ -415,10 +492,13 @@ fn read_skill(config: &Config, r: &mut Reader<'_>, t: &Table<'_, '_>, doc: Doc) 
             None
         }
     });
-    Some(Skill {
+    let (Some(category), Some(difficulty)) = (category_index, difficulty) else {
+        return Err(Box::new(doc));
+    };
+    Ok(Skill {
         doc,
-        category: category_index?,
-        difficulty: Difficulty::ALL[*difficulty?.get_ref()],
+        category,
+        difficulty: Difficulty::ALL[*difficulty.get_ref()],
         order: order.map(|o| o.into_inner()),
         applies: applies.map(|a| a.into_inner()),
         impact: impact.map(|a| a.into_inner()),
@@ -430,7 +510,12 @@ fn read_skill(config: &Config, r: &mut Reader<'_>, t: &Table<'_, '_>, doc: Doc) 
     })
 }
 
-fn read_role(config: &Config, r: &mut Reader<'_>, t: &Table<'_, '_>, doc: Doc) -> Option<Role> {
+fn read_role(
+    config: &Config,
+    r: &mut Reader<'_>,
+    t: &Table<'_, '_>,
+    doc: Doc,
+) -> Result<Role, Box<Doc>> {
     const W: &str = "a role";
     let level = r.int(t, "level", (1, 9), Some(W));
     let responsibilities = r.strings(t, "responsibilities", Some(W));
@@ -487,6 +572,16 @@ fn read_role(config: &Config, r: &mut Reader<'_>, t: &Table<'_, '_>, doc: Doc) -
             )
             .with_help("use three capital letters, e.g. \"INR\", \"USD\", \"EUR\", \"GBP\"");
         }
+        if let Some(c) = &currency {
+            for (key, value) in [("min", &min), ("max", &max)] {
+                let Some(v) = value else { continue };
+                let amount = u64::try_from(*v.get_ref()).unwrap_or(0);
+                if let Some((message, help)) = super::salary::implausible(c.get_ref(), key, amount)
+                {
+                    r.error(v.span(), message).with_help(help);
+                }
+            }
+        }
         if let (Some(a), Some(b)) = (&min, &max)
             && a.get_ref() > b.get_ref()
         {
@@ -516,11 +611,15 @@ fn read_role(config: &Config, r: &mut Reader<'_>, t: &Table<'_, '_>, doc: Doc) -
             });
         }
     }
-    Some(Role {
+    let level = level.and_then(|l| u8::try_from(*l.get_ref()).ok());
+    let (Some(level), Some(responsibilities)) = (level, responsibilities) else {
+        return Err(Box::new(doc));
+    };
+    Ok(Role {
         doc,
-        level: u8::try_from(*level?.get_ref()).ok()?,
+        level,
         experience,
-        responsibilities: responsibilities?
+        responsibilities: responsibilities
             .into_iter()
             .map(|s| s.into_inner())
             .collect(),
@@ -529,7 +628,12 @@ fn read_role(config: &Config, r: &mut Reader<'_>, t: &Table<'_, '_>, doc: Doc) -
     })
 }
 
-fn read_phase(config: &Config, r: &mut Reader<'_>, t: &Table<'_, '_>, doc: Doc) -> Option<Phase> {
+fn read_phase(
+    config: &Config,
+    r: &mut Reader<'_>,
+    t: &Table<'_, '_>,
+    doc: Doc,
+) -> Result<Phase, Box<Doc>> {
     const W: &str = "a phase";
     let track = r.string(t, "track", Some(W));
     let order = r.int(t, "order", (i64::MIN, i64::MAX), Some(W));
@@ -579,10 +683,13 @@ fn read_phase(config: &Config, r: &mut Reader<'_>, t: &Table<'_, '_>, doc: Doc) 
             None
         }
     });
-    Some(Phase {
+    let (Some(track), Some(order)) = (track_index, order) else {
+        return Err(Box::new(doc));
+    };
+    Ok(Phase {
         doc,
-        track: track_index?,
-        order: order?,
+        track,
+        order,
         duration,
         focus: focus.into_iter().map(|f| f.into_inner()).collect(),
         skills,

@@ -14,6 +14,7 @@
 mod body;
 mod entities;
 mod frontmatter;
+mod salary;
 mod slug;
 
 pub use body::{
@@ -31,6 +32,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics, display_path, visible};
+use crate::fields::Extra;
 use crate::fs::{self, SourceFile};
 use crate::git::{Dates, Timestamp};
 
@@ -111,6 +113,8 @@ pub struct Doc {
     /// When the file last changed in git history; `None` outside a git
     /// checkout or for a file never committed.
     pub updated: Option<Timestamp>,
+    /// The author's own fields, from the front matter's `[extra]` table.
+    pub extra: Extra,
 }
 
 impl Doc {
@@ -157,6 +161,9 @@ pub struct Handbook {
     /// instead of reported as missing.
     pub drafts: HashSet<(Kind, String)>,
     pub broken: HashSet<(Kind, String)>,
+    /// Files with errors whose body and references can still be checked
+    /// (see [`Partial`]), in load order.
+    pub partial: Vec<Partial>,
 }
 
 impl Handbook {
@@ -218,6 +225,8 @@ enum Parsed {
     Asset(Asset),
     /// A file with errors: its kind and slug, when known.
     Failed(Option<(Kind, String)>),
+    /// A file with errors in its front matter, still worth checking.
+    Partial(Partial),
 }
 
 /// Parses every file in parallel; the result keeps file order, so output
@@ -248,7 +257,7 @@ pub fn assemble(files: Vec<ParsedFile>, drafts: bool, dates: &Dates) -> (Handboo
         match &mut parsed {
             Parsed::Home(doc) => doc.updated = dates.get(&doc.file),
             Parsed::Entity(e) => e.doc_mut().updated = dates.get(&e.doc().file),
-            Parsed::Asset(_) | Parsed::Failed(_) => {}
+            Parsed::Asset(_) | Parsed::Failed(_) | Parsed::Partial(_) => {}
         }
         let entity = match parsed {
             Parsed::Home(doc) => {
@@ -266,6 +275,11 @@ pub fn assemble(files: Vec<ParsedFile>, drafts: bool, dates: &Dates) -> (Handboo
                 if let Some(key) = key {
                     hb.broken.insert(key);
                 }
+                continue;
+            }
+            Parsed::Partial(p) => {
+                hb.broken.insert((p.kind, p.doc.slug.to_string()));
+                hb.partial.push(p);
                 continue;
             }
             Parsed::Entity(e) => e,
@@ -287,6 +301,13 @@ pub fn assemble(files: Vec<ParsedFile>, drafts: bool, dates: &Dates) -> (Handboo
                     display_path(first)
                 )),
             );
+            // Its body is still checked; references reach the first file.
+            let kind = entity.kind();
+            hb.partial.push(Partial {
+                kind,
+                doc: entity.into_doc(),
+                refs: Vec::new(),
+            });
             continue;
         }
         seen.insert(key.clone(), doc.file.clone());
@@ -394,6 +415,7 @@ fn parse_one(config: &Config, f: SourceFile) -> (Parsed, Diagnostics) {
     match parsed {
         Some(ReadResult::Home(doc)) => (Parsed::Home(doc), diags),
         Some(ReadResult::Entity(e)) if !diags.has_errors() => (Parsed::Entity(e), diags),
+        Some(ReadResult::Partial(p)) => (Parsed::Partial(p), diags),
         _ => (Parsed::Failed(failed_key), diags),
     }
 }

@@ -69,6 +69,43 @@ impl Location {
     }
 }
 
+/// How many characters of a source line a report shows: a long line (a
+/// minified file, a paragraph on one line) is cut to this much around the
+/// caret, so one diagnostic is never megabytes of output.
+pub const SHOWN_LINE: usize = 100;
+
+impl Location {
+    /// The line as a report shows it: at most [`SHOWN_LINE`] characters
+    /// around the caret, `…` where it was cut; with the caret's position
+    /// in it and its width (in characters).
+    pub fn clipped(&self) -> (String, usize, usize) {
+        let len = self.line_text.chars().count();
+        let caret = self.column.saturating_sub(1).min(len);
+        if len <= SHOWN_LINE {
+            return (self.line_text.clone(), caret, self.width);
+        }
+        // A little context before the caret, the rest after it.
+        let start = caret.saturating_sub(SHOWN_LINE / 3).min(len - SHOWN_LINE);
+        let end = start + SHOWN_LINE;
+        let mut shown: String = self
+            .line_text
+            .chars()
+            .skip(start)
+            .take(SHOWN_LINE)
+            .collect();
+        let mut at = caret - start;
+        if start > 0 {
+            shown.insert(0, '…');
+            at += 1;
+        }
+        if end < len {
+            shown.push('…');
+        }
+        let width = self.width.min(end.saturating_sub(caret)).max(1);
+        (shown, at, width)
+    }
+}
+
 /// One problem found in the handbook, pointing at the file and place.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -189,15 +226,16 @@ impl fmt::Display for Diagnostic {
             let pad = " ".repeat(gutter);
             writeln!(f, "{pad}--> {}", visible(&self.position(), false))?;
             if let Some(loc) = &self.location {
-                let before: String = loc.line_text.chars().take(loc.column - 1).collect();
+                let (shown, caret, width) = loc.clipped();
+                let before: String = shown.chars().take(caret).collect();
                 // Tabs keep their width under the caret so it lines up.
                 let indent: String = before
                     .chars()
                     .map(|c| if c == '\t' { '\t' } else { ' ' })
                     .collect();
                 writeln!(f, "{pad} |")?;
-                writeln!(f, "{} | {}", loc.line, visible(&loc.line_text, false))?;
-                writeln!(f, "{pad} | {indent}{}", "^".repeat(loc.width))?;
+                writeln!(f, "{} | {}", loc.line, visible(&shown, false))?;
+                writeln!(f, "{pad} | {indent}{}", "^".repeat(width))?;
             }
             if let Some(help) = &self.help {
                 writeln!(f, "{pad} = help: {}", visible(help, true))?;
@@ -454,6 +492,23 @@ mod tests {
             let loc = Location::of(text, at..at + 1);
             assert_eq!((loc.line, loc.column, loc.line_text.as_str()), (1, 3, "ab"));
         }
+    }
+
+    #[test]
+    fn a_long_line_is_shown_clipped_around_the_caret() {
+        let line = format!("{}TYPO{}", "a".repeat(5000), "b".repeat(5000));
+        let d = Diagnostic::error(Path::new("x.md"), &line, 5000..5004, "bad");
+        let text = d.to_string();
+        assert!(text.len() < 400, "{text}");
+        assert!(text.contains("1:5001"), "{text}");
+        let lines: Vec<&str> = text.lines().collect();
+        let shown = lines[3].trim_start_matches("1 | ");
+        let carets = lines[4].trim_start_matches("  | ");
+        assert!(shown.starts_with('…') && shown.ends_with('…'), "{shown}");
+        let at = carets.find('^').unwrap_or(0);
+        let under: String = shown.chars().skip(at).take(4).collect();
+        assert_eq!(under, "TYPO", "{text}");
+        assert_eq!(carets.trim(), "^^^^");
     }
 
     #[test]

@@ -102,10 +102,14 @@ pub fn render(site: &Site, doc: &Doc, page_path: &str, highlight: Highlight<'_>)
                         events.push_back(Event::Html(open.into()));
                         events.extend(inner);
                         let mut close = format!(
-                            " <a class=\"anchor\" href=\"#{}\" aria-label=\"Link to this section: ",
+                            " <a class=\"anchor\" href=\"#{}\" aria-label=\"",
                             escape_attr(&id)
                         );
-                        highlight::escape(&mut close, &plain);
+                        let label = site
+                            .config
+                            .labels
+                            .fill("section_link", &[("heading", &plain)]);
+                        highlight::escape(&mut close, &label);
                         close.push_str(&format!("\">#</a></h{n}>\n"));
                         events.push_back(Event::Html(close.into()));
                         toc.push(TocEntry {

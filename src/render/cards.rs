@@ -12,7 +12,7 @@ use super::views::{
 };
 use super::{diagrams, format};
 use crate::content::{Kind, Salary};
-use crate::resolve::timeline::{Weeks, duration_label};
+use crate::resolve::timeline::{Weeks, duration_label_in};
 use crate::resolve::{PageRef, Site};
 
 /// Builds the cards once; pages then borrow from them.
@@ -41,7 +41,7 @@ fn salary_view(site: &Site, s: &Salary) -> SalaryView {
     SalaryView {
         region: s.region.clone(),
         currency: s.currency.clone(),
-        label: format::salary(s),
+        label: format::salary_in(s, &site.config.labels),
         min: s.min,
         max: s.max,
         open_ended: s.open_ended,
@@ -106,6 +106,7 @@ fn skill_card(site: &Site, i: usize) -> Arc<SkillCard> {
         applies: s.applies.clone(),
         impact: s.impact.clone(),
         tools: s.tools.clone(),
+        extra: s.doc.extra.clone(),
     })
 }
 
@@ -127,7 +128,10 @@ fn role_card(site: &Site, columns: &[SalaryColumn], i: usize) -> RoleCard {
     RoleCard {
         link: link(site, PageRef::Entity(Kind::Role, i)),
         level: r.level,
-        experience: r.experience.as_ref().map(format::experience),
+        experience: r
+            .experience
+            .as_ref()
+            .map(|e| format::experience(e, &site.config.labels)),
         responsibilities: r.responsibilities.clone(),
         salaries,
         salary_cells,
@@ -140,6 +144,7 @@ fn role_card(site: &Site, columns: &[SalaryColumn], i: usize) -> RoleCard {
             .iter()
             .map(|(s, _)| site.skills[*s].doc.slug.to_string())
             .collect(),
+        extra: r.doc.extra.clone(),
     }
 }
 
@@ -157,16 +162,18 @@ fn phase_card(site: &Site, phase_skills: &[Arc<Vec<LinkView>>], i: usize) -> Pha
     let p = &site.phases[i];
     let rel = &site.phase_relations[i];
     let unit = site.unit_of_track(p.track);
-    let offset = |w: Option<Weeks>| w.map(|w| w.label(unit));
+    let labels = &site.config.labels;
+    let offset = |w: Option<Weeks>| w.map(|w| w.label_in(unit, labels));
     PhaseCard {
         link: link(site, PageRef::Entity(Kind::Phase, i)),
         order: *p.order.get_ref(),
         track: site.config.tracks[p.track].id.clone(),
-        duration: p.duration.as_ref().map(duration_label),
+        duration: p.duration.as_ref().map(|d| duration_label_in(d, labels)),
         starts: offset(rel.start),
         ends: offset(rel.end),
         focus: p.focus.clone(),
         skill_count: phase_skills.get(i).map_or(0, |s| s.len()),
+        extra: p.doc.extra.clone(),
     }
 }
 
@@ -233,10 +240,12 @@ pub fn site_view(site: &Site, cards: &Cards, assets: AssetsView) -> SiteView {
         categories,
         roles: cards.roles.clone(),
         salary_columns: cards.columns.clone(),
-        salary_charts: diagrams::salary_charts(cards),
+        salary_charts: diagrams::salary_charts(cards, &c.labels),
         tracks,
         pages: cards.pages.clone(),
         sources: c.sources.clone(),
+        extra: c.extra.clone(),
+        labels: c.labels.clone(),
         skill_count: site.skills.len(),
         generator: format!("roadbook {}", env!("CARGO_PKG_VERSION")),
         assets,
@@ -245,24 +254,19 @@ pub fn site_view(site: &Site, cards: &Cards, assets: AssetsView) -> SiteView {
 
 /// The sections, then the free pages that ask to be in the menu.
 pub fn menu(site: &Site, cards: &Cards) -> Vec<MenuItem> {
-    let mut menu = vec![
-        MenuItem {
-            title: "Skills".into(),
-            url: "skills/".into(),
-        },
-        MenuItem {
-            title: "Roles".into(),
-            url: "roles/".into(),
-        },
-        MenuItem {
-            title: "Roadmaps".into(),
-            url: "phases/".into(),
-        },
-        MenuItem {
-            title: "Matrix".into(),
-            url: "matrix/".into(),
-        },
-    ];
+    let labels = &site.config.labels;
+    let mut menu: Vec<MenuItem> = [
+        ("skills", "skills/"),
+        ("roles", "roles/"),
+        ("roadmaps", "phases/"),
+        ("matrix", "matrix/"),
+    ]
+    .into_iter()
+    .map(|(key, url)| MenuItem {
+        title: labels.get(key).to_string(),
+        url: url.into(),
+    })
+    .collect();
     for (i, p) in site.pages.iter().enumerate() {
         if p.in_menu {
             menu.push(MenuItem {

@@ -214,14 +214,14 @@ pub struct Span {
 /// a light bar below it at the slowest (every phase at its maximum), so a
 /// reader sees both when a phase may start and how long the track can
 /// stretch. An open-ended phase fades out to the edge. `unit_weeks` is the length of one axis unit in weeks and
-/// `unit` its name ("month").
+/// `tick` names a point of the axis (`0` is the start, `3` "3 months").
 pub fn timeline(
     id: &str,
     title: &str,
     desc: &str,
     spans: &[Span],
     unit_weeks: f64,
-    unit: &str,
+    tick: &dyn Fn(f64) -> String,
     root: &str,
 ) -> String {
     const LABEL_W: f64 = 250.0;
@@ -251,15 +251,7 @@ pub fn timeline(
     let mut v = 0.0;
     while v <= axis_units + 1e-9 {
         let gx = LABEL_W + (v / axis_units) * PLOT_W;
-        let label = if v == 0.0 {
-            "start".to_string()
-        } else {
-            format!(
-                "{} {unit}{}",
-                n(v),
-                if (v - 1.0).abs() < 1e-9 { "" } else { "s" }
-            )
-        };
+        let label = tick(v);
         grid_line(
             &mut s,
             gx,
@@ -488,7 +480,7 @@ mod tests {
             "Two phases",
             &spans,
             4.35,
-            "month",
+            &|v: f64| format!("{} month", n(v)),
             "../../",
         ));
         let nodes = |k: &str| {

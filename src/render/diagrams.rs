@@ -5,6 +5,7 @@
 
 use super::charts;
 use super::views::{Cards, Chart, LinkView};
+use crate::labels::Labels;
 use crate::resolve::Site;
 
 /// How an axis value reads in a currency's convention.
@@ -30,7 +31,7 @@ fn chart_id(text: &str) -> String {
 }
 
 /// One range chart per salary column, a bar per role and figure.
-pub fn salary_charts(cards: &Cards) -> Vec<Chart> {
+pub fn salary_charts(cards: &Cards, labels: &Labels) -> Vec<Chart> {
     cards
         .columns
         .iter()
@@ -53,9 +54,18 @@ pub fn salary_charts(cards: &Cards) -> Vec<Chart> {
                     })
                 })
                 .collect();
-            let title = format!("Salary ranges, {}", c.title);
-            let desc = format!("Yearly salary range of each role in {}, one bar per figure; a bar that fades out continues above its last value.", c.title);
-            Chart { svg: charts::range_chart(&format!("salaries-{}", chart_id(&c.title)), &title, &desc, &bars, &*tick_label(&c.currency)), title }
+            let title = labels.fill("salary_chart", &[("column", &c.title)]);
+            let desc = labels.fill("salary_chart_description", &[("column", &c.title)]);
+            Chart {
+                svg: charts::range_chart(
+                    &format!("salaries-{}", chart_id(&c.title)),
+                    &title,
+                    &desc,
+                    &bars,
+                    &*tick_label(&c.currency),
+                ),
+                title,
+            }
         })
         .collect()
 }
@@ -77,22 +87,34 @@ pub fn timeline(site: &Site, cards: &Cards, i: usize, root: &str) -> Option<Stri
             open: end.open,
         });
     }
-    let (unit_weeks, unit) = match t.unit {
-        crate::content::Unit::Weeks => (1.0, "week"),
-        crate::content::Unit::Months => (crate::resolve::timeline::WEEKS_PER_MONTH, "month"),
+    let labels = &site.config.labels;
+    let (unit_weeks, unit_key) = match t.unit {
+        crate::content::Unit::Weeks => (1.0, "weeks"),
+        crate::content::Unit::Months => (crate::resolve::timeline::WEEKS_PER_MONTH, "month_units"),
     };
-    let total = t.total.map(|w| w.label(t.unit)).unwrap_or_default();
-    let desc = format!(
-        "{} phases in order, {total} in total. For each phase, a dark bar shows when it runs at the fastest suggested pace and a light bar below it when it runs at the slowest.",
-        spans.len()
+    let total = t
+        .total
+        .map(|w| w.label_in(t.unit, labels))
+        .unwrap_or_default();
+    let phases = labels.fill("count_phases", &[("n", &spans.len().to_string())]);
+    let desc = labels.fill(
+        "timeline_chart_description",
+        &[("phases", &phases), ("total", &total)],
     );
+    let tick = |v: f64| {
+        if v == 0.0 {
+            labels.get("start").to_string()
+        } else {
+            labels.fill(unit_key, &[("n", &crate::resolve::timeline::number(v))])
+        }
+    };
     Some(charts::timeline(
         &format!("timeline-{}", named.id),
-        &format!("{} timeline", named.title),
+        &labels.fill("timeline_chart", &[("track", &named.title)]),
         &desc,
         &spans,
         unit_weeks,
-        unit,
+        &tick,
         root,
     ))
 }
@@ -129,14 +151,23 @@ pub fn roadmap(site: &Site, cards: &Cards, i: usize, root: &str) -> String {
             url: s.url.clone(),
         })
         .collect();
-    let desc = format!(
-        "{} phases on the left, linked to the {} skills they build on the right. The same information is listed as text beside the diagram.",
-        phases.len(),
-        skill_nodes.len()
+    let labels = &site.config.labels;
+    let desc = labels.fill(
+        "roadmap_chart_description",
+        &[
+            (
+                "phases",
+                &labels.fill("count_phases", &[("n", &phases.len().to_string())]),
+            ),
+            (
+                "skills",
+                &labels.fill("count_skills", &[("n", &skill_nodes.len().to_string())]),
+            ),
+        ],
     );
     charts::roadmap(
         &format!("roadmap-{}", named.id),
-        &format!("{} roadmap", named.title),
+        &labels.fill("roadmap_chart", &[("track", &named.title)]),
         &desc,
         &phases,
         &skill_nodes,
@@ -147,7 +178,7 @@ pub fn roadmap(site: &Site, cards: &Cards, i: usize, root: &str) -> String {
 
 /// One range chart per salary column the role has figures in, a bar per
 /// source.
-pub fn role_salary_charts(cards: &Cards, i: usize) -> Vec<Chart> {
+pub fn role_salary_charts(cards: &Cards, i: usize, labels: &Labels) -> Vec<Chart> {
     let card = &cards.roles[i];
     cards
         .columns
@@ -168,11 +199,9 @@ pub fn role_salary_charts(cards: &Cards, i: usize) -> Vec<Chart> {
                     value_label: s.label.clone(),
                 })
                 .collect();
-            let title = format!("{} salary, {}", card.link.title, c.title);
-            let desc = format!(
-                "Yearly salary ranges for {} in {}, one bar per source.",
-                card.link.title, c.title
-            );
+            let slots = [("role", card.link.title.as_str()), ("column", &c.title)];
+            let title = labels.fill("role_salary_chart", &slots);
+            let desc = labels.fill("role_salary_chart_description", &slots);
             Chart {
                 svg: charts::range_chart(
                     &format!("salary-{}", chart_id(&c.title)),

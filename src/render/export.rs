@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use crate::config::{Named, Source};
 use crate::content::{Duration, Experience, Kind, Resource};
+use crate::fields::Extra;
 use crate::render::format;
 use crate::resolve::timeline::duration_label;
 use crate::resolve::{PageRef, Site};
@@ -48,6 +49,8 @@ struct SkillOut<'a> {
     related: Vec<&'a str>,
     roles: Vec<Needed<'a>>,
     phases: Vec<&'a str>,
+    #[serde(skip_serializing_if = "empty")]
+    extra: &'a Extra,
 }
 
 #[derive(Serialize)]
@@ -74,6 +77,8 @@ struct RoleOut<'a> {
     skills: Vec<Needed<'a>>,
     previous: Option<&'a str>,
     next: Option<&'a str>,
+    #[serde(skip_serializing_if = "empty")]
+    extra: &'a Extra,
 }
 
 #[derive(Serialize)]
@@ -92,6 +97,8 @@ struct PhaseOut<'a> {
     skills: Vec<&'a str>,
     previous: Option<&'a str>,
     next: Option<&'a str>,
+    #[serde(skip_serializing_if = "empty")]
+    extra: &'a Extra,
 }
 
 #[derive(Serialize)]
@@ -100,6 +107,8 @@ struct PageOut<'a> {
     title: &'a str,
     summary: Option<&'a str>,
     url: String,
+    #[serde(skip_serializing_if = "empty")]
+    extra: &'a Extra,
 }
 
 /// One skill as it appears in the export.
@@ -134,6 +143,7 @@ fn skill_out(site: &Site, i: usize) -> SkillOut<'_> {
             })
             .collect(),
         phases: rel.phases.iter().map(|&p| phase_slug(site, p)).collect(),
+        extra: &s.doc.extra,
     }
 }
 
@@ -172,6 +182,7 @@ fn role_out(site: &Site, i: usize) -> RoleOut<'_> {
             .collect(),
         previous: rel.previous.as_ref().map(role),
         next: rel.next.as_ref().map(role),
+        extra: &r.doc.extra,
     }
 }
 
@@ -199,6 +210,7 @@ fn phase_out(site: &Site, i: usize) -> PhaseOut<'_> {
             .collect(),
         previous: rel.previous.map(|j| phase_slug(site, j)),
         next: rel.next.map(|j| phase_slug(site, j)),
+        extra: &p.doc.extra,
     }
 }
 
@@ -209,6 +221,7 @@ fn page_out(site: &Site, i: usize) -> PageOut<'_> {
         title: &p.doc.title,
         summary: p.doc.summary.as_deref(),
         url: absolute(site, PageRef::Entity(Kind::Page, i)),
+        extra: &p.doc.extra,
     }
 }
 
@@ -257,6 +270,14 @@ struct Whole<'a> {
     roles: Vec<RoleOut<'a>>,
     phases: Vec<PhaseOut<'a>>,
     pages: Vec<PageOut<'a>>,
+    #[serde(skip_serializing_if = "empty")]
+    extra: &'a Extra,
+}
+
+/// An absent `[extra]` is left out, so a handbook without one exports
+/// what it always did.
+fn empty(extra: &&Extra) -> bool {
+    extra.is_empty()
 }
 
 /// The export as pretty-printed JSON.
@@ -277,6 +298,7 @@ pub fn handbook_json(site: &Site, out: &mut dyn std::io::Write) -> std::io::Resu
         roles: (0..site.roles.len()).map(|i| role_out(site, i)).collect(),
         phases: (0..site.phases.len()).map(|i| phase_out(site, i)).collect(),
         pages: (0..site.pages.len()).map(|i| page_out(site, i)).collect(),
+        extra: &c.extra,
     };
     let mut out = std::io::BufWriter::new(out);
     serde_json::to_writer_pretty(&mut out, &whole).map_err(std::io::Error::from)?;

@@ -13,10 +13,41 @@ use std::borrow::Cow;
 
 use tera::{Kwargs, State, StringInput, TeraResult, Value};
 
-/// Puts the filters in place of Tera's built-in ones of the same names.
+use crate::labels::Labels;
+
+/// Puts the filters in place of Tera's built-in ones of the same names,
+/// and adds `fill` (with English number formatting until
+/// [`register_fill`] gives it the handbook's labels).
 pub fn register(tera: &mut tera::Tera) {
     tera.register_filter("join", join);
     tera.register_filter("capitalize", capitalize);
+    register_fill(tera, Labels::default());
+}
+
+/// `label | fill(n=3, role=…)`: a label with its `{slots}` filled and its
+/// singular or plural form chosen by `n` ([`crate::labels::fill`]); whole
+/// numbers are grouped as the handbook's language writes them.
+pub fn register_fill(tera: &mut tera::Tera, labels: Labels) {
+    tera.register_filter(
+        "fill",
+        move |text: &str, kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let slots: Vec<(String, String)> = kwargs
+                .iter()
+                .map(|(k, v)| {
+                    let value = match v.as_u64() {
+                        Some(n) if k.as_str() != Some("n") => labels.number(n),
+                        _ => v.as_str().map_or_else(|| v.to_string(), str::to_string),
+                    };
+                    (k.as_str().unwrap_or_default().to_string(), value)
+                })
+                .collect();
+            let slots: Vec<(&str, &str)> = slots
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            Ok(Value::from(crate::labels::fill(text, &slots)))
+        },
+    );
 }
 
 /// `join(sep=…)`: the items, each as `{{ item }}` would print it when a

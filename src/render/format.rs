@@ -3,17 +3,25 @@
 //! every theme shows figures the same way.
 
 use crate::content::{Experience, Salary};
+use crate::labels::Labels;
 
 /// `₹15–25+ LPA` for INR (lakhs per annum), `$120k+` for USD, EUR and GBP,
 /// `50,000–60,000 CHF` for other codes.
 pub fn salary(s: &Salary) -> String {
+    salary_in(s, &Labels::default())
+}
+
+/// [`salary`] in the handbook's language: its word for "LPA" and its
+/// digit grouping.
+pub fn salary_in(s: &Salary, labels: &Labels) -> String {
     let plus = if s.open_ended { "+" } else { "" };
     match s.currency.as_str() {
         "INR" => {
+            let lpa = labels.get("lakh_per_year");
             let lakh = |v: u64| trim(v as f64 / 100_000.0);
             match s.max {
-                Some(max) => format!("₹{}–{}{plus} LPA", lakh(s.min), lakh(max)),
-                None => format!("₹{}{plus} LPA", lakh(s.min)),
+                Some(max) => format!("₹{}–{}{plus} {lpa}", lakh(s.min), lakh(max)),
+                None => format!("₹{}{plus} {lpa}", lakh(s.min)),
             }
         }
         code @ ("USD" | "EUR" | "GBP") => {
@@ -35,35 +43,28 @@ pub fn salary(s: &Salary) -> String {
             }
         }
         code => match s.max {
-            Some(max) => format!("{}–{}{plus} {code}", thousands(s.min), thousands(max)),
-            None => format!("{}{plus} {code}", thousands(s.min)),
+            Some(max) => format!(
+                "{}–{}{plus} {code}",
+                labels.number(s.min),
+                labels.number(max)
+            ),
+            None => format!("{}{plus} {code}", labels.number(s.min)),
         },
     }
 }
 
-/// "2–5 years", "5+ years", "1 year".
-pub fn experience(e: &Experience) -> String {
-    match e.max {
-        Some(max) if max == e.min => format!("{max} {}", if max == 1 { "year" } else { "years" }),
-        Some(max) => format!("{}–{max} years", e.min),
-        None => format!("{}+ years", e.min),
+/// "2–5 years", "5+ years", "1 year", in the handbook's language.
+pub fn experience(e: &Experience, labels: &Labels) -> String {
+    let (min, max) = (e.min.to_string(), e.max.map(|m| m.to_string()));
+    match max {
+        Some(max) if e.max == Some(e.min) => labels.fill("years", &[("n", &max)]),
+        Some(max) => labels.fill("years_range", &[("min", &min), ("max", &max)]),
+        None => labels.fill("years_open", &[("min", &min)]),
     }
 }
 
 fn trim(x: f64) -> String {
     crate::resolve::timeline::number((x * 10.0).round() / 10.0)
-}
-
-fn thousands(v: u64) -> String {
-    let digits = v.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]
@@ -104,18 +105,27 @@ mod tests {
     #[test]
     fn experience_labels() {
         assert_eq!(
-            experience(&Experience {
-                min: 2,
-                max: Some(5)
-            }),
+            experience(
+                &Experience {
+                    min: 2,
+                    max: Some(5)
+                },
+                &Labels::default()
+            ),
             "2–5 years"
         );
-        assert_eq!(experience(&Experience { min: 5, max: None }), "5+ years");
         assert_eq!(
-            experience(&Experience {
-                min: 1,
-                max: Some(1)
-            }),
+            experience(&Experience { min: 5, max: None }, &Labels::default()),
+            "5+ years"
+        );
+        assert_eq!(
+            experience(
+                &Experience {
+                    min: 1,
+                    max: Some(1)
+                },
+                &Labels::default()
+            ),
             "1 year"
         );
     }

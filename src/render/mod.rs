@@ -25,6 +25,7 @@ mod job;
 mod page;
 pub mod structured;
 mod templates;
+mod tera_errors;
 pub mod views;
 
 use std::path::Path;
@@ -178,6 +179,13 @@ impl<'a> Renderer<'a> {
                 .tera
                 .render_to(page.template, &page.ctx, w)
                 .map_err(|e| {
+                    // The output could not be written (a full disk): an
+                    // I/O failure of that file, not a template error.
+                    if let tera::ErrorKind::Io(kind) = e.kind() {
+                        let why = std::error::Error::source(&e)
+                            .map_or_else(|| format!("{kind}"), |s| s.to_string());
+                        return std::io::Error::new(*kind, why);
+                    }
                     failed = Some(e);
                     std::io::Error::other("the template failed")
                 })
@@ -186,7 +194,12 @@ impl<'a> Renderer<'a> {
             return Some((p.templates.diagnostic(&e), page.file));
         }
         if let Err(e) = put {
-            return Some((Diagnostic::general(e.to_string()), page.file));
+            return Some((
+                Diagnostic::general(e.to_string()).with_help(
+                    "the disk refused the file (full, read-only or gone); no page was published",
+                ),
+                page.file,
+            ));
         }
         None
     }
@@ -253,4 +266,62 @@ pub(crate) fn fixture_site(fixture: &str) -> Site {
         .unwrap_or_else(|d| panic!("{}", d.render()));
     let (hb, _) = crate::content::parse(&config, files, false, &crate::git::Dates::default());
     crate::resolve::resolve(config, hb, &[]).0
+}
+
+#[cfg(test)]
+mod io_tests {
+    use super::*;
+    use crate::fs::FsError;
+
+    /// A sink whose disk is full.
+    struct Full;
+
+    impl Sink for Full {
+        fn put(&self, path: &str, _: &[u8]) -> Result<(), FsError> {
+            Err(FsError {
+                path: std::path::PathBuf::from(path),
+                action: "write",
+                source: std::io::Error::new(
+                    std::io::ErrorKind::StorageFull,
+                    "no space left on device",
+                ),
+            })
+        }
+
+        fn put_with(&self, path: &str, write: &mut crate::fs::Write<'_>) -> Result<(), FsError> {
+            struct Refuses;
+            impl std::io::Write for Refuses {
+                fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+                    Err(std::io::Error::new(
+                        std::io::ErrorKind::StorageFull,
+                        "no space left on device",
+                    ))
+                }
+                fn flush(&mut self) -> std::io::Result<()> {
+                    Ok(())
+                }
+            }
+            write(&mut Refuses).map_err(|source| FsError {
+                path: std::path::PathBuf::from(path),
+                action: "write",
+                source,
+            })
+        }
+    }
+
+    #[test]
+    fn a_full_disk_is_an_io_failure_naming_the_file_not_a_template_error() {
+        let site = fixture_site("tests/fixtures/base");
+        let tpl = templates(&[]).unwrap_or_else(|d| panic!("{}", d.render()));
+        let shipped = assets::shipped(&[], &[], false);
+        let prepared = prepare(&site, tpl, &shipped);
+        let highlight = |_: &str, code: &str| code.to_string();
+        let Err(d) = pages(&prepared, &highlight, &Full) else {
+            panic!("a full disk fails the build");
+        };
+        let text = d.render();
+        assert!(!text.contains("template"), "{text}");
+        assert!(text.contains("no space left on device"), "{text}");
+        assert!(text.contains("index.html"), "{text}");
+    }
 }

@@ -68,10 +68,10 @@ fn with_doc(site: &Site, r: PageRef, mut m: PageMeta) -> PageMeta {
                 .map(|&b| match b {
                     PageRef::Home => views::LinkView {
                         slug: String::new(),
-                        title: site
-                            .home
-                            .as_ref()
-                            .map_or_else(|| "Home".to_string(), |h| h.title.clone()),
+                        title: site.home.as_ref().map_or_else(
+                            || site.config.labels.get("home").to_string(),
+                            |h| h.title.clone(),
+                        ),
                         url: String::new(),
                         summary: None,
                     },
@@ -144,11 +144,12 @@ pub(super) fn page_job(site: &Site, cards: &Cards, job: Job, md: &Markdown<'_>) 
             (card.url.clone(), m)
         }
         Job::Section(kind) => {
-            let (title, section) = match kind {
-                Kind::Skill => ("Skills", "skills"),
-                Kind::Role => ("Job roles", "roles"),
-                _ => ("Roadmaps", "phases"),
+            let (key, section) = match kind {
+                Kind::Skill => ("skills", "skills"),
+                Kind::Role => ("job_roles", "roles"),
+                _ => ("roadmaps", "phases"),
             };
+            let title = site.config.labels.get(key);
             let m = meta(site, section, section, title.to_string(), None, url.clone());
             if kind == Kind::Phase {
                 let root = urls::root_prefix(&url);
@@ -171,7 +172,7 @@ pub(super) fn page_job(site: &Site, cards: &Cards, job: Job, md: &Markdown<'_>) 
                 site,
                 "matrix",
                 "matrix",
-                "Skills × roles".to_string(),
+                site.config.labels.get("matrix_title").to_string(),
                 None,
                 url.clone(),
             );
@@ -180,10 +181,9 @@ pub(super) fn page_job(site: &Site, cards: &Cards, job: Job, md: &Markdown<'_>) 
         }
         Job::Compare(a, b) => {
             let (ta, tb) = (&cards.roles[a].link.title, &cards.roles[b].link.title);
-            let title = format!("{ta} vs {tb}");
-            let description = format!(
-                "{ta} and {tb} side by side: level, experience, salary and the skills to learn to move up."
-            );
+            let labels = &site.config.labels;
+            let title = labels.fill("versus", &[("a", ta), ("b", tb)]);
+            let description = labels.fill("compare_description", &[("a", ta), ("b", tb)]);
             let m = meta(
                 site,
                 "compare",
@@ -223,14 +223,16 @@ pub(super) fn page_job(site: &Site, cards: &Cards, job: Job, md: &Markdown<'_>) 
                 site,
                 "404",
                 "404",
-                "Page not found".to_string(),
+                site.config.labels.get("not_found_title").to_string(),
                 None,
                 "404.html".to_string(),
             );
             ("404.html".to_string(), m)
         }
     };
-    m.updated = job.updated(site).map(views::Updated::from);
+    m.updated = job
+        .updated(site)
+        .map(|t| views::Updated::new(t, &site.config.labels));
     let body_of = match job {
         Job::Home => Some(PageRef::Home),
         Job::Entity(k, i) => Some(PageRef::Entity(k, i)),
@@ -244,6 +246,9 @@ pub(super) fn page_job(site: &Site, cards: &Cards, job: Job, md: &Markdown<'_>) 
         with_body(site, r, &mut m, md);
     }
     ctx.insert("page", &m);
+    // The page's own `[extra]` fields; empty where the page has no source.
+    let extra = body_of.and_then(|r| site.doc(r)).map(|d| &d.extra);
+    ctx.insert("extra", &extra.cloned().unwrap_or_default());
     // The 404 page is served at any depth, so it links from the base path.
     let root = if matches!(job, Job::NotFound) {
         site.config.base_path.clone()

@@ -50,12 +50,7 @@ pub const THEME_ASSETS: &[(&str, &[u8])] = &[
     ),
 ];
 
-/// A rendered page: its output path and HTML.
-/// Where a template's text came from, for error messages.
-struct TemplateSource {
-    file: PathBuf,
-    text: String,
-}
+use super::tera_errors::TemplateSource;
 
 /// The template set, ready to render pages.
 pub struct Templates {
@@ -68,6 +63,7 @@ impl Templates {
     pub fn set_site(&mut self, view: &SiteView) {
         let value = tera::Value::from_serializable(view);
         self.tera.global_context().insert_value("site", value);
+        filters::register_fill(&mut self.tera, view.labels.clone());
     }
 
     /// A template error as a diagnostic that names the template file.
@@ -131,38 +127,5 @@ pub fn templates(overrides: &[SourceFile]) -> Result<Templates, Diagnostics> {
 }
 
 fn tera_diagnostic(e: &tera::Error, sources: &HashMap<String, TemplateSource>) -> Diagnostic {
-    match e.kind() {
-        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
-            let syntax = matches!(e.kind(), tera::ErrorKind::SyntaxError(_));
-            let (what, help) = if syntax {
-                ("template syntax error", "Tera writes values as `{{ x }}`, tags as `{% if … %}…{% endif %}` and comments as `{# … #}`")
-            } else {
-                ("template error", "docs/templates.md lists every variable each template receives; test optional ones with `{% if x %}`")
-            };
-            let mut message = format!("{what}: {}", r.message());
-            let mut span = r.span().range.clone();
-            // Tera points at the first name of `page.no_such_field`; name
-            // the whole path, so the report says which field is missing.
-            if let Some(src) = sources.get(r.filename())
-                && r.message().contains("undefined")
-                && let Some(rest) = src.text.get(span.start..)
-            {
-                let end = rest
-                    .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
-                    .unwrap_or(rest.len());
-                let path = rest[..end].trim_end_matches('.');
-                if path.contains('.') {
-                    message = format!("{what}: `{path}` is undefined ({})", r.message());
-                    span = span.start..span.start + path.len();
-                }
-            }
-            match sources.get(r.filename()) {
-                Some(src) => Diagnostic::error(&src.file, &src.text, span, message),
-                None => Diagnostic::general(format!("{message} (in template `{}`)", r.filename())),
-            }
-            .with_help(help)
-        }
-        other => Diagnostic::general(format!("template error: {other}"))
-            .with_help("a handbook's templates/ folder overrides built-in templates by file name; see docs/templates.md"),
-    }
+    super::tera_errors::diagnostic(e, sources)
 }

@@ -18,6 +18,7 @@ pub use super::cards::{
 use super::diagrams;
 use crate::config::Source;
 use crate::content::Resource;
+use crate::fields::Extra;
 use crate::git::Timestamp;
 use crate::markdown::TocEntry;
 use crate::resolve::Site;
@@ -56,6 +57,8 @@ pub struct SkillCard {
     pub applies: Option<String>,
     pub impact: Option<String>,
     pub tools: Vec<String>,
+    /// The skill's `[extra]` table (empty when it has none).
+    pub extra: Extra,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -73,6 +76,8 @@ pub struct RoleCard {
     pub key_skills: Vec<LinkView>,
     /// Slugs of every skill the role needs, for progress counting.
     pub skill_slugs: Vec<String>,
+    /// The role's `[extra]` table (empty when it has none).
+    pub extra: Extra,
 }
 
 /// A column of salary figures: one region in one currency.
@@ -105,6 +110,8 @@ pub struct PhaseCard {
     /// How many skills the phase builds (the list itself is on
     /// `phase.skills` and in track views, to keep other pages light).
     pub skill_count: usize,
+    /// The phase's `[extra]` table (empty when it has none).
+    pub extra: Extra,
 }
 
 /// A phase inside a track view: its card and the skills it builds.
@@ -166,6 +173,10 @@ pub struct SiteView {
     pub tracks: Vec<TrackView>,
     pub pages: Vec<LinkView>,
     pub sources: Vec<Source>,
+    /// handbook.toml's `[extra]` table (empty when it has none).
+    pub extra: Extra,
+    /// Every text of the theme in the handbook's language, by key.
+    pub labels: crate::labels::Labels,
     pub skill_count: usize,
     pub generator: String,
     /// The theme's stylesheet, script and highlighting CSS under their
@@ -180,12 +191,26 @@ pub struct Updated {
     pub date: String,
     /// `2026-11-20T09:15:00Z`, for `<time datetime>`.
     pub iso: String,
+    /// The date as the handbook's language writes it: `20 November 2026`.
+    pub label: String,
 }
 
-impl From<Timestamp> for Updated {
-    fn from(t: Timestamp) -> Updated {
+impl Updated {
+    pub fn new(t: Timestamp, labels: &crate::labels::Labels) -> Updated {
+        let date = t.date();
+        let mut parts = date.split('-').map(|p| p.parse::<i64>().unwrap_or(0));
+        let (y, m, d) = (
+            parts.next().unwrap_or(0),
+            parts.next().unwrap_or(0),
+            parts.next().unwrap_or(0),
+        );
         Updated {
-            date: t.date(),
+            label: labels.date(
+                y,
+                u32::try_from(m).unwrap_or(0),
+                u32::try_from(d).unwrap_or(0),
+            ),
+            date,
             iso: t.rfc3339(),
         }
     }
@@ -344,7 +369,7 @@ pub fn role_view<'a>(site: &Site, cards: &'a Cards, i: usize) -> RoleView<'a> {
         }
     }
     let card = &cards.roles[i];
-    let salary_charts = diagrams::role_salary_charts(cards, i);
+    let salary_charts = diagrams::role_salary_charts(cards, i, &site.config.labels);
     let compare = (0..site.roles.len())
         .filter(|&j| j != i)
         .map(|j| LinkView {
@@ -372,7 +397,7 @@ pub fn phase_view<'a>(site: &'a Site, cards: &'a Cards, i: usize) -> PhaseView<'
         .tracks
         .iter()
         .find(|t| t.config == p.track)
-        .and_then(|t| t.total.map(|w| w.label(t.unit)));
+        .and_then(|t| t.total.map(|w| w.label_in(t.unit, &site.config.labels)));
     PhaseView {
         card: &cards.phases[i],
         track_title: &named.title,
@@ -448,7 +473,7 @@ pub fn track_shell(site: &Site, cards: &Cards, i: usize, root: Option<&str>) -> 
     slugs.sort_unstable();
     slugs.dedup();
     let skill_slugs: Vec<String> = slugs.into_iter().map(str::to_owned).collect();
-    let total = t.total.map(|w| w.label(t.unit));
+    let total = t.total.map(|w| w.label_in(t.unit, &site.config.labels));
     let (timeline_svg, roadmap_svg) = match root {
         Some(root) => (
             diagrams::timeline(site, cards, i, root),

@@ -21,7 +21,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::content::{Doc, Handbook, Kind};
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use order::{check_aliases, check_cycles, check_page_slugs, check_phase_orders, sort};
 use refs::{Checker, asset_files, backlinks, pages_of};
 use site::Index;
@@ -55,6 +55,7 @@ pub fn resolve(config: Config, mut hb: Handbook, static_names: &[String]) -> (Si
         index: &index,
         drafts: &hb.drafts,
         broken: &hb.broken,
+        partial: &hb.partial,
     };
 
     // Front matter references.
@@ -121,11 +122,28 @@ pub fn resolve(config: Config, mut hb: Handbook, static_names: &[String]) -> (Si
         diags.extend(d);
         links.extend(to.into_iter().filter(|&t| t != from).map(|t| (t, from)));
     }
+    // Files with errors of their own: their references and links are
+    // checked as well, so one run reports every error (backlinks from
+    // them would lead to pages that are not built).
+    for p in &hb.partial {
+        for (slug, what) in &p.refs {
+            checker.reference(
+                &p.doc,
+                Kind::Skill,
+                slug.get_ref(),
+                slug.span(),
+                what,
+                &mut diags,
+            );
+        }
+        checker.body_links(&p.doc, &asset_files, None, &mut diags, &mut Vec::new());
+    }
     check_phase_orders(&hb.phases, &mut diags);
     check_cycles(&hb.skills, &index, &mut diags);
     let aliases = check_aliases(&hb.skills, &index, &mut diags);
     check_page_slugs(&hb.pages, static_names, &mut diags);
 
+    missing_labels(&config, &mut diags);
     let rel = relations::compute(&config, &hb, &index);
     let backlinks = backlinks(links);
     let site = Site {
@@ -146,4 +164,41 @@ pub fn resolve(config: Config, mut hb: Handbook, static_names: &[String]) -> (Si
         index,
     };
     (site, diags)
+}
+
+/// A warning naming the labels shown in English because the language's
+/// table (if roadbook ships one) and `[labels]` both lack them.
+fn missing_labels(config: &Config, diags: &mut Diagnostics) {
+    let missing = &config.labels.missing;
+    let Some(first) = missing.first() else {
+        return;
+    };
+    const SHOWN: usize = 12;
+    let mut names: Vec<String> = missing
+        .iter()
+        .take(SHOWN)
+        .map(|k| format!("`{k}`"))
+        .collect();
+    if missing.len() > SHOWN {
+        names.push(format!("and {} more", missing.len() - SHOWN));
+    }
+    let english = crate::labels::english(first).unwrap_or_default();
+    diags.push(
+        Diagnostic::file_error(
+            std::path::Path::new(crate::config::CONFIG_FILE),
+            format!(
+                "{} {} of the theme {} no text in language \"{}\" and {} shown in English: {}",
+                missing.len(),
+                crate::diagnostic::plural(missing.len(), "label"),
+                if missing.len() == 1 { "has" } else { "have" },
+                config.language,
+                if missing.len() == 1 { "is" } else { "are" },
+                names.join(", ")
+            ),
+        )
+        .with_help(format!(
+            "roadbook ships labels for \"en\" and \"hi\"; translate the others in a `[labels]` table in handbook.toml, e.g. `{first} = \"...\"` for \"{english}\" (docs/templates.md lists every label)"
+        ))
+        .warning(),
+    );
 }

@@ -56,31 +56,58 @@ fn page_order(a: &Page, b: &Page) -> Ordering {
     ))
 }
 
+/// Reports two phases of a track with the same `order` at the one the
+/// author most likely just wrote: the newer in git history (a file not
+/// committed yet is the newest); at both when history cannot tell. The
+/// help names the other file and the next order free in the track.
 pub(super) fn check_phase_orders(phases: &[Phase], diags: &mut Diagnostics) {
     let mut seen: HashMap<(usize, i64), &Phase> = HashMap::new();
     for p in phases {
         let key = (p.track, *p.order.get_ref());
-        match seen.get(&key) {
-            Some(first) => diags.push(
+        let Some(first) = seen.get(&key) else {
+            seen.insert(key, p);
+            continue;
+        };
+        let free = next_free_order(phases, p.track, *p.order.get_ref());
+        // Not in history (`None`) counts as newest.
+        let age = |x: &Phase| x.doc.updated.map_or(i64::MAX, |t| t.0);
+        let at: Vec<(&Phase, &Phase)> = match age(p).cmp(&age(first)) {
+            Ordering::Greater => vec![(p, first)],
+            Ordering::Less => vec![(first, p)],
+            Ordering::Equal => vec![(first, p), (p, first)],
+        };
+        for (here, other) in at {
+            diags.push(
                 Diagnostic::error(
-                    &p.doc.file,
-                    &p.doc.text,
-                    p.order.span(),
+                    &here.doc.file,
+                    &here.doc.text,
+                    here.order.span(),
                     format!(
                         "`order = {}` is already taken in this track",
-                        p.order.get_ref()
+                        here.order.get_ref()
                     ),
                 )
                 .with_help(format!(
-                    "`{}` has the same order; give each phase of a track its own position",
-                    display_path(&first.doc.file)
+                    "`{}` has the same order; give each phase of a track its own position: the next free one is `order = {free}`",
+                    display_path(&other.doc.file)
                 )),
-            ),
-            None => {
-                seen.insert(key, p);
-            }
+            );
         }
     }
+}
+
+/// The smallest order above `from` that no phase of `track` has.
+fn next_free_order(phases: &[Phase], track: usize, from: i64) -> i64 {
+    let taken: BTreeSet<i64> = phases
+        .iter()
+        .filter(|p| p.track == track)
+        .map(|p| *p.order.get_ref())
+        .collect();
+    let mut n = from.saturating_add(1);
+    while taken.contains(&n) && n < i64::MAX {
+        n += 1;
+    }
+    n
 }
 
 /// Reports each prerequisite cycle once, naming every skill in it.

@@ -10,7 +10,7 @@ use rustc_hash::FxHashMap;
 
 use super::PageRef;
 use super::site::Index;
-use crate::content::{Asset, Doc, Handbook, Kind, Page, Phase, Role, Skill, Target};
+use crate::content::{Asset, Doc, Handbook, Kind, Page, Partial, Phase, Role, Skill, Target};
 use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean, display_path};
 
 /// The lists a reference is checked against: a handbook's while it is
@@ -25,6 +25,9 @@ pub(super) struct Checker<'a> {
     /// a reference to one is judged as such, not as a missing entry.
     pub(super) drafts: &'a HashSet<(Kind, String)>,
     pub(super) broken: &'a HashSet<(Kind, String)>,
+    /// Files with errors whose headings are known: a `#fragment` into one
+    /// is still checked.
+    pub(super) partial: &'a [Partial],
 }
 
 impl Checker<'_> {
@@ -41,6 +44,18 @@ impl Checker<'_> {
             Kind::Phase => self.phases.get(i).map(|s| &s.doc),
             Kind::Page => self.pages.get(i).map(|s| &s.doc),
         }
+    }
+
+    /// The doc of a file that failed with errors of its own, if its body
+    /// was read (a rare case: searched, not indexed).
+    fn partial_doc(&self, kind: Kind, slug: &str) -> Option<&Doc> {
+        if !self.broken.contains(&(kind, slug.to_string())) {
+            return None;
+        }
+        self.partial
+            .iter()
+            .find(|p| p.kind == kind && p.doc.slug.as_str() == slug)
+            .map(|p| &p.doc)
     }
 
     /// Checks that `kind:slug` exists; returns its index.
@@ -161,6 +176,10 @@ impl Checker<'_> {
                         if let (Some(f), Some(target)) = (fragment, self.target_doc(*kind, i)) {
                             self.fragment(doc, target, f, link.span.clone(), diags);
                         }
+                    } else if let (Some(f), Some(target)) =
+                        (fragment, self.partial_doc(*kind, slug))
+                    {
+                        self.fragment(doc, target, f, link.span.clone(), diags);
                     }
                 }
                 Target::Fragment(f) => self.fragment(doc, doc, f, link.span.clone(), diags),

@@ -5,6 +5,7 @@
 //! and shown in the unit the track mostly uses, so a two-week phase between
 //! month-long ones moves later phases by half a month, not by "2".
 
+use crate::labels::Labels;
 use serde::Serialize;
 
 use crate::content::{Duration, Unit};
@@ -41,32 +42,45 @@ impl Weeks {
         }
     }
 
-    /// "1–1.5 months", "2 weeks", "4+ months", in the given unit.
+    /// "1–1.5 months", "2 weeks", "4+ months", in the given unit, in
+    /// English (as `handbook.json` has it).
     pub fn label(&self, unit: Unit) -> String {
-        let (factor, name_one, name_many, step) = match unit {
-            Unit::Weeks => (1.0, "week", "weeks", 1.0),
-            Unit::Months => (WEEKS_PER_MONTH, "month", "months", 0.5),
+        self.label_in(unit, english())
+    }
+
+    /// [`Weeks::label`] in the handbook's language.
+    pub fn label_in(&self, unit: Unit, labels: &Labels) -> String {
+        let (factor, key, step) = match unit {
+            Unit::Weeks => (1.0, "weeks", 1.0),
+            Unit::Months => (WEEKS_PER_MONTH, "month_units", 0.5),
         };
         let round = |w: f64| ((w / factor) / step).round() * step;
         let (a, b) = (round(self.min), round(self.max));
-        let name = if (b - 1.0).abs() < f64::EPSILON && !self.open {
-            name_one
-        } else {
-            name_many
-        };
-        if self.open {
-            format!("{}+ {name}", number(a))
+        let n = if self.open {
+            format!("{}+", number(a))
         } else if (a - b).abs() < f64::EPSILON {
-            format!("{} {name}", number(a))
+            number(a)
         } else {
-            format!("{}–{} {name}", number(a), number(b))
-        }
+            format!("{}–{}", number(a), number(b))
+        };
+        labels.fill(key, &[("n", &n)])
     }
+}
+
+/// The English labels, made once.
+fn english() -> &'static Labels {
+    static ENGLISH: std::sync::LazyLock<Labels> = std::sync::LazyLock::new(Labels::default);
+    &ENGLISH
 }
 
 /// The label of a phase's own duration, in the unit the author wrote.
 pub fn duration_label(d: &Duration) -> String {
     Weeks::of(d).label(d.unit)
+}
+
+/// [`duration_label`] in the handbook's language.
+pub fn duration_label_in(d: &Duration, labels: &Labels) -> String {
+    Weeks::of(d).label_in(d.unit, labels)
 }
 
 /// Formats 1.0 as "1" and 1.5 as "1.5".

@@ -7,6 +7,14 @@
   var KEY = "roadbook:progress";
   var STATES = ["learning", "done", "skipped"];
 
+  // Fills a label's {slots}; "one|many" picks a form by the slot n. The
+  // pages carry their labels (data-text), in the handbook's language.
+  function fill(text, slots) {
+    var bar = text.indexOf("|");
+    if (bar >= 0) text = String(slots.n) === "1" ? text.slice(0, bar) : text.slice(bar + 1);
+    return text.replace(/\{(\w+)\}/g, function (all, name) { return name in slots ? String(slots[name]) : all; });
+  }
+
   function load() {
     try { return JSON.parse(localStorage.getItem(KEY) || "{}") || {}; } catch (e) { return {}; }
   }
@@ -48,7 +56,8 @@
       var counted = slugs.filter(function (s) { return progress[s] !== "skipped"; });
       var done = counted.filter(function (s) { return progress[s] === "done"; }).length;
       m.hidden = false;
-      m.textContent = done + " of " + counted.length + (counted.length === 1 ? " skill" : " skills") + " done for " + m.getAttribute("data-label");
+      var text = m.getAttribute("data-text") || "{done} of {n} skill done for {label}|{done} of {n} skills done for {label}";
+      m.textContent = fill(text, { done: done, n: counted.length, label: m.getAttribute("data-label") });
       var bar = document.createElement("progress");
       bar.max = counted.length || 1;
       bar.value = done;
@@ -138,7 +147,7 @@
           });
           body.hidden = !any;
         });
-        if (out) out.textContent = shown === total ? "" : shown + " of " + total + " skills shown";
+        if (out) out.textContent = shown === total ? "" : fill(out.getAttribute("data-text") || "{shown} of {n} skills shown", { shown: shown, n: total });
       }
       form.addEventListener("change", apply);
       form.addEventListener("submit", function (e) { e.preventDefault(); });
