@@ -83,7 +83,7 @@ pub fn render(site: &Site, doc: &Doc, page_path: &str, highlight: Highlight<'_>)
                     events.push(Event::Html(open.into()));
                     events.extend(inner);
                     let mut close = format!(
-                        " <a class=\"anchor\" href=\"#{}\" aria-label=\"Link to this section: ",
+                        " <a class=\"anchor\" data-pagefind-ignore href=\"#{}\" aria-label=\"Link to this section: ",
                         escape_attr(&id)
                     );
                     highlight::escape(&mut close, &plain);

@@ -238,6 +238,7 @@ pub fn site_view(site: &Site, cards: &Cards, assets: AssetsView) -> SiteView {
         pages: cards.pages.clone(),
         sources: c.sources.clone(),
         skill_count: site.skills.len(),
+        search: c.search,
         generator: format!("roadbook {}", env!("CARGO_PKG_VERSION")),
         assets,
     }
