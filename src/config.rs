@@ -40,6 +40,9 @@ pub struct Config {
     pub language: String,
     pub edit_url: Option<String>,
     pub cname: Option<String>,
+    /// Whether the build makes a full-text search index and the theme
+    /// shows a search box (`search = false` turns both off).
+    pub search: bool,
     pub categories: Vec<Named>,
     pub tracks: Vec<Named>,
     pub sources: Vec<Source>,
@@ -99,6 +102,7 @@ const KEYS: &[&str] = &[
     "language",
     "edit_url",
     "cname",
+    "search",
     "categories",
     "tracks",
     "sources",
@@ -181,6 +185,7 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Diagnostics> {
     };
     let extra = r.extra(&t);
     let overrides = label_overrides(&mut r, &t);
+    let search = r.bool(&t, "search");
 
     let mut base_url = String::new();
     let mut base_path = "/".to_string();
@@ -255,6 +260,7 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Diagnostics> {
         language: language.map_or_else(|| "en".to_string(), |l| l.into_inner()),
         edit_url: edit_url.map(|e| e.into_inner().trim_end_matches('/').to_string()),
         cname: cname.map(|c| c.into_inner()),
+        search: search.is_none_or(|s| s.into_inner()),
         categories: categories
             .into_iter()
             .map(|(id, title)| Named {

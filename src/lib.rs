@@ -10,7 +10,7 @@
 //! ```
 //!
 //! A module uses only those before it in: `allocator, diagnostic, fs, git, labels, urls →
-//! fields → config → content → resolve → markdown → render → output →
+//! fields → config → content → resolve → markdown → render → output, search →
 //! pipeline, scaffold → session → serve → cli`. (`git` reads file dates from
 //! history; `scaffold` is `init` and `new`, which write new handbook files;
 //! `session` keeps what `serve` reuses between rebuilds; `serve` is the
@@ -32,6 +32,7 @@ pub mod pipeline;
 pub mod render;
 pub mod resolve;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod session;
 pub mod urls;

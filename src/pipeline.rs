@@ -1,7 +1,7 @@
 //! The stage sequence every command shares, with per-stage timings:
 //!
 //! ```text
-//! load → git → parse → resolve → templates → assets → prepare → extras → render → swap
+//! load → git → parse → resolve → templates → assets → prepare → extras → render → search → swap
 //! ```
 //!
 //! `check` stops after resolve; `build` renders every page into a staging
@@ -26,6 +26,7 @@ use crate::markdown::highlight;
 use crate::output::{self, Files, Memory};
 use crate::render;
 use crate::resolve::{self, Site};
+use crate::search;
 
 /// What the commands ask of the pipeline.
 #[derive(Debug, Clone, Default)]
@@ -301,7 +302,8 @@ impl Ready<'_> {
         Some(memory.into_files())
     }
 
-    /// extras → render: every file of the site into `sink`.
+    /// extras → render → search: every file of the site into `sink`, the
+    /// search index made from the pages just rendered.
     pub fn render(self, sink: &dyn Sink, memo: &dyn Memo) -> Result<Built, Failure> {
         let Ready {
             checked,
@@ -318,11 +320,18 @@ impl Ready<'_> {
             Err(e) => return Err(fail_with(e.to_string(), timings)),
         };
         let highlight = |lang: &str, code: &str| memo.highlight(lang, code);
+        // With search on, the pages also go to the indexer, which keeps
+        // those the templates marked for search.
+        let pages = site.config.search.then(|| search::Pages::new(sink));
+        let page_sink: &dyn Sink = match &pages {
+            Some(p) => p,
+            None => sink,
+        };
         // The sitemap and feed are made while the pages are.
         let (discovery, rendered) = timings.time("render", || {
             rayon::join(
                 || output::discovery(site, &extras.discovery, sink),
-                || render::pages(&prepared, &highlight, sink),
+                || render::pages(&prepared, &highlight, page_sink),
             )
         });
         if let Err(e) = discovery {
@@ -332,6 +341,21 @@ impl Ready<'_> {
             Ok(r) => r,
             Err(d) => return Err(fail(d, timings)),
         };
+        let mut index_files = 0;
+        if let Some(pages) = pages {
+            let language = &site.config.language;
+            let bundle =
+                match timings.time("search", || search::index(language, pages.into_pages())) {
+                    Ok(b) => b,
+                    Err(e) => return Err(fail_with(e, timings)),
+                };
+            index_files = bundle.len();
+            for (path, bytes) in &bundle {
+                if let Err(e) = sink.put(path, bytes) {
+                    return Err(fail_with(e.to_string(), timings));
+                }
+            }
+        }
         timings.notes.push((
             "markdown",
             rendered.markdown,
@@ -341,7 +365,7 @@ impl Ready<'_> {
             files: Files::default(),
             pages: rendered.pages,
             // Pages, the JSON export and the extras.
-            file_count: rendered.pages + 1 + extras.files,
+            file_count: rendered.pages + 1 + extras.files + index_files,
             base_path: site.config.base_path.clone(),
             warnings: checked.warnings.clone(),
             timings,

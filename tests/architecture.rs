@@ -39,6 +39,7 @@ const RANKS: &[(&str, u8)] = &[
     ("markdown", 5),
     ("render", 6),
     ("output", 7),
+    ("search", 7),
     ("pipeline", 8),
     ("scaffold", 8),
     ("session", 9),

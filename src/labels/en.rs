@@ -232,4 +232,26 @@ pub const LABELS: &[(&str, &str)] = &[
         "roadmap_chart_description",
         "{phases} on the left, linked to the {skills} they build on the right. The same information is listed as text beside the diagram.",
     ),
+    // Search: {q} is the query, {n} the number of results (filled in by
+    // assets/search.js).
+    ("search", "Search"),
+    ("search_shortcut", "Press / or Ctrl K to search"),
+    ("search_results", "Search results"),
+    ("search_filters", "Filter results"),
+    ("search_all", "All"),
+    ("search_skill", "Skills"),
+    ("search_role", "Roles"),
+    ("search_phase", "Phases"),
+    ("search_page", "Pages"),
+    ("search_category", "Category"),
+    ("search_difficulty", "Difficulty"),
+    ("search_any", "Any"),
+    ("search_count", "{n} results for “{q}”"),
+    ("search_one", "1 result for “{q}”"),
+    ("search_none", "No results for “{q}”"),
+    ("search_loading", "Searching…"),
+    (
+        "search_unavailable",
+        "Search is not available on this copy of the site",
+    ),
 ];

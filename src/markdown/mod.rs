@@ -102,7 +102,7 @@ pub fn render(site: &Site, doc: &Doc, page_path: &str, highlight: Highlight<'_>)
                         events.push_back(Event::Html(open.into()));
                         events.extend(inner);
                         let mut close = format!(
-                            " <a class=\"anchor\" href=\"#{}\" aria-label=\"",
+                            " <a class=\"anchor\" data-pagefind-ignore href=\"#{}\" aria-label=\"",
                             escape_attr(&id)
                         );
                         let label = site

@@ -59,11 +59,13 @@ pub struct ShippedAssets {
     pub css: Shipped,
     pub js: Shipped,
     pub highlight: Shipped,
+    /// The search box's script (`templates/search.html`).
+    pub search: Shipped,
 }
 
 impl ShippedAssets {
-    pub fn all(&self) -> [&Shipped; 3] {
-        [&self.css, &self.js, &self.highlight]
+    pub fn all(&self) -> [&Shipped; 4] {
+        [&self.css, &self.js, &self.highlight, &self.search]
     }
 
     /// `site.assets` for templates: site-root-relative URLs.
@@ -72,6 +74,7 @@ impl ShippedAssets {
             css: self.css.hashed.clone(),
             js: self.js.hashed.clone(),
             highlight: self.highlight.hashed.clone(),
+            search: self.search.hashed.clone(),
         }
     }
 }
@@ -83,11 +86,13 @@ pub struct AssetsView {
     pub css: String,
     pub js: String,
     pub highlight: String,
+    pub search: String,
 }
 
 const CSS: &str = "assets/roadbook.css";
 const JS: &str = "assets/roadbook.js";
 const HIGHLIGHT: &str = "assets/highlight.css";
+const SEARCH: &str = "assets/search.js";
 
 /// Works out the final bytes and names. `statics` and `templates` are the
 /// handbook's `static/` and `templates/` files as loaded.
@@ -140,6 +145,7 @@ pub fn shipped(
             HIGHLIGHT,
             from_static(HIGHLIGHT).unwrap_or_else(|| highlight::theme_css().into_bytes()),
         ),
+        search: make(SEARCH, from_static(SEARCH).unwrap_or_else(|| theme(SEARCH))),
     }
 }
 

@@ -247,6 +247,7 @@ pub fn site_view(site: &Site, cards: &Cards, assets: AssetsView) -> SiteView {
         extra: c.extra.clone(),
         labels: c.labels.clone(),
         skill_count: site.skills.len(),
+        search: c.search,
         generator: format!("roadbook {}", env!("CARGO_PKG_VERSION")),
         assets,
     }

@@ -35,6 +35,7 @@ pub const BUILTIN: &[(&str, &str)] = builtin!(
     "compare.html",
     "redirect.html",
     "404.html",
+    "search.html",
 );
 
 /// The default theme's static files, written under the output root before
@@ -47,6 +48,10 @@ pub const THEME_ASSETS: &[(&str, &[u8])] = &[
     (
         "assets/roadbook.js",
         include_bytes!("../../static/assets/roadbook.js"),
+    ),
+    (
+        "assets/search.js",
+        include_bytes!("../../static/assets/search.js"),
     ),
 ];
 

@@ -178,6 +178,9 @@ pub struct SiteView {
     /// Every text of the theme in the handbook's language, by key.
     pub labels: crate::labels::Labels,
     pub skill_count: usize,
+    /// Whether the site has a search index (`search` in handbook.toml):
+    /// the theme shows its search box only then.
+    pub search: bool,
     pub generator: String,
     /// The theme's stylesheet, script and highlighting CSS under their
     /// content-hashed names (`assets/roadbook.<hash>.css`).

@@ -406,7 +406,10 @@ fn publish(
             }
             let diff = Diff::between(before.site.as_deref(), &built.files);
             let moved = built.base_path != before.base_path;
-            let changed = !diff.is_empty() || moved;
+            // Files no open page shows (the search index, the export,
+            // the feeds) are served anew but reload nothing.
+            let unseen = !moved && diff.only_pages(LISTED_PAGES).is_some_and(|p| p.is_empty());
+            let changed = (!diff.is_empty() || moved) && !unseen;
             let generation = before.generation + u64::from(changed);
             let mut signals = Vec::new();
             if before.error.is_some() {
@@ -436,7 +439,7 @@ fn publish(
             let pages = built.pages;
             let base_path = built.base_path;
             let next = Snapshot {
-                site: if changed || before.site.is_none() {
+                site: if !diff.is_empty() || moved || before.site.is_none() {
                     Some(Arc::new(built.files))
                 } else {
                     before.site.clone()

@@ -218,12 +218,16 @@ impl Diff {
     /// The HTML pages that changed, when nothing else changed that a page
     /// shows (a stylesheet, a script, an image): then an open page needs
     /// a reload only if it is one of them. The JSON export, the feeds, the
-    /// sitemap and `robots.txt` are no part of any page. `None` beyond
+    /// sitemap, `robots.txt` and the search index (fetched only while
+    /// searching) are no part of any page. `None` beyond
     /// `most` pages, where a list would cost more than a few extra reloads.
     pub fn only_pages(&self, most: usize) -> Option<Vec<String>> {
         const NOT_SHOWN: [&str; 3] = [".json", ".xml", ".txt"];
-        let shown_elsewhere =
-            |p: &String| !p.ends_with(".html") && !NOT_SHOWN.iter().any(|ext| p.ends_with(ext));
+        let shown_elsewhere = |p: &String| {
+            !p.ends_with(".html")
+                && !NOT_SHOWN.iter().any(|ext| p.ends_with(ext))
+                && !p.starts_with(crate::search::BUNDLE_DIR)
+        };
         if self.pages > most || self.changed.iter().any(shown_elsewhere) {
             return None;
         }
