@@ -155,3 +155,34 @@
   });
   window.roadbook = { states: STATES, load: load };
 })();
+
+// Regions that scroll sideways (wide tables, charts on a phone) become
+// focusable, named regions so a keyboard can scroll them and a screen
+// reader announces them; CSS draws the cue. Rechecked on resize, since
+// whether a table overflows depends on the screen.
+(function () {
+  "use strict";
+  function name(box) {
+    var c = box.querySelector("caption, figcaption, title");
+    if (c && c.textContent.trim()) return c.textContent.trim();
+    var h = box.previousElementSibling;
+    while (h && !/^H[1-6]$/.test(h.tagName)) h = h.previousElementSibling;
+    return h ? h.textContent.replace(/#$/, "").trim() : "";
+  }
+  function mark() {
+    document.querySelectorAll(".table-scroll, .chart-box").forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls) {
+        box.setAttribute("data-scrolls", "");
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        var n = name(box);
+        if (n) box.setAttribute("aria-label", n); else box.removeAttribute("aria-label");
+      } else if (box.hasAttribute("data-scrolls")) {
+        ["data-scrolls", "tabindex", "role", "aria-label"].forEach(function (a) { box.removeAttribute(a); });
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", mark);
+  window.addEventListener("resize", mark);
+})();

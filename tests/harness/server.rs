@@ -49,6 +49,11 @@ impl Server {
         }
     }
 
+    /// Where it listens, for a browser to open.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
     /// `GET path` (a path with its query, `/handbook/skills/`).
     pub fn get(&self, path: &str) -> Response {
         get(self.addr, path)
