@@ -12,7 +12,7 @@
 mod browser;
 mod harness;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use harness::TempDir;
 use harness::server::Server;
@@ -115,5 +115,80 @@ const OVERFLOWING: &str = r#"(() => {
   return out.slice(0, 6).join(", ");
 })()"#;
 
-#[allow(dead_code)]
-fn unused(_: &Path, _: Value) {}
+// ---------------------------------------------------------------- axe
+
+/// axe-core, installed by `.ci/run` into `.ci/node` (git ignores it).
+fn axe_source() -> Option<String> {
+    let path = harness::repo_root().join(".ci/node/node_modules/axe-core/axe.min.js");
+    let found = std::fs::read_to_string(&path).ok();
+    if found.is_none() {
+        assert!(
+            std::env::var("ROADBOOK_REQUIRE_BROWSER").as_deref() != Ok("1"),
+            "axe-core is required (ROADBOOK_REQUIRE_BROWSER=1) but {} is missing: \
+             npm install --prefix .ci/node axe-core@4",
+            path.display()
+        );
+        eprintln!("SKIPPED: no {}", path.display());
+    }
+    found
+}
+
+/// Every violation axe finds on the open page, of any impact, one line
+/// each: rule, impact, and the first elements it names.
+fn axe_violations(b: &mut Browser) -> Vec<String> {
+    let found = b.js(
+        r#"axe.run(document, { resultTypes: ["violations"] }).then(r => r.violations.map(v =>
+            v.id + " (" + v.impact + "): " + v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(" | ")))"#,
+    );
+    found
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(String::from)
+        .collect()
+}
+
+/// axe finds nothing, of any impact, on any page of the bundled handbook,
+/// in the light theme and the dark one, with the page's script run (so
+/// what it adds is checked too).
+#[test]
+fn axe_finds_no_violation_light_or_dark() {
+    let Some(chromium) = chromium("axe_finds_no_violation_light_or_dark") else {
+        return;
+    };
+    let Some(axe) = axe_source() else { return };
+    let site = Site::serve(harness::bundled(), "backend-roadmap");
+    let mut b = Browser::launch(&chromium);
+    let mut found = Vec::new();
+    for dark in [false, true] {
+        b.media(dark, false);
+        for page in site.pages() {
+            b.open(&site.url(&page));
+            b.js(&axe);
+            for v in axe_violations(&mut b) {
+                found.push(format!(
+                    "{} /{page}: {v}",
+                    if dark { "dark" } else { "light" }
+                ));
+            }
+        }
+    }
+    assert!(found.is_empty(), "axe found:\n{}", found.join("\n"));
+}
+
+/// The site answers `/favicon.ico`'s purpose without a request: every page
+/// names its icon, so browsers do not ask the server (a 404 on GitHub
+/// Pages project sites, where the domain root is not the handbook's).
+#[test]
+fn pages_name_their_icon() {
+    let dir = harness::bundled();
+    harness::build(&dir).assert_ok();
+    for page in ["index.html", "skills/apis/index.html", "404.html"] {
+        let html = harness::page(&dir, page);
+        assert!(
+            html.contains("<link rel=\"icon\" href=\"data:image/svg+xml,"),
+            "{page}"
+        );
+    }
+}
