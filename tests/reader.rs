@@ -192,3 +192,227 @@ fn pages_name_their_icon() {
         );
     }
 }
+
+// ---------------------------------------------------------------- progress
+
+/// Clicks the element `selector` matches.
+fn click(b: &mut Browser, selector: &str) {
+    b.js(&format!(
+        "document.querySelector({}).click()",
+        serde_json::json!(selector)
+    ));
+}
+
+/// The progress this page's handbook keeps, as the script reads it.
+fn saved(b: &mut Browser) -> Value {
+    b.js("window.roadbook.load()")
+}
+
+/// Marks skill pages' states with their buttons, as a reader would.
+fn mark(b: &mut Browser, site: &Site, marks: &[(&str, &str)]) {
+    for (slug, state) in marks {
+        b.open(&site.url(&format!("skills/{slug}/")));
+        click(b, &format!(".progress-control [data-state={state}]"));
+    }
+}
+
+/// Waits (bounded, polling) for a file to appear and be complete JSON.
+fn wait_for_json(path: &std::path::Path) -> Value {
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(v) = std::fs::read_to_string(path)
+            .ok()
+            .and_then(|t| serde_json::from_str::<Value>(&t).ok())
+        {
+            return v;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "no download at {}",
+            path.display()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+fn status(b: &mut Browser) -> String {
+    b.js("document.getElementById('progress-status').textContent")
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Export to a file, reset (after confirming), and import the file back:
+/// the progress is what it was. A bad file changes nothing and says why;
+/// importing merges or replaces as the reader picks.
+#[test]
+fn progress_export_reset_import_round_trip() {
+    let Some(chromium) = chromium("progress_export_reset_import_round_trip") else {
+        return;
+    };
+    let site = Site::serve(harness::bundled(), "backend-roadmap");
+    let downloads = TempDir::new("downloads");
+    let mut b = Browser::launch(&chromium);
+    mark(
+        &mut b,
+        &site,
+        &[
+            ("apis", "done"),
+            ("caching", "learning"),
+            ("rust", "skipped"),
+        ],
+    );
+    b.open(&site.url("progress/"));
+    let before = saved(&mut b);
+    assert_eq!(
+        before,
+        serde_json::json!({ "apis": "done", "caching": "learning", "rust": "skipped" })
+    );
+    // The page lists the skills by state, started ones first.
+    let first = b.js("document.querySelector('#state-list li').getAttribute('data-skill-row')");
+    assert_eq!(first, "caching");
+
+    b.downloads_to(downloads.path());
+    click(&mut b, "[data-action=export]");
+    let file = downloads.join("roadbook-progress.json");
+    let exported = wait_for_json(&file);
+    assert_eq!(exported["progress"], before, "{exported}");
+
+    // Reset asks first; "Keep it" keeps it.
+    click(&mut b, "[data-action=reset]");
+    click(&mut b, "[data-action=reset-no]");
+    assert_eq!(saved(&mut b), before);
+    click(&mut b, "[data-action=reset]");
+    click(&mut b, "[data-action=reset-yes]");
+    assert_eq!(saved(&mut b), serde_json::json!({}));
+
+    // Bad files: not JSON, and an unknown state. Nothing changes.
+    for (name, text) in [
+        ("bad.json", "{ nope"),
+        ("state.json", r#"{"progress":{"apis":"mastered"}}"#),
+    ] {
+        let bad = downloads.join(name);
+        std::fs::write(&bad, text).unwrap();
+        b.pick_file("#progress-file", &bad);
+        b.wait_for(
+            "document.getElementById('progress-status').textContent.includes('nothing was changed')",
+            "the bad file's message",
+        );
+        assert_eq!(saved(&mut b), serde_json::json!({}), "{name}");
+    }
+
+    b.pick_file("#progress-file", &file);
+    b.wait_for(
+        "Object.keys(window.roadbook.load()).length === 3",
+        "the import",
+    );
+    assert_eq!(saved(&mut b), before);
+    assert!(status(&mut b).contains("Imported"), "{}", status(&mut b));
+
+    // Merge keeps what is here; replace does not.
+    let one = downloads.join("one.json");
+    std::fs::write(&one, r#"{"progress":{"version-control":"done"}}"#).unwrap();
+    b.pick_file("#progress-file", &one);
+    b.wait_for(
+        "window.roadbook.load()['version-control'] === 'done'",
+        "the merge",
+    );
+    assert_eq!(saved(&mut b)["apis"], "done");
+    click(&mut b, "input[name=import-mode][value=replace]");
+    std::fs::write(&one, r#"{"progress":{"databases":"learning"}}"#).unwrap();
+    b.pick_file("#progress-file", &one);
+    b.wait_for(
+        "window.roadbook.load().databases === 'learning'",
+        "the replace",
+    );
+    assert_eq!(
+        saved(&mut b),
+        serde_json::json!({ "databases": "learning" })
+    );
+}
+
+/// Two handbooks on one origin (two GitHub Pages project sites of one
+/// owner) keep separate progress; progress saved under the old shared key
+/// is carried over to a handbook that has none of its own yet.
+#[test]
+fn two_handbooks_on_one_origin_keep_separate_progress() {
+    let Some(chromium) = chromium("two_handbooks_on_one_origin_keep_separate_progress") else {
+        return;
+    };
+    let dir = harness::bundled();
+    let out = TempDir::new("origin");
+    for name in ["first", "second"] {
+        let to = out.join(name);
+        harness::build_with(
+            &dir,
+            &[
+                "--output",
+                &to.display().to_string(),
+                "--base-url",
+                &format!("https://example.org/{name}"),
+            ],
+        )
+        .assert_ok();
+    }
+    let server = Server::start(out.path(), "/");
+    let url = |rel: &str| format!("http://{}/{rel}", server.addr());
+    let mut b = Browser::launch(&chromium);
+    b.open(&url("first/skills/apis/"));
+    click(&mut b, ".progress-control [data-state=done]");
+    b.open(&url("second/skills/apis/"));
+    assert_eq!(saved(&mut b), serde_json::json!({}));
+    assert_eq!(
+        b.js("document.querySelector('.progress-control [data-state=done]').getAttribute('aria-pressed')"),
+        "false"
+    );
+    b.open(&url("first/skills/apis/"));
+    assert_eq!(saved(&mut b), serde_json::json!({ "apis": "done" }));
+
+    // The old key, as an earlier version wrote it: the second handbook,
+    // with nothing of its own, starts from it; the first keeps its own.
+    b.js(r#"localStorage.setItem("roadbook:progress", '{"version-control":"learning"}')"#);
+    b.open(&url("second/skills/version-control/"));
+    assert_eq!(
+        saved(&mut b),
+        serde_json::json!({ "version-control": "learning" })
+    );
+    b.open(&url("first/skills/version-control/"));
+    assert_eq!(saved(&mut b), serde_json::json!({ "apis": "done" }));
+}
+
+/// The share link carries the progress in its fragment: opened in a fresh
+/// profile it shows that progress, and keeps it only when asked to.
+#[test]
+fn a_share_link_restores_progress_in_a_fresh_profile() {
+    let Some(chromium) = chromium("a_share_link_restores_progress_in_a_fresh_profile") else {
+        return;
+    };
+    let site = Site::serve(harness::bundled(), "backend-roadmap");
+    let link = {
+        let mut b = Browser::launch(&chromium);
+        mark(&mut b, &site, &[("apis", "done"), ("caching", "learning")]);
+        b.open(&site.url("progress/"));
+        click(&mut b, "[data-action=share]");
+        b.js("document.getElementById('share-url').value")
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert!(link.contains("#p="), "{link}");
+    let mut fresh = Browser::launch(&chromium);
+    fresh.open(&link);
+    assert_eq!(
+        saved(&mut fresh),
+        serde_json::json!({}),
+        "kept before asked"
+    );
+    assert_eq!(
+        fresh.js("document.querySelector('[data-skill-row=apis] .state').className"),
+        "state badge state-done"
+    );
+    click(&mut fresh, "[data-action=keep-shared]");
+    assert_eq!(
+        saved(&mut fresh),
+        serde_json::json!({ "apis": "done", "caching": "learning" })
+    );
+}

@@ -178,6 +178,17 @@ pub(super) fn page_job(site: &Site, cards: &Cards, job: Job, md: &Markdown<'_>) 
             ctx.insert("rows", &views::matrix_rows(site, cards));
             (url.clone(), m)
         }
+        Job::Progress => {
+            let m = meta(
+                site,
+                "progress",
+                "progress",
+                "My progress".to_string(),
+                None,
+                url.clone(),
+            );
+            (url.clone(), m)
+        }
         Job::Compare(a, b) => {
             let (ta, tb) = (&cards.roles[a].link.title, &cards.roles[b].link.title);
             let title = format!("{ta} vs {tb}");

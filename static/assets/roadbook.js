@@ -4,8 +4,20 @@
 // pages read fine without it.
 (function () {
   "use strict";
-  var KEY = "roadbook:progress";
+  // Each handbook keeps its own progress: every GitHub Pages project site
+  // of one owner shares one origin (and so one localStorage), so the key
+  // carries the handbook's base path and title. Progress saved under the
+  // old shared key is copied (not moved: other handbooks on the origin
+  // may have written it too) the first time a handbook finds none.
+  var OLD_KEY = "roadbook:progress";
+  var store = document.querySelector('meta[name="roadbook-store"]');
+  var KEY = store ? OLD_KEY + ":" + store.getAttribute("content") : OLD_KEY;
   var STATES = ["learning", "done", "skipped"];
+  try {
+    if (KEY !== OLD_KEY && localStorage.getItem(KEY) === null && localStorage.getItem(OLD_KEY) !== null) {
+      localStorage.setItem(KEY, localStorage.getItem(OLD_KEY));
+    }
+  } catch (e) { /* storage off */ }
 
   function load() {
     try { return JSON.parse(localStorage.getItem(KEY) || "{}") || {}; } catch (e) { return {}; }
@@ -61,8 +73,9 @@
     });
   }
 
-  function refresh() {
-    var p = load();
+  // Shows `shown` (a shared link's progress) or, by default, the saved one.
+  function refresh(shown) {
+    var p = shown || load();
     renderControls(p);
     renderMeters(p);
   }
@@ -153,7 +166,7 @@
     theme();
     window.addEventListener("storage", function (e) { if (e.key === KEY) refresh(); });
   });
-  window.roadbook = { states: STATES, load: load };
+  window.roadbook = { states: STATES, load: load, save: save, refresh: refresh, key: KEY };
 })();
 
 // Regions that scroll sideways (wide tables, charts on a phone) become
@@ -185,4 +198,121 @@
   }
   document.addEventListener("DOMContentLoaded", mark);
   window.addEventListener("resize", mark);
+})();
+
+// The "My progress" page: every skill sorted by state, and the tools to
+// export, import, reset and share progress. Messages come from the tools'
+// data-msg-* attributes.
+(function () {
+  "use strict";
+  var ORDER = { learning: 0, done: 1, "": 2, skipped: 3 };
+  function msg(box, name, vars) {
+    var text = box.getAttribute("data-msg-" + name) || "";
+    Object.keys(vars || {}).forEach(function (k) { text = text.replace("{" + k + "}", vars[k]); });
+    return text;
+  }
+  // A progress record from untrusted input, or an error saying why not.
+  function parse(text) {
+    var data;
+    try { data = JSON.parse(text); } catch (e) { return { error: "not JSON" }; }
+    var p = data && typeof data === "object" ? (data.progress || data) : null;
+    if (!p || typeof p !== "object" || Array.isArray(p)) return { error: "no progress in it" };
+    var out = {};
+    for (var slug in p) {
+      if (!Object.prototype.hasOwnProperty.call(p, slug)) continue;
+      if (window.roadbook.states.indexOf(p[slug]) < 0) return { error: "unknown state for " + slug };
+      out[slug] = p[slug];
+    }
+    return { progress: out };
+  }
+  function count(p) { return Object.keys(p).length; }
+  function sortList(p, box) {
+    var list = document.getElementById("state-list");
+    if (!list) return;
+    var items = Array.prototype.slice.call(list.children);
+    items.forEach(function (li) {
+      var state = p[li.getAttribute("data-skill-row")] || "none";
+      var badge = li.querySelector(".state");
+      if (badge) { badge.textContent = msg(box, "state-" + state); badge.className = "state badge state-" + state; }
+    });
+    items.sort(function (a, b) {
+      var x = ORDER[p[a.getAttribute("data-skill-row")] || ""], y = ORDER[p[b.getAttribute("data-skill-row")] || ""];
+      return x - y;
+    });
+    items.forEach(function (li) { list.appendChild(li); });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var box = document.getElementById("progress-tools");
+    if (!box || !window.roadbook) return;
+    var rb = window.roadbook, status = document.getElementById("progress-status");
+    var say = function (name, vars) { status.textContent = msg(box, name, vars); };
+    var shown = null; // shared progress from the link, shown but not kept
+    function show(p) { rb.refresh(p); sortList(p, box); }
+    box.hidden = false;
+    var m = /^#p=(.*)$/.exec(location.hash);
+    if (m) {
+      var shared = parse(decodeURIComponent(m[1]));
+      if (shared.error) say("bad-file", { why: shared.error });
+      else {
+        shown = shared.progress;
+        say("shared", { n: count(shown) });
+        document.getElementById("shared-notice").hidden = false;
+      }
+    }
+    show(shown || rb.load());
+    box.addEventListener("click", function (e) {
+      var action = e.target.getAttribute && e.target.getAttribute("data-action");
+      if (action === "export") {
+        var data = { roadbook: "progress", handbook: rb.key, exported: new Date().toISOString(), progress: rb.load() };
+        var a = document.createElement("a");
+        a.href = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: "application/json" }));
+        a.download = "roadbook-progress.json";
+        document.body.appendChild(a);
+        a.click();
+        a.remove();
+        say("exported");
+      } else if (action === "share") {
+        var url = location.href.split("#")[0] + "#p=" + encodeURIComponent(JSON.stringify(rb.load()));
+        var field = document.getElementById("share-url");
+        field.value = url;
+        field.select();
+        say("copied");
+        try { navigator.clipboard.writeText(url).catch(function () {}); } catch (err) { /* no clipboard */ }
+      } else if (action === "keep-shared" && shown) {
+        rb.save(shown);
+        shown = null;
+        document.getElementById("shared-notice").hidden = true;
+        history.replaceState(null, "", location.pathname);
+        show(rb.load());
+        say("kept");
+      } else if (action === "reset") {
+        document.getElementById("reset-confirm").hidden = false;
+        box.querySelector('[data-action="reset-no"]').focus();
+      } else if (action === "reset-no") {
+        document.getElementById("reset-confirm").hidden = true;
+      } else if (action === "reset-yes") {
+        rb.save({});
+        document.getElementById("reset-confirm").hidden = true;
+        show({});
+        say("reset");
+      }
+    });
+    document.getElementById("progress-file").addEventListener("change", function (e) {
+      var file = e.target.files && e.target.files[0];
+      if (!file) return;
+      var reader = new FileReader();
+      reader.onload = function () {
+        var got = parse(String(reader.result));
+        e.target.value = "";
+        if (got.error) { say("bad-file", { why: got.error }); return; }
+        var replace = box.querySelector('input[name="import-mode"]:checked').value === "replace";
+        var p = replace ? {} : rb.load();
+        Object.keys(got.progress).forEach(function (s) { p[s] = got.progress[s]; });
+        rb.save(p);
+        show(p);
+        say("imported", { n: count(got.progress) });
+      };
+      reader.readAsText(file);
+    });
+  });
 })();
