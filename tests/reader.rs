@@ -416,3 +416,126 @@ fn a_share_link_restores_progress_in_a_fresh_profile() {
         serde_json::json!({ "apis": "done", "caching": "learning" })
     );
 }
+
+// ---------------------------------------------------------------- screenshots
+
+/// Not a check: writes screenshots of the main kinds of page at a phone's
+/// and a desktop's width, light, dark and print, into the folder named by
+/// `ROADBOOK_SHOTS`, for a person to look at.
+/// `ROADBOOK_SHOTS=/tmp/shots cargo test --test reader -- --ignored`
+#[test]
+#[ignore = "writes screenshots for review; run by hand"]
+fn screenshots() {
+    let (Some(chromium), Some(out)) = (chromium("screenshots"), std::env::var_os("ROADBOOK_SHOTS"))
+    else {
+        return;
+    };
+    let out = PathBuf::from(out);
+    std::fs::create_dir_all(out.join("top")).unwrap();
+    let site = Site::serve(harness::bundled(), "backend-roadmap");
+    let mut b = Browser::launch(&chromium);
+    mark(
+        &mut b,
+        &site,
+        &[
+            ("apis", "done"),
+            ("caching", "learning"),
+            ("databases", "done"),
+        ],
+    );
+    let pages = [
+        ("home", ""),
+        ("skill", "skills/apis/"),
+        ("phase", "phases/cloud-platforms/"),
+        ("track", "tracks/learning-path/"),
+        ("roles", "roles/"),
+        ("role", "roles/senior-backend-developer/"),
+        ("matrix", "matrix/"),
+        (
+            "compare",
+            "roles/compare/backend-developer-vs-senior-backend-developer/",
+        ),
+        ("progress", "progress/"),
+    ];
+    for width in [390, 1280, 794] {
+        b.viewport(width, 900);
+        for (mode, dark, print) in [
+            ("light", false, false),
+            ("dark", true, false),
+            ("print", false, true),
+        ] {
+            // 794 px is A4's width: only printed there.
+            if (width == 794) != print {
+                continue;
+            }
+            b.media(dark, print);
+            for (name, rel) in pages {
+                b.open(&site.url(rel));
+                b.screenshot(&out.join(format!("{name}-{width}-{mode}.png")), true);
+                b.screenshot(&out.join(format!("top/{name}-{width}-{mode}.png")), false);
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------- budget
+
+/// The front end stays small: the stylesheets and scripts each page of
+/// the bundled handbook loads, and its inline ones, come to at most 60 KB
+/// uncompressed.
+#[test]
+fn every_page_loads_at_most_60_kb_of_css_and_js() {
+    const BUDGET: usize = 60 * 1024;
+    let dir = harness::bundled();
+    harness::build(&dir).assert_ok();
+    let public = dir.join("public");
+    let mut checked = 0;
+    for (path, body) in harness::tree(&public) {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8_lossy(&body);
+        let page_dir = public.join(&path);
+        let page_dir = page_dir.parent().unwrap();
+        let mut total = 0;
+        for tag in html.split('<').skip(1) {
+            let linked = if tag.starts_with("link ") && tag.contains("rel=\"stylesheet\"") {
+                attr(tag, "href")
+            } else if tag.starts_with("script ") {
+                attr(tag, "src")
+            } else {
+                None
+            };
+            if let Some(url) = linked {
+                let file = if path == "404.html" {
+                    // Linked from the base path (`/backend-roadmap/…`).
+                    public.join(
+                        url.trim_start_matches('/')
+                            .split_once('/')
+                            .map_or(url, |(_, r)| r),
+                    )
+                } else {
+                    page_dir.join(url)
+                };
+                total += std::fs::metadata(&file)
+                    .unwrap_or_else(|e| panic!("{path}: {url}: {e}"))
+                    .len() as usize;
+            } else if tag.starts_with("script>") || tag.starts_with("style>") {
+                total += tag.len();
+            }
+        }
+        assert!(total <= BUDGET, "{path} loads {total} bytes of CSS and JS");
+        assert!(
+            total > 10_000,
+            "{path}: only {total} bytes found; is the scan broken?"
+        );
+        checked += 1;
+    }
+    assert!(checked > 50);
+}
+
+/// The value of `name="…"` in a tag's text.
+fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let start = tag.find(&format!("{name}=\""))? + name.len() + 2;
+    tag[start..].split('"').next()
+}

@@ -276,12 +276,12 @@ impl Browser {
         .unwrap();
     }
 
-    /// A PNG of the whole page (not just the viewport).
-    pub fn screenshot(&mut self, to: &Path) {
+    /// A PNG of the whole page, or of its first screen only.
+    pub fn screenshot(&mut self, to: &Path, whole: bool) {
         let r = self
             .call(
                 "Page.captureScreenshot",
-                json!({ "format": "png", "captureBeyondViewport": true }),
+                json!({ "format": "png", "captureBeyondViewport": whole }),
             )
             .unwrap();
         let data = r["data"].as_str().unwrap_or_default();
