@@ -193,9 +193,15 @@ fn report_created(c: &Created) {
         eprintln!("  {}", display_path(f));
     }
     if c.root == std::path::Path::new(".") {
-        eprintln!("next: `roadbook build`, then open public/index.html");
+        // Not "open public/index.html": its links name folders, which a
+        // browser shows as listings from disk; the preview serves them.
+        eprintln!(
+            "next: `roadbook serve --open` to preview it; `roadbook build` writes public/ to publish"
+        );
     } else {
-        eprintln!("next: `roadbook build --root {dir}`, then open {dir}/public/index.html");
+        eprintln!(
+            "next: `roadbook serve --root {dir} --open` to preview it; `roadbook build --root {dir}` writes {dir}/public/ to publish"
+        );
     }
     if c.files
         .iter()
