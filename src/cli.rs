@@ -41,6 +41,10 @@ pub enum Command {
         /// Print how long each stage took.
         #[arg(long)]
         timings: bool,
+        /// Make a copy readable straight from disk (opening index.html):
+        /// links to folders point at their index.html. Not for publishing.
+        #[arg(long)]
+        for_disk: bool,
         #[command(flatten)]
         format: FormatArg,
     },
@@ -225,6 +229,7 @@ pub fn run(cli: Cli) -> ExitCode {
             base_url,
             drafts,
             timings,
+            for_disk,
             format,
         } => {
             let format = format.resolve();
@@ -237,6 +242,13 @@ pub fn run(cli: Cli) -> ExitCode {
             };
             match pipeline::build_to(&opts, &output) {
                 Ok(built) => {
+                    if for_disk && let Err(e) = crate::disk::rewrite_tree(&output) {
+                        eprintln!(
+                            "error: could not rewrite the links in {} for reading from disk: {e}\n  = help: check that the folder is writable, then build again",
+                            output.display()
+                        );
+                        return ExitCode::from(EXIT_HANDBOOK);
+                    }
                     annotate(format, &root, &built.warnings);
                     if !built.warnings.is_empty() {
                         eprint!("{}", built.warnings.render());

@@ -539,3 +539,47 @@ fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
     let start = tag.find(&format!("{name}=\""))? + name.len() + 2;
     tag[start..].split('"').next()
 }
+
+// ---------------------------------------------------------------- from disk
+
+/// `build --for-disk` makes a copy whose every relative link names a file,
+/// so a browser opening `index.html` from disk follows links to pages, not
+/// to folder listings; in Chromium, following the menu from the home page
+/// from disk reaches the skills page.
+#[test]
+fn a_copy_built_for_disk_links_to_files() {
+    let dir = harness::bundled();
+    harness::build_with(&dir, &["--for-disk"]).assert_ok();
+    let public = dir.join("public");
+    let mut links = 0;
+    for (path, body) in harness::tree(&public) {
+        if !path.ends_with(".html") || path == "404.html" {
+            continue;
+        }
+        let html = String::from_utf8_lossy(&body);
+        let from = public.join(&path);
+        let from = from.parent().unwrap();
+        for part in html.split("href=\"").skip(1) {
+            let href = part.split('"').next().unwrap();
+            let target = href.split(['#', '?']).next().unwrap();
+            if target.is_empty() || target.contains(':') || target.starts_with('/') {
+                continue;
+            }
+            assert!(from.join(target).is_file(), "{path}: {href} is not a file");
+            links += 1;
+        }
+    }
+    assert!(links > 1000, "{links}");
+
+    let Some(chromium) = chromium("a_copy_built_for_disk_links_to_files") else {
+        return;
+    };
+    let mut b = Browser::launch(&chromium);
+    b.open(&format!("file://{}", public.join("index.html").display()));
+    click(&mut b, ".site-nav a[href^='skills/']");
+    b.wait_for(
+        "location.pathname.endsWith('/skills/index.html') && document.readyState === 'complete' && document.querySelector('h1') !== null",
+        "the skills page from disk",
+    );
+    assert_eq!(b.js("document.querySelector('h1').textContent"), "Skills");
+}
