@@ -583,3 +583,32 @@ fn a_copy_built_for_disk_links_to_files() {
     );
     assert_eq!(b.js("document.querySelector('h1').textContent"), "Skills");
 }
+
+/// On a phone, chart labels are drawn at 12 px or more: a chart keeps its
+/// own size and its box scrolls, rather than shrinking the text.
+#[test]
+fn chart_labels_stay_legible_on_a_phone() {
+    let Some(chromium) = chromium("chart_labels_stay_legible_on_a_phone") else {
+        return;
+    };
+    let site = Site::serve(harness::bundled(), "backend-roadmap");
+    let mut b = Browser::launch(&chromium);
+    b.viewport(390, 800);
+    let mut seen = 0;
+    for page in [
+        "roles/senior-backend-developer/",
+        "salaries/",
+        "tracks/learning-path/",
+    ] {
+        b.open(&site.url(page));
+        let sizes = b.js(
+            r#"[...document.querySelectorAll(".chart-box svg.chart text")].filter(t => t.getBBox().width > 0).map(t => t.getBoundingClientRect().height / t.getBBox().height * parseFloat(getComputedStyle(t).fontSize))"#,
+        );
+        for s in sizes.as_array().unwrap() {
+            let px = s.as_f64().unwrap();
+            assert!(px >= 11.9, "{page}: a chart label drawn at {px:.1} px");
+            seen += 1;
+        }
+    }
+    assert!(seen > 20, "{seen} labels");
+}

@@ -182,6 +182,14 @@
     while (h && !/^H[1-6]$/.test(h.tagName)) h = h.previousElementSibling;
     return h ? h.textContent.replace(/#$/, "").trim() : "";
   }
+  // A chart never draws smaller than its own size (its labels are 12 px
+  // or more there); on a narrow screen its box scrolls instead.
+  function chartSizes() {
+    document.querySelectorAll(".chart-box svg.chart[viewBox]").forEach(function (svg) {
+      var w = parseFloat(svg.getAttribute("viewBox").split(/[\s,]+/)[2]);
+      if (w > 0) svg.style.minWidth = w + "px";
+    });
+  }
   function mark() {
     document.querySelectorAll(".table-scroll, .chart-box").forEach(function (box) {
       var scrolls = box.scrollWidth > box.clientWidth + 1;
@@ -196,7 +204,7 @@
       }
     });
   }
-  document.addEventListener("DOMContentLoaded", mark);
+  document.addEventListener("DOMContentLoaded", function () { chartSizes(); mark(); });
   window.addEventListener("resize", mark);
 })();
 
