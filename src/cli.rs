@@ -41,6 +41,10 @@ pub enum Command {
         /// Print how long each stage took.
         #[arg(short, long)]
         timings: bool,
+        /// Make a copy readable straight from disk (opening index.html):
+        /// links to folders point at their index.html. Not for publishing.
+        #[arg(long)]
+        for_disk: bool,
         #[command(flatten)]
         format: FormatArg,
     },
@@ -226,9 +230,15 @@ fn report_created(c: &Created) {
         eprintln!("  {}", display_path(f));
     }
     if c.root == std::path::Path::new(".") {
-        eprintln!("next: `roadbook build`, then open public/index.html");
+        // Not "open public/index.html": its links name folders, which a
+        // browser shows as listings from disk; the preview serves them.
+        eprintln!(
+            "next: `roadbook serve --open` to preview it; `roadbook build` writes public/ to publish"
+        );
     } else {
-        eprintln!("next: `roadbook build --root {dir}`, then open {dir}/public/index.html");
+        eprintln!(
+            "next: `roadbook serve --root {dir} --open` to preview it; `roadbook build --root {dir}` writes {dir}/public/ to publish"
+        );
     }
     if c.files
         .iter()
@@ -252,6 +262,7 @@ pub fn run(cli: Cli) -> ExitCode {
             base_url,
             drafts,
             timings,
+            for_disk,
             format,
         } => {
             let format = format.resolve();
@@ -264,6 +275,13 @@ pub fn run(cli: Cli) -> ExitCode {
             };
             match pipeline::build_to(&opts, &output) {
                 Ok(built) => {
+                    if for_disk && let Err(e) = crate::disk::rewrite_tree(&output) {
+                        eprintln!(
+                            "error: could not rewrite the links in {} for reading from disk: {e}\n  = help: check that the folder is writable, then build again",
+                            output.display()
+                        );
+                        return ExitCode::from(EXIT_HANDBOOK);
+                    }
                     annotate(format, &root, &built.warnings);
                     if !built.warnings.is_empty() {
                         eprint!("{}", built.warnings.render());

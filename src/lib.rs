@@ -22,6 +22,7 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod diagnostic;
+pub mod disk;
 pub mod fields;
 pub mod fs;
 pub mod git;

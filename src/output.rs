@@ -45,7 +45,7 @@ impl Files {
 
     /// The bytes held for the site: what it costs to keep it.
     pub fn held_bytes(&self) -> usize {
-        self.files.values().map(|f| f.bytes.len()).sum()
+        self.files.values().map(Stored::held).sum()
     }
 }
 
@@ -102,6 +102,11 @@ impl Stored {
             Ok(_) => Cow::Owned(out),
             Err(_) => Cow::Owned(Vec::new()),
         }
+    }
+
+    /// The bytes it holds: packed, what keeping it costs.
+    pub fn held(&self) -> usize {
+        self.bytes.len()
     }
 
     /// The size as written.

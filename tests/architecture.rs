@@ -41,6 +41,8 @@ const RANKS: &[(&str, u8)] = &[
     ("output", 7),
     ("search", 7),
     ("pipeline", 8),
+    // Rewrites a written site's links for reading from disk; only cli uses it.
+    ("disk", 8),
     ("scaffold", 8),
     ("session", 9),
     ("serve", 10),

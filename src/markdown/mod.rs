@@ -208,7 +208,19 @@ fn rewrite<'a>(
                 id,
             })]);
         }
+        Event::TaskListMarker(done) => out.extend([Event::Html(task_marker(done).into())]),
         other => out.extend([other]),
+    }
+}
+
+/// A task list's box. The box is only a picture of the state (it cannot
+/// be ticked), so it is hidden from assistive technology, which reads the
+/// state from hidden text instead: a bare disabled checkbox has no label.
+fn task_marker(done: bool) -> &'static str {
+    if done {
+        "<input type=\"checkbox\" disabled checked aria-hidden=\"true\"><span class=\"visually-hidden\">Done: </span>"
+    } else {
+        "<input type=\"checkbox\" disabled aria-hidden=\"true\"><span class=\"visually-hidden\">To do: </span>"
     }
 }
 
@@ -272,4 +284,28 @@ fn entity_title(site: &Site, dest: &str) -> Option<String> {
     let i = site.find(kind, &slug)?;
     site.doc(crate::resolve::PageRef::Entity(kind, i))
         .map(|d| d.title.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_task_box_is_hidden_and_its_state_is_read_out() {
+        let mut out = String::new();
+        let events = [Event::TaskListMarker(true), Event::TaskListMarker(false)];
+        let mut rewritten = Vec::new();
+        for e in events {
+            if let Event::TaskListMarker(d) = e {
+                rewritten.push(Event::Html(task_marker(d).into()));
+            }
+        }
+        html::push_html(&mut out, rewritten.into_iter());
+        assert_eq!(out.matches("aria-hidden=\"true\"").count(), 2, "{out}");
+        assert!(out.contains("checked aria-hidden"), "{out}");
+        assert!(
+            out.contains(">Done: <") && out.contains(">To do: <"),
+            "{out}"
+        );
+    }
 }

@@ -15,6 +15,8 @@ pub(super) enum Job {
     Section(Kind),
     Track(usize),
     Matrix,
+    /// The reader's own progress over the whole handbook (`/progress/`).
+    Progress,
     Compare(usize, usize),
     Alias(usize),
     NotFound,
@@ -41,6 +43,7 @@ impl Job {
             Job::Section(kind) => format!("{}/", kind.folder()),
             Job::Track(i) => format!("tracks/{}/", site.config.tracks[site.tracks[i].config].id),
             Job::Matrix => "matrix/".to_string(),
+            Job::Progress => PROGRESS.to_string(),
             Job::Compare(a, b) => views::compare_url(site, a, b),
             Job::Alias(a) => format!("skills/{}/", site.aliases[a].0),
             Job::NotFound => "404.html".to_string(),
@@ -68,6 +71,7 @@ impl Job {
             Job::Section(_) => "phases.html",
             Job::Track(_) => "track.html",
             Job::Matrix => "matrix.html",
+            Job::Progress => "progress.html",
             Job::Compare(..) => "compare.html",
             Job::Alias(_) => "redirect.html",
             Job::NotFound => "404.html",
@@ -94,7 +98,7 @@ impl Job {
                 newest(Kind::Skill, site.skills.len()).max(newest(Kind::Role, site.roles.len()))
             }
             Job::Compare(a, b) => of(Kind::Role, a).max(of(Kind::Role, b)),
-            Job::Alias(_) | Job::NotFound => None,
+            Job::Alias(_) | Job::NotFound | Job::Progress => None,
         }
     }
 
@@ -105,6 +109,7 @@ impl Job {
         let (skills, roles, phases) = (site.skills.len(), site.roles.len(), site.phases.len());
         match self {
             Job::Matrix => skills * (1 + roles / 5),
+            Job::Progress => skills * 2 + roles * 10,
             Job::Section(Kind::Skill) => skills * 4,
             Job::Section(Kind::Role) => roles * 100,
             Job::Section(_) => skills / 4 + phases * 10,
@@ -125,20 +130,29 @@ impl Job {
     pub(super) fn lists_the_site(self) -> bool {
         matches!(
             self,
-            Job::Home | Job::Matrix | Job::Section(_) | Job::Track(_)
+            Job::Home | Job::Matrix | Job::Progress | Job::Section(_) | Job::Track(_)
         )
     }
 
     /// Pages search engines should index: not the 404 page, not the
     /// redirects left at old slugs.
     fn indexed(self) -> bool {
-        !matches!(self, Job::Alias(_) | Job::NotFound)
+        !matches!(self, Job::Alias(_) | Job::NotFound | Job::Progress)
     }
 }
 
 /// Every page of the site, in a stable order.
 pub(super) fn jobs(site: &Site) -> Vec<Job> {
     let mut jobs = vec![Job::Home, Job::Matrix, Job::NotFound];
+    // `progress` is not a reserved slug (handbooks that have a page of that
+    // name must keep building): their page wins, and there is no
+    // generated one.
+    if site
+        .find(Kind::Page, PROGRESS.trim_end_matches('/'))
+        .is_none()
+    {
+        jobs.push(Job::Progress);
+    }
     for kind in [Kind::Skill, Kind::Role, Kind::Phase] {
         jobs.push(Job::Section(kind));
     }
@@ -154,6 +168,9 @@ pub(super) fn jobs(site: &Site) -> Vec<Job> {
     }
     jobs
 }
+
+/// Where the reader's progress page is.
+const PROGRESS: &str = "progress/";
 
 /// The files [`discovery_files`] makes.
 pub const DISCOVERY: [&str; 3] = ["atom.xml", "robots.txt", "sitemap.xml"];

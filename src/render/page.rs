@@ -179,6 +179,17 @@ pub(super) fn page_job(site: &Site, cards: &Cards, job: Job, md: &Markdown<'_>) 
             ctx.insert("rows", &views::matrix_rows(site, cards));
             (url.clone(), m)
         }
+        Job::Progress => {
+            let m = meta(
+                site,
+                "progress",
+                "progress",
+                site.config.labels.get("my_progress").to_string(),
+                None,
+                url.clone(),
+            );
+            (url.clone(), m)
+        }
         Job::Compare(a, b) => {
             let (ta, tb) = (&cards.roles[a].link.title, &cards.roles[b].link.title);
             let labels = &site.config.labels;

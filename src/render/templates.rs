@@ -32,6 +32,7 @@ pub const BUILTIN: &[(&str, &str)] = builtin!(
     "phases.html",
     "track.html",
     "matrix.html",
+    "progress.html",
     "compare.html",
     "redirect.html",
     "404.html",

@@ -4,8 +4,20 @@
 // pages read fine without it.
 (function () {
   "use strict";
-  var KEY = "roadbook:progress";
+  // Each handbook keeps its own progress: every GitHub Pages project site
+  // of one owner shares one origin (and so one localStorage), so the key
+  // carries the handbook's base path and title. Progress saved under the
+  // old shared key is copied (not moved: other handbooks on the origin
+  // may have written it too) the first time a handbook finds none.
+  var OLD_KEY = "roadbook:progress";
+  var store = document.querySelector('meta[name="roadbook-store"]');
+  var KEY = store ? OLD_KEY + ":" + store.getAttribute("content") : OLD_KEY;
   var STATES = ["learning", "done", "skipped"];
+  try {
+    if (KEY !== OLD_KEY && localStorage.getItem(KEY) === null && localStorage.getItem(OLD_KEY) !== null) {
+      localStorage.setItem(KEY, localStorage.getItem(OLD_KEY));
+    }
+  } catch (e) { /* storage off */ }
 
   // Fills a label's {slots}; "one|many" picks a form by the slot n. The
   // pages carry their labels (data-text), in the handbook's language.
@@ -70,8 +82,9 @@
     });
   }
 
-  function refresh() {
-    var p = load();
+  // Shows `shown` (a shared link's progress) or, by default, the saved one.
+  function refresh(shown) {
+    var p = shown || load();
     renderControls(p);
     renderMeters(p);
   }
@@ -162,5 +175,162 @@
     theme();
     window.addEventListener("storage", function (e) { if (e.key === KEY) refresh(); });
   });
-  window.roadbook = { states: STATES, load: load };
+  window.roadbook = { states: STATES, load: load, save: save, refresh: refresh, key: KEY };
+})();
+
+// Regions that scroll sideways (wide tables, charts on a phone) become
+// focusable, named regions so a keyboard can scroll them and a screen
+// reader announces them; CSS draws the cue. Rechecked on resize, since
+// whether a table overflows depends on the screen.
+(function () {
+  "use strict";
+  function name(box) {
+    var c = box.querySelector("caption, figcaption, title");
+    if (c && c.textContent.trim()) return c.textContent.trim();
+    var h = box.previousElementSibling;
+    while (h && !/^H[1-6]$/.test(h.tagName)) h = h.previousElementSibling;
+    return h ? h.textContent.replace(/#$/, "").trim() : "";
+  }
+  // A chart never draws smaller than its own size (its labels are 12 px
+  // or more there); on a narrow screen its box scrolls instead.
+  function chartSizes() {
+    document.querySelectorAll(".chart-box svg.chart[viewBox]").forEach(function (svg) {
+      var w = parseFloat(svg.getAttribute("viewBox").split(/[\s,]+/)[2]);
+      if (w > 0) svg.style.minWidth = w + "px";
+    });
+  }
+  function mark() {
+    document.querySelectorAll(".table-scroll, .chart-box").forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls) {
+        box.setAttribute("data-scrolls", "");
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        var n = name(box);
+        if (n) box.setAttribute("aria-label", n); else box.removeAttribute("aria-label");
+      } else if (box.hasAttribute("data-scrolls")) {
+        ["data-scrolls", "tabindex", "role", "aria-label"].forEach(function (a) { box.removeAttribute(a); });
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { chartSizes(); mark(); });
+  window.addEventListener("resize", mark);
+})();
+
+// The "My progress" page: every skill sorted by state, and the tools to
+// export, import, reset and share progress. Messages come from the tools'
+// data-msg-* attributes.
+(function () {
+  "use strict";
+  var ORDER = { learning: 0, done: 1, "": 2, skipped: 3 };
+  function msg(box, name, vars) {
+    var text = box.getAttribute("data-msg-" + name) || "";
+    Object.keys(vars || {}).forEach(function (k) { text = text.replace("{" + k + "}", vars[k]); });
+    return text;
+  }
+  // A progress record from untrusted input, or the name of the reason
+  // it is not one (its text is a data-msg-why-* of the page).
+  function parse(text) {
+    var data;
+    try { data = JSON.parse(text); } catch (e) { return { error: "json" }; }
+    var p = data && typeof data === "object" ? (data.progress || data) : null;
+    if (!p || typeof p !== "object" || Array.isArray(p)) return { error: "empty" };
+    var out = {};
+    for (var slug in p) {
+      if (!Object.prototype.hasOwnProperty.call(p, slug)) continue;
+      if (window.roadbook.states.indexOf(p[slug]) < 0) return { error: "state", slug: slug };
+      out[slug] = p[slug];
+    }
+    return { progress: out };
+  }
+  function count(p) { return Object.keys(p).length; }
+  function sortList(p, box) {
+    var list = document.getElementById("state-list");
+    if (!list) return;
+    var items = Array.prototype.slice.call(list.children);
+    items.forEach(function (li) {
+      var state = p[li.getAttribute("data-skill-row")] || "none";
+      var badge = li.querySelector(".state");
+      if (badge) { badge.textContent = msg(box, "state-" + state); badge.className = "state badge state-" + state; }
+    });
+    items.sort(function (a, b) {
+      var x = ORDER[p[a.getAttribute("data-skill-row")] || ""], y = ORDER[p[b.getAttribute("data-skill-row")] || ""];
+      return x - y;
+    });
+    items.forEach(function (li) { list.appendChild(li); });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var box = document.getElementById("progress-tools");
+    if (!box || !window.roadbook) return;
+    var rb = window.roadbook, status = document.getElementById("progress-status");
+    var say = function (name, vars) { status.textContent = msg(box, name, vars); };
+    var shown = null; // shared progress from the link, shown but not kept
+    function show(p) { rb.refresh(p); sortList(p, box); }
+    box.hidden = false;
+    var m = /^#p=(.*)$/.exec(location.hash);
+    if (m) {
+      var shared = parse(decodeURIComponent(m[1]));
+      if (shared.error) say("bad-file", { why: msg(box, "why-" + shared.error, shared) });
+      else {
+        shown = shared.progress;
+        say("shared", { n: count(shown) });
+        document.getElementById("shared-notice").hidden = false;
+      }
+    }
+    show(shown || rb.load());
+    box.addEventListener("click", function (e) {
+      var action = e.target.getAttribute && e.target.getAttribute("data-action");
+      if (action === "export") {
+        var data = { roadbook: "progress", handbook: rb.key, exported: new Date().toISOString(), progress: rb.load() };
+        var a = document.createElement("a");
+        a.href = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: "application/json" }));
+        a.download = "roadbook-progress.json";
+        document.body.appendChild(a);
+        a.click();
+        a.remove();
+        say("exported");
+      } else if (action === "share") {
+        var url = location.href.split("#")[0] + "#p=" + encodeURIComponent(JSON.stringify(rb.load()));
+        var field = document.getElementById("share-url");
+        field.value = url;
+        field.select();
+        say("copied");
+        try { navigator.clipboard.writeText(url).catch(function () {}); } catch (err) { /* no clipboard */ }
+      } else if (action === "keep-shared" && shown) {
+        rb.save(shown);
+        shown = null;
+        document.getElementById("shared-notice").hidden = true;
+        history.replaceState(null, "", location.pathname);
+        show(rb.load());
+        say("kept");
+      } else if (action === "reset") {
+        document.getElementById("reset-confirm").hidden = false;
+        box.querySelector('[data-action="reset-no"]').focus();
+      } else if (action === "reset-no") {
+        document.getElementById("reset-confirm").hidden = true;
+      } else if (action === "reset-yes") {
+        rb.save({});
+        document.getElementById("reset-confirm").hidden = true;
+        show({});
+        say("reset");
+      }
+    });
+    document.getElementById("progress-file").addEventListener("change", function (e) {
+      var file = e.target.files && e.target.files[0];
+      if (!file) return;
+      var reader = new FileReader();
+      reader.onload = function () {
+        var got = parse(String(reader.result));
+        e.target.value = "";
+        if (got.error) { say("bad-file", { why: msg(box, "why-" + got.error, got) }); return; }
+        var replace = box.querySelector('input[name="import-mode"]:checked').value === "replace";
+        var p = replace ? {} : rb.load();
+        Object.keys(got.progress).forEach(function (s) { p[s] = got.progress[s]; });
+        rb.save(p);
+        show(p);
+        say("imported", { n: count(got.progress) });
+      };
+      reader.readAsText(file);
+    });
+  });
 })();

@@ -62,6 +62,7 @@ pub fn broken_links(public: &Path) -> Vec<String> {
             if url.starts_with("http://")
                 || url.starts_with("https://")
                 || url.starts_with("mailto:")
+                || url.starts_with("data:")
             {
                 continue;
             }
