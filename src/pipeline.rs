@@ -305,6 +305,14 @@ impl Ready<'_> {
     /// extras → render → search: every file of the site into `sink`, the
     /// search index made from the pages just rendered.
     pub fn render(self, sink: &dyn Sink, memo: &dyn Memo) -> Result<Built, Failure> {
+        self.render_pages(sink, memo)?.index(sink)
+    }
+
+    /// extras → render: every file of the site but the search index into
+    /// `sink`; [`Rendered::index`] makes the index after. Apart, because
+    /// on a big site the index takes longer than the pages, and a preview
+    /// can show the pages before it.
+    pub fn render_pages(self, sink: &dyn Sink, memo: &dyn Memo) -> Result<Rendered, Failure> {
         let Ready {
             checked,
             prepared,
@@ -341,35 +349,66 @@ impl Ready<'_> {
             Ok(r) => r,
             Err(d) => return Err(fail(d, timings)),
         };
-        let mut index_files = 0;
-        if let Some(pages) = pages {
-            let language = &site.config.language;
-            let bundle =
-                match timings.time("search", || search::index(language, pages.into_pages())) {
-                    Ok(b) => b,
-                    Err(e) => return Err(fail_with(e, timings)),
-                };
-            index_files = bundle.len();
-            for (path, bytes) in &bundle {
-                if let Err(e) = sink.put(path, bytes) {
-                    return Err(fail_with(e.to_string(), timings));
-                }
-            }
-        }
         timings.notes.push((
             "markdown",
             rendered.markdown,
             "CPU time inside render, summed over threads",
         ));
-        Ok(Built {
-            files: Files::default(),
-            pages: rendered.pages,
-            // Pages, the JSON export and the extras.
-            file_count: rendered.pages + 1 + extras.files + index_files,
-            base_path: site.config.base_path.clone(),
-            warnings: checked.warnings.clone(),
-            timings,
+        Ok(Rendered {
+            built: Built {
+                files: Files::default(),
+                pages: rendered.pages,
+                // Pages, the JSON export and the extras.
+                file_count: rendered.pages + 1 + extras.files,
+                base_path: site.config.base_path.clone(),
+                warnings: checked.warnings.clone(),
+                timings,
+            },
+            to_index: pages.map(|p| (site.config.language.clone(), p.into_pages())),
         })
+    }
+}
+
+/// A site rendered but for its search index.
+pub struct Rendered {
+    /// What was written (its `files` left empty, as from [`Ready::render`]).
+    pub built: Built,
+    /// The language and the pages to index, with search on.
+    to_index: Option<ToIndex>,
+}
+
+/// The handbook's language, and each page to index by output path.
+type ToIndex = (String, Vec<(String, Vec<u8>)>);
+
+impl Rendered {
+    /// Whether [`Rendered::index`] has an index to make.
+    pub fn has_index(&self) -> bool {
+        self.to_index.is_some()
+    }
+
+    /// search: the index made from the rendered pages, into `sink`.
+    pub fn index(self, sink: &dyn Sink) -> Result<Built, Failure> {
+        let Rendered {
+            mut built,
+            to_index,
+        } = self;
+        let Some((language, pages)) = to_index else {
+            return Ok(built);
+        };
+        let bundle = match built
+            .timings
+            .time("search", || search::index(&language, pages))
+        {
+            Ok(b) => b,
+            Err(e) => return Err(fail_with(e, built.timings)),
+        };
+        built.file_count += bundle.len();
+        for (path, bytes) in &bundle {
+            if let Err(e) = sink.put(path, bytes) {
+                return Err(fail_with(e.to_string(), built.timings));
+            }
+        }
+        Ok(built)
     }
 }
 

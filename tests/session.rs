@@ -581,3 +581,45 @@ fn the_kept_site_is_packed_and_shared_across_an_edit() {
         .collect();
     assert_eq!(packed_again, ["skills/databases/index.html"]);
 }
+
+/// With search on, a rebuild hands over the new site before its search
+/// index is made (the index of a big site takes longer than its pages),
+/// with the last index until then; the run's result has the new index.
+#[test]
+fn the_pages_are_handed_over_before_the_search_index() {
+    let hb = full();
+    let root = hb.path();
+    let mut session = Session::new(options(root));
+    let first = session.build().unwrap().files;
+    let rel = Path::new("content/skills/caching.md");
+    let text = std::fs::read_to_string(root.join(rel)).unwrap();
+    change_file(
+        &hb,
+        "content/skills/caching.md",
+        with_suffix(&text, "title", " Zanzibar").unwrap(),
+    );
+    let mut handed = Vec::new();
+    let done = session
+        .rebuild_with(&[rel.to_path_buf()], &mut |b| handed.push(b.files))
+        .unwrap()
+        .files;
+    // The edited page alone first, then every page before the index.
+    assert_eq!(handed.len(), 2);
+    let pages = &handed[1];
+    let list = String::from_utf8_lossy(&pages.get("skills/index.html").unwrap()).into_owned();
+    assert!(list.contains("Zanzibar"), "{list}");
+    let index: Vec<&String> = first
+        .files
+        .keys()
+        .filter(|p| p.starts_with(roadbook::search::BUNDLE_DIR))
+        .collect();
+    assert!(!index.is_empty());
+    for path in &index {
+        assert!(pages.files[*path].shares(&first.files[*path]), "{path}");
+    }
+    // The new index differs from the last where it holds the new title.
+    assert!(
+        index.iter().any(|p| done.get(p) != first.get(p)),
+        "the index was not made again"
+    );
+}

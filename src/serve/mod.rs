@@ -322,6 +322,9 @@ fn rebuild_loop(
             continue;
         }
         let start = Instant::now();
+        // What the run's last line counts from: the site before any of its
+        // hand-overs.
+        let at_start = live.current();
         let mut parsed = 0;
         loop {
             if changes.is_burst() {
@@ -331,20 +334,37 @@ fn rebuild_loop(
                 eprintln!("warning: {problem}");
             }
             let what = changes.describe();
+            // The edited page, before the pages that show it are rendered
+            // again; the pages, before the search index is made.
+            let mut early = |early: Built| {
+                let opened = live.streams_opened();
+                let shown = publish(
+                    Ok(early),
+                    live,
+                    &what,
+                    1,
+                    start,
+                    origin,
+                    Stage::Early(&at_start),
+                );
+                head_start(live, &shown, opened);
+            };
             let result = match changes.edited() {
-                Some(edited) => session.rebuild_with(&edited, &mut |early| {
-                    // The edited page, before the pages that show it are
-                    // rendered again.
-                    let opened = live.streams_opened();
-                    let shown = publish(Ok(early), live, &what, 1, start, origin, Stage::Early);
-                    head_start(live, &shown, opened);
-                }),
-                None => session.build(),
+                Some(edited) => session.rebuild_with(&edited, &mut early),
+                None => session.build_with(&mut early),
             };
             parsed += session.parse_counts().0;
             let newer = pending();
             if newer.is_empty() || start.elapsed() > SUPERSEDE_AT_MOST {
-                publish(result, live, &what, parsed, start, origin, Stage::Done);
+                publish(
+                    result,
+                    live,
+                    &what,
+                    parsed,
+                    start,
+                    origin,
+                    Stage::Done(&at_start),
+                );
                 break;
             }
             changes.merge(newer);
@@ -354,10 +374,11 @@ fn rebuild_loop(
 
 /// Whether a result is a build's whole, or the edited pages shown ahead
 /// of it (see [`Session::rebuild_with`]).
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Stage {
-    Early,
-    Done,
+/// Each holds the site as it was when the run started.
+#[derive(Clone, Copy)]
+enum Stage<'a> {
+    Early(&'a Snapshot),
+    Done(&'a Snapshot),
 }
 
 /// Most changed pages a reload signal lists by name; with more, every open
@@ -395,13 +416,13 @@ fn publish(
     parsed: usize,
     start: Instant,
     origin: &str,
-    stage: Stage,
+    stage: Stage<'_>,
 ) -> Vec<String> {
     let before = live.current();
     match result {
         Ok(built) => {
             // Once a run: an early result's warnings are the full one's.
-            if stage == Stage::Done {
+            if let Stage::Done(_) = stage {
                 warn(&built);
             }
             let diff = Diff::between(before.site.as_deref(), &built.files);
@@ -436,6 +457,19 @@ fn publish(
                 });
                 "pages reloaded"
             };
+            // The line speaks of the whole run: pages handed over early
+            // count as changed by it.
+            let (Stage::Early(at_start) | Stage::Done(at_start)) = stage;
+            let run = Diff::between(at_start.site.as_deref(), &built.files);
+            let run_told = if changed || run.is_empty() || before.error.is_some() {
+                told
+            } else if run.only_pages(LISTED_PAGES).is_some_and(|p| p.is_empty()) {
+                "nothing to reload"
+            } else if run.only_css() {
+                "stylesheets swapped"
+            } else {
+                "pages reloaded"
+            };
             let pages = built.pages;
             let base_path = built.base_path;
             let next = Snapshot {
@@ -449,21 +483,21 @@ fn publish(
                 error: None,
             };
             live.publish(next, signals);
-            if stage == Stage::Early {
+            if let Stage::Early(_) = stage {
                 eprintln!(
-                    "shown in {} ms: {what}; its own page first ({told}), then the rest",
+                    "shown in {} ms: {what}; {told}, the rest to come",
                     start.elapsed().as_millis(),
                 );
                 return diff.html_pages();
             }
             eprintln!(
-                "rebuilt in {} ms: {what}; parsed {parsed} {}, {pages} {} ({} changed), {told}",
+                "rebuilt in {} ms: {what}; parsed {parsed} {}, {pages} {} ({} changed), {run_told}",
                 start.elapsed().as_millis(),
                 plural(parsed, "file"),
                 plural(pages, "page"),
-                diff.pages,
+                run.pages,
             );
-            if moved {
+            if base_path != at_start.base_path {
                 eprintln!("base_url changed: now serving {origin}{base_path}");
             }
             Vec::new()

@@ -1,7 +1,8 @@
 //! The session: everything kept between the rebuilds of `serve`, in one
 //! place. The stages never know it exists; it runs them as `build` does
-//! ([`pipeline::check_sources`], [`pipeline::ready`], [`Ready::render`]),
-//! and meets them through three things only:
+//! ([`pipeline::check_sources`], [`pipeline::ready`],
+//! [`Ready::render_pages`] and [`pipeline::Rendered::index`]), and meets
+//! them through these only:
 //!
 //! - the handbook's files as last read ([`Sources`]): after an edit in
 //!   place, only the edited files are read again;
@@ -12,6 +13,10 @@
 //! - the sink the site is rendered into (`site`), which keeps a page
 //!   that came out as before as the last site's bytes, so that memory
 //!   holds one site, not two.
+//!
+//! The pages of a run are shown before its search index is made (with the
+//! last index until then): on a big site the index takes longer than the
+//! pages.
 //!
 //! Every rebuild then renders the whole site. Nothing records which page
 //! shows what, so no view field or template can be forgotten: after any
@@ -61,8 +66,14 @@ impl Session {
     /// those that changed since the last run: for when it is not known
     /// what changed (the first build, files added or removed, lost events).
     pub fn build(&mut self) -> Result<Built, Failure> {
+        self.build_with(&mut |_| {})
+    }
+
+    /// [`Session::build`], handing `early` the site before its search
+    /// index (see [`Session::rebuild_with`]).
+    pub fn build_with(&mut self, early: &mut dyn FnMut(Built)) -> Result<Built, Failure> {
         self.read = None;
-        self.rebuild_with(&[], &mut |_| {})
+        self.rebuild_with(&[], early)
     }
 
     /// The run after the files at `edited` (relative to the root) were
@@ -73,7 +84,9 @@ impl Session {
 
     /// [`Session::rebuild`], handing `early` the last site with the edited
     /// file's page replaced as soon as that page is rendered, before the
-    /// rest of the site (one file edited, and a page made from it).
+    /// rest of the site (one file edited, and a page made from it); and,
+    /// with search on, the new site with the last search index, before the
+    /// new index is made.
     pub fn rebuild_with(
         &mut self,
         edited: &[PathBuf],
@@ -127,7 +140,11 @@ impl Session {
         }
         let none = Files::default();
         let sink = SharingSink::new(self.site.as_ref().unwrap_or(&none));
-        let mut built = ready.render(&sink, &self.kept)?;
+        let rendered = ready.render_pages(&sink, &self.kept)?;
+        if let (true, Some(site)) = (rendered.has_index(), &self.site) {
+            early(pages_before_index(&rendered.built, sink.files(), site));
+        }
+        let mut built = rendered.index(&sink)?;
         built.files = sink.into_files();
         Ok(built)
     }
@@ -165,6 +182,24 @@ impl Session {
     /// How many files the last run parsed, and how many it reused.
     pub fn parse_counts(&self) -> (usize, usize) {
         self.kept.counts()
+    }
+}
+
+/// The run's site before its search index is made: its pages, with the
+/// last site's index (which finds what the last site held) until then.
+fn pages_before_index(pages: &Built, mut files: Files, last: &Files) -> Built {
+    for (path, file) in &last.files {
+        if path.starts_with(crate::search::BUNDLE_DIR) {
+            files.files.insert(path.clone(), file.clone());
+        }
+    }
+    Built {
+        file_count: files.len(),
+        files,
+        pages: pages.pages,
+        base_path: pages.base_path.clone(),
+        warnings: Diagnostics::new(),
+        timings: pages.timings.clone(),
     }
 }
 

@@ -28,6 +28,13 @@ impl<'a> SharingSink<'a> {
         }
     }
 
+    /// What the run has put so far, shared, not copied.
+    pub(super) fn files(&self) -> Files {
+        Files {
+            files: self.files.lock().unwrap_or_else(|e| e.into_inner()).clone(),
+        }
+    }
+
     pub(super) fn into_files(self) -> Files {
         Files {
             files: self.files.into_inner().unwrap_or_else(|e| e.into_inner()),
