@@ -4,6 +4,9 @@
 //! cargo run --release --example gen-handbook -- --pages 1000 --out /dev/shm/bench
 //! ```
 //!
+//! `--search` keeps roadbook's search index on (off by default, as the
+//! peers' corpora have none).
+//!
 //! Writes the same pages three ways, so every tool builds the same text:
 //! `OUT/roadbook` (a handbook in the contract's format), `OUT/hugo` (a Hugo
 //! site with minimal templates and build-time highlighting) and `OUT/mdbook`
@@ -186,7 +189,7 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
     fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-fn generate(n: usize, out: &Path) -> Result<(), String> {
+fn generate(n: usize, out: &Path, search: bool) -> Result<(), String> {
     let rb = out.join("roadbook");
     let hugo = out.join("hugo");
     let mdbook = out.join("mdbook");
@@ -202,6 +205,11 @@ fn generate(n: usize, out: &Path) -> Result<(), String> {
     let mut toml = String::from(
         "title = \"Synthetic handbook\"\ndescription = \"Generated for benchmarks.\"\nbase_url = \"https://example.github.io/bench\"\n",
     );
+    // No search index unless asked for: the peers' corpora have none
+    // (mdBook's search is turned off below).
+    if !search {
+        toml.push_str("search = false\n");
+    }
     for c in 0..categories {
         let _ = write!(
             toml,
@@ -313,6 +321,7 @@ fn generate(n: usize, out: &Path) -> Result<(), String> {
 fn main() -> ExitCode {
     let mut pages = 1000usize;
     let mut out = PathBuf::from("bench-corpus");
+    let mut search = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -330,15 +339,16 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             },
+            "--search" => search = true,
             other => {
                 eprintln!(
-                    "error: unknown argument `{other}`\nusage: gen-handbook [--pages N] [--out DIR]"
+                    "error: unknown argument `{other}`\nusage: gen-handbook [--pages N] [--out DIR] [--search]"
                 );
                 return ExitCode::from(2);
             }
         }
     }
-    match generate(pages, &out) {
+    match generate(pages, &out, search) {
         Ok(()) => {
             eprintln!(
                 "wrote {pages} pages for roadbook, hugo and mdbook under {}",
