@@ -305,12 +305,20 @@ fn browser_sees_live_changes() {
             == true,
         "the last good page stays underneath"
     );
+    let runs = server.rebuild_lines().len();
     hb.write("content/skills/long.md", &good);
     b.wait_for(
         "!document.getElementById('roadbook-overlay')",
         "the overlay to clear",
         &server,
     );
+    // The overlay clears when the page is shown, before the run's search
+    // index: the next step counts runs, so this one must have ended.
+    let start = Instant::now();
+    while server.rebuild_lines().len() == runs {
+        assert!(start.elapsed() < WAIT, "no rebuild:\n{}", server.log());
+        std::thread::sleep(Duration::from_millis(25));
+    }
     assert_eq!(
         b.eval("window.__marker").unwrap(),
         2,

@@ -314,9 +314,16 @@ fn rebuild_loop(
             }
         }
     };
+    // Changes that came during a run which was published anyway (it ran
+    // past SUPERSEDE_AT_MOST): the next run's, not lost.
+    let mut carried = Changes::default();
     loop {
-        let Ok(first) = rx.recv() else { return };
-        let mut changes = changes_in(first);
+        let mut changes = if carried.is_empty() {
+            let Ok(first) = rx.recv() else { return };
+            changes_in(first)
+        } else {
+            std::mem::take(&mut carried)
+        };
         changes.merge(pending());
         if changes.is_empty() {
             continue;
@@ -365,6 +372,7 @@ fn rebuild_loop(
                     origin,
                     Stage::Done(&at_start),
                 );
+                carried = newer;
                 break;
             }
             changes.merge(newer);
