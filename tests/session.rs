@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 use harness::*;
 use roadbook::pipeline::{self, Built, Failure, Options};
-use roadbook::session::Session;
+use roadbook::session::{Early, Session};
 
 fn options(root: &Path) -> Options {
     Options {
@@ -69,7 +69,11 @@ fn edit_and_compare_with(
     let before = session.last_files();
     std::fs::write(root.join(rel), text).unwrap();
     let mut early = None;
-    let rebuilt = session.rebuild_with(&[rel.to_path_buf()], &mut |b| early = Some(b));
+    let mut before_index = None;
+    let rebuilt = session.rebuild_with(&[rel.to_path_buf()], &mut |b| match b {
+        Early::EditedPage(b) => early = Some(b),
+        Early::BeforeIndex(b) => before_index = Some(b),
+    });
     let built;
     let fresh = match known {
         Some(k) => k,
@@ -109,6 +113,24 @@ fn edit_and_compare_with(
         }
     }
     same_as_build(rel, &rebuilt, fresh);
+    // The site handed over before the search index is the run's but for
+    // the index.
+    if let (Some(handed), Ok(done)) = (&before_index, &rebuilt) {
+        let not_index = |p: &&String| !p.starts_with(roadbook::search::BUNDLE_DIR);
+        let differ: Vec<&String> = done
+            .files
+            .files
+            .keys()
+            .chain(handed.files.files.keys())
+            .filter(not_index)
+            .filter(|p| done.files.files.get(*p) != handed.files.files.get(*p))
+            .collect();
+        assert!(
+            differ.is_empty(),
+            "after editing {}: {differ:?}",
+            rel.display()
+        );
+    }
     early.is_some()
 }
 
@@ -437,7 +459,9 @@ fn edits_to_several_files_at_once_match_a_build() {
         std::fs::write(root.join(rel), text).unwrap();
     }
     let mut early = 0;
-    let rebuilt = session.rebuild_with(&picked, &mut |_| early += 1);
+    let rebuilt = session.rebuild_with(&picked, &mut |b| {
+        early += usize::from(matches!(b, Early::EditedPage(_)));
+    });
     let fresh = pipeline::build(&options(root));
     assert_eq!(
         early, 0,
@@ -600,12 +624,18 @@ fn the_pages_are_handed_over_before_the_search_index() {
     );
     let mut handed = Vec::new();
     let done = session
-        .rebuild_with(&[rel.to_path_buf()], &mut |b| handed.push(b.files))
+        .rebuild_with(&[rel.to_path_buf()], &mut |b| {
+            let kind = matches!(b, Early::BeforeIndex(_));
+            handed.push((kind, b.into_built().files));
+        })
         .unwrap()
         .files;
     // The edited page alone first, then every page before the index.
-    assert_eq!(handed.len(), 2);
-    let pages = &handed[1];
+    assert_eq!(
+        handed.iter().map(|(k, _)| *k).collect::<Vec<_>>(),
+        [false, true]
+    );
+    let pages = &handed[1].1;
     let list = String::from_utf8_lossy(&pages.get("skills/index.html").unwrap()).into_owned();
     assert!(list.contains("Zanzibar"), "{list}");
     let index: Vec<&String> = first

@@ -31,7 +31,7 @@ use tokio::sync::watch as tokio_watch;
 
 use crate::diagnostic::plural;
 use crate::pipeline::{Built, Failure, Options};
-use crate::session::Session;
+use crate::session::{Early, Session};
 use state::{Diff, Live, Signal, Snapshot};
 use watch::{Batch, Changes, Watcher};
 
@@ -343,10 +343,10 @@ fn rebuild_loop(
             let what = changes.describe();
             // The edited page, before the pages that show it are rendered
             // again; the pages, before the search index is made.
-            let mut early = |early: Built| {
+            let mut early = |early: Early| {
                 let opened = live.streams_opened();
                 let shown = publish(
-                    Ok(early),
+                    Ok(early.into_built()),
                     live,
                     &what,
                     1,

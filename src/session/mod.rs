@@ -37,6 +37,23 @@ use crate::pipeline::{self, Built, Failure, Options, Ready, Sources, Timings};
 use kept::Kept;
 use site::SharingSink;
 
+/// A site handed over before a run ends, for `serve` to show at once.
+pub enum Early {
+    /// The last site with the edited file's page made anew.
+    EditedPage(Built),
+    /// The run's site, with the last site's search index until the new
+    /// one is made.
+    BeforeIndex(Built),
+}
+
+impl Early {
+    pub fn into_built(self) -> Built {
+        match self {
+            Early::EditedPage(b) | Early::BeforeIndex(b) => b,
+        }
+    }
+}
+
 /// `serve`'s builds of one handbook, one after another.
 pub struct Session {
     opts: Options,
@@ -71,7 +88,7 @@ impl Session {
 
     /// [`Session::build`], handing `early` the site before its search
     /// index (see [`Session::rebuild_with`]).
-    pub fn build_with(&mut self, early: &mut dyn FnMut(Built)) -> Result<Built, Failure> {
+    pub fn build_with(&mut self, early: &mut dyn FnMut(Early)) -> Result<Built, Failure> {
         self.read = None;
         self.rebuild_with(&[], early)
     }
@@ -90,7 +107,7 @@ impl Session {
     pub fn rebuild_with(
         &mut self,
         edited: &[PathBuf],
-        early: &mut dyn FnMut(Built),
+        early: &mut dyn FnMut(Early),
     ) -> Result<Built, Failure> {
         let mut t = Timings::default();
         let read = match self.read.take() {
@@ -130,7 +147,7 @@ impl Session {
         dates: &git::Dates,
         t: Timings,
         edited: &[PathBuf],
-        early: &mut dyn FnMut(Built),
+        early: &mut dyn FnMut(Early),
     ) -> Result<Built, Failure> {
         let drafts = self.opts.drafts;
         let checked = pipeline::check_sources(sources.clone(), dates, drafts, &self.kept, t)?;
@@ -142,7 +159,11 @@ impl Session {
         let sink = SharingSink::new(self.site.as_ref().unwrap_or(&none));
         let rendered = ready.render_pages(&sink, &self.kept)?;
         if let (true, Some(site)) = (rendered.has_index(), &self.site) {
-            early(pages_before_index(&rendered.built, sink.files(), site));
+            early(Early::BeforeIndex(pages_before_index(
+                &rendered.built,
+                sink.files(),
+                site,
+            )));
         }
         let mut built = rendered.index(&sink)?;
         built.files = sink.into_files();
@@ -155,7 +176,7 @@ impl Session {
         ready: &Ready<'_>,
         file: &Path,
         site: &Files,
-        early: &mut dyn FnMut(Built),
+        early: &mut dyn FnMut(Early),
     ) {
         let mut t = ready.timings.clone();
         let Some(page) = t.time("page", || ready.page(file, &self.kept)) else {
@@ -164,14 +185,14 @@ impl Session {
         let mut files = site.clone();
         files.overlay(page);
         let pages = files.files.keys().filter(|p| p.ends_with(".html")).count();
-        early(Built {
+        early(Early::EditedPage(Built {
             file_count: files.len(),
             files,
             pages,
             base_path: ready.base_path().to_string(),
             warnings: Diagnostics::new(),
             timings: t,
-        });
+        }));
     }
 
     /// The site of the last good run (shared, not copied), if any.
