@@ -7,221 +7,12 @@
 
 mod harness;
 
-use std::net::TcpStream;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use harness::browser::{self, Browser};
 use harness::preview::*;
 use harness::{TempDir, copy_tree};
-/// A headless Chromium and one page of it, driven over the DevTools
-/// Protocol.
-mod browser {
-    use super::*;
-    use serde_json::{Value, json};
-    use tungstenite::{Message, WebSocket};
-
-    pub struct Browser {
-        ws: WebSocket<TcpStream>,
-        next_id: u64,
-        _process: Process,
-    }
-
-    /// The Chromium process: closed (or killed) when dropped, also when the
-    /// test fails while it starts.
-    struct Process {
-        child: Child,
-        browser_ws: Option<String>,
-        _profile: TempDir,
-    }
-
-    impl Drop for Process {
-        fn drop(&mut self) {
-            // Closing through the protocol lets Chromium end its helper
-            // processes; killing is the fallback.
-            if let Some(mut ws) = self.browser_ws.as_deref().and_then(|u| try_connect(u).ok()) {
-                let _ = ws.send(Message::text(
-                    json!({ "id": 1, "method": "Browser.close" }).to_string(),
-                ));
-                let _ = ws.read();
-            }
-            let start = Instant::now();
-            while start.elapsed() < Duration::from_secs(5) {
-                if let Ok(Some(_)) = self.child.try_wait() {
-                    return;
-                }
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-
-    /// The Chromium binary, if there is one.
-    pub fn find() -> Option<PathBuf> {
-        if let Some(p) = std::env::var_os("ROADBOOK_CHROMIUM") {
-            return Some(PathBuf::from(p));
-        }
-        let path = std::env::var_os("PATH")?;
-        ["chromium", "chromium-browser", "google-chrome"]
-            .iter()
-            .flat_map(|name| std::env::split_paths(&path).map(move |dir| dir.join(name)))
-            .find(|p| p.is_file())
-    }
-
-    fn try_connect(url: &str) -> Result<WebSocket<TcpStream>, String> {
-        let hostport = url
-            .strip_prefix("ws://")
-            .and_then(|u| u.split('/').next())
-            .ok_or("not a ws URL")?;
-        let stream = TcpStream::connect(hostport).map_err(|e| e.to_string())?;
-        stream
-            .set_read_timeout(Some(Duration::from_secs(20)))
-            .map_err(|e| e.to_string())?;
-        let (ws, _) = tungstenite::client(url, stream).map_err(|e| e.to_string())?;
-        Ok(ws)
-    }
-
-    fn connect(url: &str) -> WebSocket<TcpStream> {
-        try_connect(url).unwrap()
-    }
-
-    impl Browser {
-        pub fn launch(chromium: &Path) -> Browser {
-            let profile = TempDir::new("chromium");
-            let child = Command::new(chromium)
-                .args([
-                    "--headless",
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-quic",
-                    "--no-first-run",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    "--remote-debugging-port=0",
-                    "--window-size=1000,700",
-                ])
-                .arg(format!("--user-data-dir={}", profile.path().display()))
-                .arg("about:blank")
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .unwrap();
-            let file = profile.join("DevToolsActivePort");
-            let mut process = Process {
-                child,
-                browser_ws: None,
-                _profile: profile,
-            };
-            // Chromium writes its port and browser endpoint here.
-            let start = Instant::now();
-            let text = loop {
-                if let Ok(t) = std::fs::read_to_string(&file)
-                    && t.lines().count() >= 2
-                {
-                    break t;
-                }
-                assert!(
-                    start.elapsed() < Duration::from_secs(30),
-                    "Chromium did not start"
-                );
-                std::thread::sleep(Duration::from_millis(50));
-            };
-            let mut lines = text.lines();
-            let port: u16 = lines.next().unwrap().trim().parse().unwrap();
-            process.browser_ws = Some(format!(
-                "ws://127.0.0.1:{port}{}",
-                lines.next().unwrap().trim()
-            ));
-            let start = Instant::now();
-            let page_ws = loop {
-                let list: Value = serde_json::from_str(&request(port, "GET", "/json/list").body)
-                    .unwrap_or(Value::Null);
-                let page = list
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .find(|t| t["type"] == "page")
-                    .and_then(|t| t["webSocketDebuggerUrl"].as_str().map(String::from));
-                if let Some(p) = page {
-                    break p;
-                }
-                assert!(
-                    start.elapsed() < Duration::from_secs(30),
-                    "Chromium has no page"
-                );
-                std::thread::sleep(Duration::from_millis(100));
-            };
-            Browser {
-                ws: connect(&page_ws),
-                next_id: 0,
-                _process: process,
-            }
-        }
-
-        pub fn call(&mut self, method: &str, params: Value) -> Result<Value, String> {
-            self.next_id += 1;
-            let id = self.next_id;
-            let msg = json!({ "id": id, "method": method, "params": params });
-            self.ws.send(Message::text(msg.to_string())).unwrap();
-            loop {
-                let msg = self.ws.read().unwrap();
-                let Message::Text(text) = msg else { continue };
-                let v: Value = serde_json::from_str(text.as_str()).unwrap();
-                if v["id"] == id {
-                    if let Some(e) = v.get("error") {
-                        return Err(e.to_string());
-                    }
-                    return Ok(v["result"].clone());
-                }
-            }
-        }
-
-        /// Evaluates JavaScript in the page; `Err` while the page is
-        /// between documents.
-        pub fn eval(&mut self, expression: &str) -> Result<Value, String> {
-            let r = self.call(
-                "Runtime.evaluate",
-                json!({ "expression": expression, "returnByValue": true, "awaitPromise": true }),
-            )?;
-            if let Some(e) = r.get("exceptionDetails") {
-                return Err(e.to_string());
-            }
-            Ok(r["result"]["value"].clone())
-        }
-
-        /// Polls `expression` until it is `true`.
-        pub fn wait_for(&mut self, expression: &str, what: &str, server: &Server) {
-            let start = Instant::now();
-            loop {
-                if let Ok(Value::Bool(true)) = self.eval(expression) {
-                    return;
-                }
-                if start.elapsed() > WAIT {
-                    panic!(
-                        "timed out waiting for {what} ({expression})\n--- server log:\n{}",
-                        server.log()
-                    );
-                }
-                std::thread::sleep(Duration::from_millis(50));
-            }
-        }
-
-        pub fn open(&mut self, url: &str, server: &Server) {
-            self.call("Page.navigate", json!({ "url": url })).unwrap();
-            self.wait_for(
-                &format!(
-                    "location.href === {} && document.readyState === 'complete'",
-                    json!(url)
-                ),
-                "the page to load",
-                server,
-            );
-        }
-    }
-}
 
 /// In a real browser: a stylesheet edit applies without a reload; a
 /// content edit reloads and keeps the scroll position; a broken edit shows
@@ -229,21 +20,15 @@ mod browser {
 /// reader to its section; a hidden page waits, then catches up when shown.
 #[test]
 fn browser_sees_live_changes() {
-    let Some(chromium) = browser::find() else {
-        if std::env::var("ROADBOOK_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
-            panic!("Chromium is required (ROADBOOK_REQUIRE_BROWSER=1) but was not found");
-        }
-        eprintln!(
-            "SKIPPED browser_sees_live_changes: no chromium on PATH (set ROADBOOK_REQUIRE_BROWSER=1 to fail instead)"
-        );
+    let Some(chromium) = browser::find("browser_sees_live_changes") else {
         return;
     };
     let hb = Handbook::new("browser").with_own_css();
     let server = Server::start(&hb);
-    let mut b = browser::Browser::launch(&chromium);
+    let mut b = Browser::launch(&chromium).with_server_log(server.log.clone());
 
     // 1. CSS swaps in place.
-    b.open(&format!("{}skills/long/", server.url), &server);
+    b.open(&format!("{}skills/long/", server.url));
     b.eval("window.__marker = 1; 1").unwrap();
     let sheets = b
         .eval("document.querySelectorAll('link[rel=stylesheet]').length")
@@ -256,7 +41,6 @@ fn browser_sees_live_changes() {
     b.wait_for(
         "getComputedStyle(document.documentElement).getPropertyValue('--roadbook-test').trim() === 'swapped'",
         "the new stylesheet to apply",
-        &server,
     );
     assert_eq!(
         b.eval("window.__marker").unwrap(),
@@ -266,7 +50,6 @@ fn browser_sees_live_changes() {
     b.wait_for(
         &format!("document.querySelectorAll('link[rel=stylesheet]').length === {sheets}"),
         "the old stylesheet to go",
-        &server,
     );
 
     // 2. A content edit reloads in place.
@@ -276,7 +59,6 @@ fn browser_sees_live_changes() {
     b.wait_for(
         "document.body.innerText.includes('LONG-TWO')",
         "the edit to show",
-        &server,
     );
     assert_eq!(
         b.eval("typeof window.__marker").unwrap(),
@@ -286,7 +68,6 @@ fn browser_sees_live_changes() {
     b.wait_for(
         "Math.abs(window.scrollY - 1500) <= 5",
         "the scroll position to come back",
-        &server,
     );
 
     // 3. A broken edit shows the overlay over the last good page, with
@@ -297,7 +78,6 @@ fn browser_sees_live_changes() {
     b.wait_for(
         "!!document.getElementById('roadbook-overlay') && document.getElementById('roadbook-overlay').innerText.includes('content/skills/long.md:5:1')",
         "the error overlay",
-        &server,
     );
     assert!(
         b.eval("document.body.innerText.includes('LONG-TWO')")
@@ -310,7 +90,6 @@ fn browser_sees_live_changes() {
     b.wait_for(
         "!document.getElementById('roadbook-overlay')",
         "the overlay to clear",
-        &server,
     );
     // The overlay clears when the page is shown, before the run's search
     // index: the next step counts runs, so this one must have ended.
@@ -351,7 +130,6 @@ fn browser_sees_live_changes() {
     b.wait_for(
         "getComputedStyle(document.documentElement).getPropertyValue('--roadbook-after').trim() === 'later'",
         "the later stylesheet to apply",
-        &server,
     );
     assert_eq!(
         b.eval("window.__marker").unwrap(),
@@ -360,7 +138,7 @@ fn browser_sees_live_changes() {
     );
 
     // 4. The page's file is deleted: off to the section overview.
-    b.open(&format!("{}skills/lonely/", server.url), &server);
+    b.open(&format!("{}skills/lonely/", server.url));
     std::fs::remove_file(hb.path("content/skills/lonely.md")).unwrap();
     b.wait_for(
         &format!(
@@ -368,12 +146,11 @@ fn browser_sees_live_changes() {
             serde_json::json!(format!("{}skills/", server.url))
         ),
         "the skills overview",
-        &server,
     );
 
     // 4b. A renamed page (its file moved to a new slug): the old URL is
     // gone, so the reader is sent to the section, not to a 404.
-    b.open(&format!("{}roles/developer/", server.url), &server);
+    b.open(&format!("{}roles/developer/", server.url));
     std::fs::rename(
         hb.path("content/roles/developer.md"),
         hb.path("content/roles/engineer.md"),
@@ -385,12 +162,11 @@ fn browser_sees_live_changes() {
             serde_json::json!(format!("{}roles/", server.url))
         ),
         "the roles overview after a rename",
-        &server,
     );
 
     // 5. A hidden tab lets its event stream go (browsers allow six
     // connections to a host) and catches up when it is shown again.
-    b.open(&format!("{}skills/alpha/", server.url), &server);
+    b.open(&format!("{}skills/alpha/", server.url));
     let set_hidden = |hidden: bool| {
         format!(
             "Object.defineProperty(document, 'hidden', {{ configurable: true, get: function () {{ return {hidden}; }} }}); document.dispatchEvent(new Event('visibilitychange')); 1"
@@ -407,7 +183,6 @@ fn browser_sees_live_changes() {
     b.wait_for(
         "window.__closed === 1",
         "the hidden page to close its event stream",
-        &server,
     );
     hb.replace("content/skills/alpha.md", "ALPHA-ONE", "ALPHA-HIDDEN");
     server.wait_until("skills/alpha/", "show the edit", |r| {
@@ -427,7 +202,6 @@ fn browser_sees_live_changes() {
     b.wait_for(
         "typeof window.__marker === 'undefined' && document.body.innerText.includes('ALPHA-HIDDEN')",
         "the shown page to catch up",
-        &server,
     );
 }
 
@@ -452,7 +226,7 @@ fn browser_sees_live_changes() {
 #[ignore = "a measurement, not a check"]
 fn measure_save_to_reload() {
     use serde_json::Value;
-    let chromium = browser::find().expect("chromium");
+    let chromium = browser::find("measure_save_to_reload").expect("chromium");
     let var =
         |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_string());
     let source = PathBuf::from(var("ROADBOOK_MEASURE_ROOT", env!("CARGO_MANIFEST_DIR")));
@@ -477,8 +251,8 @@ fn measure_save_to_reload() {
         }
     }
     let mut server = Server::start(&hb);
-    let mut b = browser::Browser::launch(&chromium);
-    b.open(&format!("{}{page}", server.url), &server);
+    let mut b = Browser::launch(&chromium).with_server_log(server.log.clone());
+    b.open(&format!("{}{page}", server.url));
     let original = hb.read(&file);
     let now_ms = || {
         std::time::SystemTime::now()
@@ -510,8 +284,7 @@ fn measure_save_to_reload() {
         b.wait_for(
             "window.__run === undefined && document.readyState === 'complete' && performance.getEntriesByType('navigation')[0].loadEventEnd > 0",
             "the reload",
-            &server,
-        );
+    );
         let nav: Value = b
             .eval("(function(){var n=performance.getEntriesByType('navigation')[0];return [performance.timeOrigin, performance.timeOrigin + n.loadEventEnd];})()")
             .unwrap();

@@ -20,13 +20,13 @@
 
 mod harness;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use harness::preview::{Server, WAIT};
 use harness::*;
 
 fn skill(title: &str, body: &str) -> String {
@@ -163,21 +163,23 @@ mod links {
         let outside = secrets();
         change_file(&hb, "static/inside.txt", "inside");
         symlink(outside.join("secret.txt"), hb.join("static/env.txt")).unwrap();
-        let mut server = Serve::start(&hb, &[]);
-        server.wait_for_log("symbolic link to");
+        let mut server = Server::start_in(hb.path(), &[]);
+        server.wait_for_line("symbolic link to");
         for path in ["/handbook/env.txt", "/handbook/inside.txt", "/handbook/"] {
-            let r = server.request(path, "127.0.0.1");
+            let r = request_as(&server, path, "127.0.0.1");
             assert!(!r.contains("SECRET-TOKEN"), "{path}: {r}");
         }
         // Once the link is gone the handbook builds, still without it.
         std::fs::remove_file(hb.join("static/env.txt")).unwrap();
-        server.wait_until("/handbook/inside.txt", |r| r.starts_with("HTTP/1.1 200"));
-        let r = server.request("/handbook/env.txt", "127.0.0.1");
+        wait_until(&server, "/handbook/inside.txt", |r| {
+            r.starts_with("HTTP/1.1 200")
+        });
+        let r = request_as(&server, "/handbook/env.txt", "127.0.0.1");
         assert!(r.starts_with("HTTP/1.1 404"), "{r}");
         // A link made while it runs is refused the same way.
         symlink(outside.join("secret.txt"), hb.join("static/late.txt")).unwrap();
-        server.wait_for_log("`static/late.txt` is a symbolic link to");
-        let r = server.request("/handbook/late.txt", "127.0.0.1");
+        server.wait_for_line("`static/late.txt` is a symbolic link to");
+        let r = request_as(&server, "/handbook/late.txt", "127.0.0.1");
         assert!(!r.contains("SECRET-TOKEN"), "{r}");
     }
 }
@@ -323,112 +325,37 @@ fn init_ignores_the_lock_too() {
 // The preview answers only its author.
 // ---------------------------------------------------------------------------
 
-/// A running `roadbook serve`, killed when dropped.
-struct Serve {
-    child: Child,
-    port: u16,
-    log: Arc<Mutex<String>>,
+/// The whole answer to a GET of `path` with this Host header.
+fn request_as(server: &Server, path: &str, host: &str) -> String {
+    let mut s = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    String::from_utf8_lossy(&out).into_owned()
 }
 
-const WAIT: Duration = Duration::from_secs(20);
-
-impl Serve {
-    fn start(hb: &TempDir, args: &[&str]) -> Serve {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_roadbook"))
-            .args(["serve", "--port", "0", "--root"])
-            .arg(hb.path())
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let log = Arc::new(Mutex::new(String::new()));
-        let stderr = child.stderr.take().unwrap();
-        {
-            let log = Arc::clone(&log);
-            std::thread::spawn(move || {
-                for line in BufReader::new(stderr).lines() {
-                    let Ok(line) = line else { break };
-                    let mut log = log.lock().unwrap();
-                    log.push_str(&line);
-                    log.push('\n');
-                }
-            });
+/// Polls `path` (from the site root, with the usual Host) until `ok` holds.
+fn wait_until(server: &Server, path: &str, ok: impl Fn(&str) -> bool) -> String {
+    let start = Instant::now();
+    loop {
+        let r = request_as(server, path, "127.0.0.1");
+        if ok(&r) {
+            return r;
         }
-        let mut server = Serve {
-            child,
-            port: 0,
-            log,
-        };
-        let line = server.wait_for_log("serving http://");
-        let origin = line
-            .split("serving http://")
-            .nth(1)
-            .and_then(|rest| rest.split('/').next())
-            .unwrap()
-            .to_string();
-        server.port = origin.rsplit(':').next().unwrap().parse().unwrap();
-        server
-    }
-
-    fn log(&self) -> String {
-        self.log.lock().unwrap().clone()
-    }
-
-    /// Waits for a line of the log that contains `text`; returns it.
-    fn wait_for_log(&mut self, text: &str) -> String {
-        let start = Instant::now();
-        loop {
-            if let Some(line) = self.log().lines().find(|l| l.contains(text)) {
-                return line.to_string();
-            }
-            if let Ok(Some(status)) = self.child.try_wait() {
-                panic!("serve exited ({status}):\n{}", self.log());
-            }
-            assert!(start.elapsed() < WAIT, "no `{text}` in:\n{}", self.log());
-            std::thread::sleep(Duration::from_millis(25));
-        }
-    }
-
-    /// The whole answer to a GET of `path` with this Host header.
-    fn request(&self, path: &str, host: &str) -> String {
-        let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        write!(
-            s,
-            "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
-        let mut out = Vec::new();
-        let _ = s.read_to_end(&mut out);
-        String::from_utf8_lossy(&out).into_owned()
-    }
-
-    fn wait_until(&self, path: &str, ok: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let r = self.request(path, "127.0.0.1");
-            if ok(&r) {
-                return r;
-            }
-            assert!(start.elapsed() < WAIT, "{path}: {r}\n{}", self.log());
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        assert!(start.elapsed() < WAIT, "{path}: {r}\n{}", server.log());
+        std::thread::sleep(Duration::from_millis(50));
     }
 }
 
 #[test]
 fn a_request_for_a_foreign_host_is_refused() {
     let hb = fixture("base");
-    let server = Serve::start(&hb, &[]);
+    let server = Server::start_in(hb.path(), &[]);
     let port = server.port;
     for path in [
         "/handbook/",
@@ -440,7 +367,7 @@ fn a_request_for_a_foreign_host_is_refused() {
             &format!("attacker.example:{port}"),
             "localhost.attacker.example",
         ] {
-            let r = server.request(path, host);
+            let r = request_as(&server, path, host);
             assert!(r.starts_with("HTTP/1.1 421"), "{path} for {host}: {r}");
             assert!(!r.contains("Databases") && !r.contains("generation"), "{r}");
         }
@@ -449,7 +376,7 @@ fn a_request_for_a_foreign_host_is_refused() {
             format!("localhost:{port}"),
             format!("[::1]:{port}"),
         ] {
-            let r = server.request(path, &host);
+            let r = request_as(&server, path, &host);
             assert!(r.starts_with("HTTP/1.1 200"), "{path} for {host}: {r}");
         }
     }
@@ -484,7 +411,7 @@ fn read_until_closed(s: &mut TcpStream) -> Option<Vec<u8>> {
 #[test]
 fn a_connection_that_sends_its_headers_slowly_or_nothing_is_dropped() {
     let hb = fixture("base");
-    let server = Serve::start(&hb, &[]);
+    let server = Server::start_in(hb.path(), &[]);
     // Slowloris: a request line and part of a header, and then nothing.
     let mut slow = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
     slow.write_all(b"GET /handbook/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX-a: ")
@@ -498,27 +425,31 @@ fn a_connection_that_sends_its_headers_slowly_or_nothing_is_dropped() {
     let answered = read_until_closed(&mut idle).expect("the idle connection was never closed");
     assert!(String::from_utf8_lossy(&answered).starts_with("HTTP/1.1 200"));
     // The server still answers.
-    let r = server.request("/handbook/", "127.0.0.1");
+    let r = request_as(&server, "/handbook/", "127.0.0.1");
     assert!(r.starts_with("HTTP/1.1 200"), "{r}");
 }
 
 #[test]
 fn bind_warns_that_the_network_can_read_the_preview() {
     let hb = fixture("base");
-    let mut server = Serve::start(&hb, &["--bind", "0.0.0.0"]);
-    let warning = server.wait_for_log("warning: listening on 0.0.0.0");
+    let mut server = Server::start_in(hb.path(), &["--bind", "0.0.0.0"]);
+    let warning = server.wait_for_line("warning: listening on 0.0.0.0");
     assert!(
         warning.contains("anyone on this network can read the preview"),
         "{warning}"
     );
     // Opened by address from the network (the Host is that address).
-    let r = server.request("/handbook/", &format!("10.1.2.3:{}", server.port));
+    let r = request_as(&server, "/handbook/", &format!("10.1.2.3:{}", server.port));
     assert!(r.starts_with("HTTP/1.1 200"), "{r}");
-    let r = server.request("/handbook/", &format!("rebound.example:{}", server.port));
+    let r = request_as(
+        &server,
+        "/handbook/",
+        &format!("rebound.example:{}", server.port),
+    );
     assert!(r.starts_with("HTTP/1.1 421"), "{r}");
     // Loopback, the default: no warning.
-    let mut local = Serve::start(&hb, &["--bind", "127.0.0.1"]);
-    local.wait_for_log("serving http://127.0.0.1:");
+    let mut local = Server::start_in(hb.path(), &["--bind", "127.0.0.1"]);
+    local.wait_for_line("serving http://127.0.0.1:");
     assert!(
         !local.log().contains("warning: listening"),
         "{}",

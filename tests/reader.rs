@@ -8,8 +8,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "reader/browser.rs"]
-mod browser;
 mod harness;
 
 use std::path::PathBuf;
@@ -18,7 +16,7 @@ use harness::TempDir;
 use harness::server::Server;
 use serde_json::Value;
 
-use browser::Browser;
+use harness::browser::{self, Browser};
 
 /// A built handbook being served under `/{prefix}/`.
 struct Site {

@@ -15,12 +15,11 @@
 
 mod harness;
 
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
+use harness::preview::Server as Preview;
 use harness::server::Server;
 use harness::*;
 
@@ -158,57 +157,23 @@ fn serve_finds_a_word_added_after_start() {
     }
     let dir = fixture("full");
     change_file(&dir, "content/skills/quorble.md", QUORBLE);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_roadbook"))
-        .args(["serve", "--port", "0", "--root"])
-        .arg(dir.path())
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let log = Arc::new(Mutex::new(String::new()));
-    let stderr = child.stderr.take().unwrap();
-    {
-        let log = Arc::clone(&log);
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                let mut log = log.lock().unwrap();
-                log.push_str(&line);
-                log.push('\n');
-            }
-        });
-    }
-    let wait = |what: &str, f: &dyn Fn(&str) -> Option<String>| {
-        let start = Instant::now();
-        loop {
-            if let Some(v) = f(&log.lock().unwrap()) {
-                return v;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(60),
-                "timed out waiting for {what}:\n{}",
-                log.lock().unwrap()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    };
-    let url = wait("the server", &|log: &str| {
-        log.lines()
-            .find_map(|l| l.strip_prefix("serving "))
-            .map(|r| r.split_whitespace().next().unwrap_or("").to_string())
-    });
+    let mut server = Preview::start_in(dir.path(), &[]);
     let rebuilds = |log: &str| log.lines().filter(|l| l.starts_with("rebuilt in")).count();
-    let before = rebuilds(&log.lock().unwrap());
+    let before = rebuilds(&server.log());
     change_file(
         &dir,
         "content/skills/quorble.md",
         QUORBLE.replace("needs care.", "needs care and plimsquonk."),
     );
-    wait("the rebuild", &|log: &str| {
-        (rebuilds(log) > before).then(String::new)
+    // A debug build indexes slowly on a busy machine: a wider window.
+    server.wait_for_log_within(Duration::from_secs(60), |log| {
+        (rebuilds(log) > before).then_some(())
     });
-    let out = drive(&["serve", &format!("{url}skills/databases/"), "plimsquonk"]);
-    let _ = child.kill();
-    let _ = child.wait();
+    let out = drive(&[
+        "serve",
+        &format!("{}skills/databases/", server.url),
+        "plimsquonk",
+    ]);
+    drop(server);
     assert!(out.ends_with("ok\n"), "{out}");
 }

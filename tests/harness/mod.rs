@@ -7,6 +7,7 @@
 
 #![allow(dead_code)] // Not every test file uses every helper.
 
+pub mod browser;
 pub mod links;
 pub mod preview;
 pub mod server;

@@ -118,10 +118,21 @@ impl Server {
 
     /// `start_with`, with variables added to the server's environment.
     pub fn start_env(hb: &Handbook, args: &[&str], env: &[(&str, &std::ffi::OsStr)]) -> Server {
+        Server::spawn(&hb.root(), args, env)
+    }
+
+    /// `roadbook serve --port 0` on any handbook folder, with `args` added.
+    pub fn start_in(root: &Path, args: &[&str]) -> Server {
+        let mut all = vec!["--port", "0"];
+        all.extend_from_slice(args);
+        Server::spawn(root, &all, &[])
+    }
+
+    fn spawn(root: &Path, args: &[&str], env: &[(&str, &std::ffi::OsStr)]) -> Server {
         let mut child = roadbook()
             .arg("serve")
             .arg("--root")
-            .arg(hb.root())
+            .arg(root)
             .args(args)
             .envs(env.iter().copied())
             .stdin(Stdio::null())
@@ -171,7 +182,22 @@ impl Server {
         self.log.lock().unwrap().clone()
     }
 
-    pub fn wait_for_log<T>(&mut self, mut found: impl FnMut(&str) -> Option<T>) -> T {
+    pub fn wait_for_log<T>(&mut self, found: impl FnMut(&str) -> Option<T>) -> T {
+        self.wait_for_log_within(WAIT, found)
+    }
+
+    /// The first line of the log that contains `text`, once there is one.
+    pub fn wait_for_line(&mut self, text: &str) -> String {
+        self.wait_for_log(|log| log.lines().find(|l| l.contains(text)).map(String::from))
+    }
+
+    /// `wait_for_log` for something slower than usual (a search index in a
+    /// debug build on a busy machine).
+    pub fn wait_for_log_within<T>(
+        &mut self,
+        limit: Duration,
+        mut found: impl FnMut(&str) -> Option<T>,
+    ) -> T {
         let start = Instant::now();
         loop {
             if let Some(t) = found(&self.log()) {
@@ -181,7 +207,7 @@ impl Server {
                 std::thread::sleep(Duration::from_millis(100));
                 panic!("the server exited ({status}):\n{}", self.log());
             }
-            if start.elapsed() > WAIT {
+            if start.elapsed() > limit {
                 panic!("timed out waiting for the server's output:\n{}", self.log());
             }
             std::thread::sleep(Duration::from_millis(25));

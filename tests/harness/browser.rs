@@ -1,11 +1,13 @@
-//! Headless Chromium driven over the DevTools Protocol, for the reader's
-//! tests: one page, its viewport, colour scheme and print media, and
-//! screenshots. Each `Browser` has a profile of its own (a fresh
-//! localStorage), removed when it is dropped.
+//! Headless Chromium (Debian's `chromium`) driven over the DevTools
+//! Protocol, for every browser test: one page, its viewport, colour scheme
+//! and print media, file pickers, downloads and screenshots. Each `Browser`
+//! has a profile of its own (a fresh localStorage), removed when it is
+//! dropped.
 
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -44,6 +46,9 @@ pub fn find(test: &str) -> Option<PathBuf> {
 pub struct Browser {
     ws: WebSocket<TcpStream>,
     next_id: u64,
+    /// A server's log, printed when a wait times out: the reason a page
+    /// never changed is usually there.
+    server_log: Option<Arc<Mutex<String>>>,
     _process: Process,
 }
 
@@ -184,10 +189,17 @@ impl Browser {
         let mut b = Browser {
             ws: connect(&page_ws).unwrap(),
             next_id: 0,
+            server_log: None,
             _process: process,
         };
         b.viewport(1280, 800);
         b
+    }
+
+    /// Prints `log` (a `roadbook serve` log) with any wait that times out.
+    pub fn with_server_log(mut self, log: Arc<Mutex<String>>) -> Browser {
+        self.server_log = Some(log);
+        self
     }
 
     pub fn call(&mut self, method: &str, params: Value) -> Result<Value, String> {
@@ -234,10 +246,14 @@ impl Browser {
             if let Ok(Value::Bool(true)) = self.eval(expression) {
                 return;
             }
-            assert!(
-                start.elapsed() < WAIT,
-                "timed out waiting for {what} ({expression})"
-            );
+            if start.elapsed() > WAIT {
+                let log = self
+                    .server_log
+                    .as_ref()
+                    .map(|l| format!("\n--- server log:\n{}", l.lock().unwrap()))
+                    .unwrap_or_default();
+                panic!("timed out waiting for {what} ({expression}){log}");
+            }
             std::thread::sleep(Duration::from_millis(30));
         }
     }
