@@ -415,6 +415,99 @@ fn a_share_link_restores_progress_in_a_fresh_profile() {
     );
 }
 
+/// My progress lists what to learn next: skills not finished whose
+/// prerequisites are done or skipped, the one being learned first. The
+/// matrix, a compare page and the roadmap diagram show the same progress.
+#[test]
+fn progress_shows_next_up_and_marks_the_matrix_compare_and_roadmap() {
+    let Some(chromium) =
+        chromium("progress_shows_next_up_and_marks_the_matrix_compare_and_roadmap")
+    else {
+        return;
+    };
+    let site = Site::serve(harness::bundled(), "backend-roadmap");
+    let mut b = Browser::launch(&chromium);
+    mark(
+        &mut b,
+        &site,
+        &[
+            ("data-structures-algorithms", "done"),
+            ("databases", "done"),
+            ("caching", "learning"),
+            ("version-control", "skipped"),
+        ],
+    );
+    b.open(&site.url("progress/"));
+    assert_eq!(b.js("document.getElementById('next-up').hidden"), false);
+    let next: Vec<String> = serde_json::from_value(b.js(
+        "Array.from(document.querySelectorAll('#next-up-list a')).map(a => a.getAttribute('href').split('/').slice(-2)[0])",
+    ))
+    .unwrap();
+    assert_eq!(
+        next.first().map(String::as_str),
+        Some("caching"),
+        "{next:?}"
+    );
+    // Ready: its prerequisite (databases, or data structures) is done.
+    for slug in ["apis", "testing-debugging"] {
+        assert!(next.contains(&slug.to_string()), "{slug} missing: {next:?}");
+    }
+    // Finished, skipped, or waiting on a skill that is not done.
+    for slug in [
+        "databases",
+        "version-control",
+        "security",
+        "system-design",
+        "ci-cd-devops",
+    ] {
+        assert!(!next.contains(&slug.to_string()), "{slug} listed: {next:?}");
+    }
+    // Ten at most, and a count of the rest.
+    let ready = b.js(
+        "Array.from(document.querySelectorAll('#state-list li')).filter(li => { const p = window.roadbook.load(), out = s => p[s] === 'done' || p[s] === 'skipped'; return !out(li.dataset.skillRow) && li.dataset.requires.split(' ').filter(Boolean).every(out); }).length",
+    );
+    let ready = ready.as_u64().unwrap() as usize;
+    assert_eq!(next.len(), ready.min(10), "{next:?}");
+    if ready > 10 {
+        assert_eq!(
+            b.js("document.querySelector('#next-up-list li.muted').textContent"),
+            format!("and {} more below", ready - 10)
+        );
+    }
+
+    b.open(&site.url("matrix/"));
+    assert_eq!(
+        b.js("document.querySelector('tr[data-skill-row=databases]').dataset.progress"),
+        "done"
+    );
+    assert_eq!(
+        b.js("getComputedStyle(document.querySelector('tr[data-skill-row=databases] th a'), '::after').content"),
+        "\" ✓\""
+    );
+    b.open(&site.url("roles/compare/backend-developer-vs-cto/"));
+    assert_eq!(
+        b.js("document.querySelector('tr[data-skill-row=caching]').dataset.progress"),
+        "learning"
+    );
+    b.open(&site.url("tracks/learning-path/"));
+    let fill = |b: &mut Browser, slug: &str| {
+        b.js(&format!(
+            "getComputedStyle(document.querySelector('.roadmap-chart a[data-skill-link=\"{slug}\"] rect')).fill"
+        ))
+    };
+    let (done, learning, untouched) = (
+        fill(&mut b, "databases"),
+        fill(&mut b, "caching"),
+        fill(&mut b, "apis"),
+    );
+    assert_ne!(done, untouched, "a done skill's node looks like any other");
+    assert_ne!(
+        learning, untouched,
+        "a skill being learned looks like any other"
+    );
+    assert_ne!(done, learning);
+}
+
 // ---------------------------------------------------------------- screenshots
 
 /// Not a check: writes screenshots of the main kinds of page at a phone's

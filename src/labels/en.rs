@@ -289,6 +289,12 @@ pub const LABELS: &[(&str, &str)] = &[
     ("progress_keep_it", "Keep it"),
     ("progress_completion", "Completion"),
     ("progress_by_state", "Every skill by state"),
+    ("progress_next_up", "Next up"),
+    (
+        "progress_next_up_lead",
+        "Skills you have not finished whose prerequisites are all done or skipped, the ones you are learning first.",
+    ),
+    ("progress_next_up_more", "and {n} more below"),
     // Search: {q} is the query, {n} the number of results (filled in by
     // assets/search.js).
     ("search", "Search"),

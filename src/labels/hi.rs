@@ -257,6 +257,12 @@ pub const LABELS: &[(&str, &str)] = &[
     ("progress_keep_it", "रहने दें"),
     ("progress_completion", "पूर्णता"),
     ("progress_by_state", "स्थिति के अनुसार हर कौशल"),
+    ("progress_next_up", "आगे क्या सीखें"),
+    (
+        "progress_next_up_lead",
+        "वे कौशल जो अभी पूरे नहीं हुए और जिनकी सभी पूर्व-आवश्यकताएँ पूरी या छोड़ी जा चुकी हैं; जो आप सीख रहे हैं वे पहले।",
+    ),
+    ("progress_next_up_more", "और नीचे {n} और"),
     ("search", "खोजें"),
     ("search_shortcut", "खोजने के लिए / या Ctrl K दबाएँ"),
     ("search_results", "खोज के नतीजे"),

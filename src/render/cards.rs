@@ -106,6 +106,11 @@ fn skill_card(site: &Site, i: usize) -> Arc<SkillCard> {
         applies: s.applies.clone(),
         impact: s.impact.clone(),
         tools: s.tools.clone(),
+        requires: site.skill_relations[i]
+            .prerequisites
+            .iter()
+            .map(|&p| site.skills[p].doc.slug.as_str().to_string())
+            .collect(),
         extra: s.doc.extra.clone(),
     })
 }

@@ -319,6 +319,9 @@ pub fn timeline(
 pub struct Node {
     pub label: String,
     pub url: String,
+    /// A skill's slug: the theme's script colours the node by the reader's
+    /// progress in it.
+    pub skill: Option<String>,
 }
 
 /// Phases on the left, the skills they build on the right, an edge for
@@ -377,9 +380,13 @@ pub fn roadmap(
     let node = |s: &mut String, x0: f64, y0: f64, class: &str, nd: &Node| {
         let _ = write!(
             s,
-            "<a href=\"{}{}\"><rect class=\"node {class}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\"/><text class=\"node-label\" x=\"{}\" y=\"{}\" dominant-baseline=\"middle\">{}</text></a>",
+            "<a href=\"{}{}\"{}><rect class=\"node {class}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\"/><text class=\"node-label\" x=\"{}\" y=\"{}\" dominant-baseline=\"middle\">{}</text></a>",
             xml(root),
             xml(&nd.url),
+            nd.skill
+                .as_deref()
+                .map(|s| format!(" data-skill-link=\"{}\"", xml(s)))
+                .unwrap_or_default(),
             n(x0),
             n(y0),
             n(NODE_W),
@@ -488,6 +495,7 @@ mod tests {
                 .map(|i| Node {
                     label: format!("{k} {i}"),
                     url: format!("{k}/{i}/"),
+                    skill: (k == "skills").then(|| format!("s{i}")),
                 })
                 .collect::<Vec<_>>()
         };
@@ -503,6 +511,9 @@ mod tests {
         parses(&svg);
         assert_eq!(svg.matches("<a href=").count(), 6);
         assert_eq!(svg.matches("class=\"edge\"").count(), 2);
+        // Skills carry their slug for the progress colours; phases do not.
+        assert_eq!(svg.matches(" data-skill-link=").count(), 3);
+        assert!(svg.contains("<a href=\"../skills/1/\" data-skill-link=\"s1\">"));
     }
 
     #[test]

@@ -128,6 +128,7 @@ pub fn roadmap(site: &Site, cards: &Cards, i: usize, root: &str) -> String {
         .map(|&p| charts::Node {
             label: format!("{}. {}", cards.phases[p].order, cards.phases[p].link.title),
             url: cards.phases[p].link.url.clone(),
+            skill: None,
         })
         .collect();
     let mut skills: Vec<&LinkView> = Vec::new();
@@ -149,6 +150,7 @@ pub fn roadmap(site: &Site, cards: &Cards, i: usize, root: &str) -> String {
         .map(|s| charts::Node {
             label: s.title.clone(),
             url: s.url.clone(),
+            skill: Some(s.slug.clone()),
         })
         .collect();
     let labels = &site.config.labels;

@@ -57,6 +57,10 @@ pub struct SkillCard {
     pub applies: Option<String>,
     pub impact: Option<String>,
     pub tools: Vec<String>,
+    /// Slugs of the skills it builds on, so a theme can tell which skills
+    /// a reader is ready for from their progress alone (My progress's
+    /// "next up").
+    pub requires: Vec<String>,
     /// The skill's `[extra]` table (empty when it has none).
     pub extra: Extra,
 }

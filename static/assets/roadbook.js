@@ -244,10 +244,41 @@
     return { progress: out };
   }
   function count(p) { return Object.keys(p).length; }
+  // The rows in reading order, taken before the first sort.
+  var reading = null;
+  var SHOWN = 10;
+  // Skills not finished whose prerequisites are all done or skipped: the
+  // ones being learned first, then the rest in reading order.
+  function nextUp(p) {
+    var box = document.getElementById("next-up"), list = document.getElementById("next-up-list");
+    if (!box || !list || !reading) return;
+    var out = function (s) { return p[s] === "done" || p[s] === "skipped"; };
+    var ready = reading.filter(function (li) {
+      var slug = li.getAttribute("data-skill-row");
+      return !out(slug) && (li.getAttribute("data-requires") || "").split(" ").filter(Boolean).every(out);
+    });
+    ready.sort(function (a, b) {
+      return (p[a.getAttribute("data-skill-row")] === "learning" ? 0 : 1) - (p[b.getAttribute("data-skill-row")] === "learning" ? 0 : 1);
+    });
+    list.textContent = "";
+    ready.slice(0, SHOWN).forEach(function (li) {
+      var item = document.createElement("li");
+      item.appendChild(li.querySelector("a").cloneNode(true));
+      list.appendChild(item);
+    });
+    if (ready.length > SHOWN) {
+      var more = document.createElement("li");
+      more.className = "muted";
+      more.textContent = (box.getAttribute("data-more") || "").replace("{n}", String(ready.length - SHOWN));
+      list.appendChild(more);
+    }
+    box.hidden = ready.length === 0;
+  }
   function sortList(p, box) {
     var list = document.getElementById("state-list");
     if (!list) return;
     var items = Array.prototype.slice.call(list.children);
+    if (!reading) reading = items.slice();
     items.forEach(function (li) {
       var state = p[li.getAttribute("data-skill-row")] || "none";
       var badge = li.querySelector(".state");
@@ -265,7 +296,7 @@
     var rb = window.roadbook, status = document.getElementById("progress-status");
     var say = function (name, vars) { status.textContent = msg(box, name, vars); };
     var shown = null; // shared progress from the link, shown but not kept
-    function show(p) { rb.refresh(p); sortList(p, box); }
+    function show(p) { rb.refresh(p); sortList(p, box); nextUp(p); }
     box.hidden = false;
     var m = /^#p=(.*)$/.exec(location.hash);
     if (m) {
