@@ -45,6 +45,10 @@ pub struct Config {
     pub search: bool,
     pub categories: Vec<Named>,
     pub tracks: Vec<Named>,
+    /// Career paths (`[[paths]]`): roles name the ones they are a step of,
+    /// so "step up" and "step down" follow a career rather than one ladder
+    /// of every role by level.
+    pub paths: Vec<Named>,
     pub sources: Vec<Source>,
     /// The largest Markdown file read, in bytes (`max_file_size`, in MB).
     pub max_file_size: u64,
@@ -82,6 +86,9 @@ impl Config {
     pub fn track(&self, id: &str) -> Option<usize> {
         self.tracks.iter().position(|t| t.id == id)
     }
+    pub fn path(&self, id: &str) -> Option<usize> {
+        self.paths.iter().position(|p| p.id == id)
+    }
     pub fn source(&self, id: &str) -> Option<usize> {
         self.sources.iter().position(|s| s.id == id)
     }
@@ -105,6 +112,7 @@ const KEYS: &[&str] = &[
     "search",
     "categories",
     "tracks",
+    "paths",
     "sources",
     "max_file_size",
     "raw_html",
@@ -215,6 +223,7 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Diagnostics> {
 
     let categories = named_list(&mut r, &t, "categories", "a category");
     let tracks = named_list(&mut r, &t, "tracks", "a track");
+    let paths = named_list(&mut r, &t, "paths", "a career path");
     let mut sources = Vec::new();
     for s in r.tables(&t, "sources") {
         r.check_keys(&s, &["id", "title", "url"], "a source");
@@ -239,6 +248,7 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Diagnostics> {
     }
     check_ids(&mut r, categories.iter().map(|(id, _)| id), "category");
     check_ids(&mut r, tracks.iter().map(|(id, _)| id), "track");
+    check_ids(&mut r, paths.iter().map(|(id, _)| id), "path");
     check_ids(&mut r, sources.iter().map(|(id, _, _)| id), "source");
 
     if r.diags.has_errors() {
@@ -269,6 +279,13 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Diagnostics> {
             })
             .collect(),
         tracks: tracks
+            .into_iter()
+            .map(|(id, title)| Named {
+                id: id.into_inner(),
+                title,
+            })
+            .collect(),
+        paths: paths
             .into_iter()
             .map(|(id, title)| Named {
                 id: id.into_inner(),

@@ -159,6 +159,23 @@ summary = "Build services on top of the data."
     assert_snapshot!("unknown_track", expect_errors(&dir));
 }
 
+#[test]
+fn unknown_career_path_suggests_a_defined_one() {
+    let dir = base_with(
+        "handbook.toml",
+        format!(
+            "{}\n[[paths]]\nid = \"management\"\ntitle = \"Management\"\n",
+            std::fs::read_to_string(repo_root().join("tests/fixtures/base/handbook.toml")).unwrap()
+        ),
+    );
+    change_file(
+        &dir,
+        "content/roles/backend-developer.md",
+        format!("{ROLE_HEAD}paths = [\"managment\"]\n+++\n"),
+    );
+    assert_snapshot!("unknown_career_path", expect_errors(&dir));
+}
+
 const ROLE_HEAD: &str = r#"+++
 title = "Backend Developer"
 summary = "Builds and runs services."

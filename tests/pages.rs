@@ -476,3 +476,123 @@ fn every_svg_is_well_formed_xml() {
     assert_eq!(per_dir[0], 2 + 2 + 2 + 2 * 2, "SVGs in the full fixture");
     assert!(per_dir[1] > 0, "no SVG in the bundled handbook");
 }
+
+// ---------------------------------------------------------------------------
+// Career paths: a role's steps follow the paths it names.
+// ---------------------------------------------------------------------------
+
+/// A role's heading and `(step down, step up)` per navigation block.
+fn steps(html: &str) -> Vec<(String, String, String)> {
+    html.split("<nav class=\"prev-next\"")
+        .skip(1)
+        .map(|nav| {
+            let nav = &nav[..nav.find("</nav>").unwrap()];
+            let label = nav.split("aria-label=\"").nth(1).unwrap();
+            let label = label[..label.find('"').unwrap()].to_string();
+            let after = |class: &str| {
+                nav.split(&format!("class=\"{class}\""))
+                    .nth(1)
+                    .map(|a| {
+                        let text = &a[a.find("</span>").unwrap() + 7..a.find("</a>").unwrap()];
+                        text.trim().to_string()
+                    })
+                    .unwrap_or_default()
+            };
+            (label, after("prev"), after("next"))
+        })
+        .collect()
+}
+
+#[test]
+fn roles_step_up_and_down_along_their_career_paths() {
+    let dir = fixture("base");
+    let toml = std::fs::read_to_string(dir.join("handbook.toml")).unwrap();
+    change_file(
+        &dir,
+        "handbook.toml",
+        format!(
+            "{toml}\n[[paths]]\nid = \"tech\"\ntitle = \"Engineering\"\n\n[[paths]]\nid = \"people\"\ntitle = \"Management\"\n"
+        ),
+    );
+    let role = |title: &str, level: u8, paths: &str| {
+        format!(
+            "+++\ntitle = \"{title}\"\nsummary = \"S.\"\nlevel = {level}\nresponsibilities = [\"R\"]\npaths = [{paths}]\n+++\n"
+        )
+    };
+    let backend = std::fs::read_to_string(dir.join("content/roles/backend-developer.md")).unwrap();
+    change_file(
+        &dir,
+        "content/roles/backend-developer.md",
+        backend.replacen("level = 2\n", "level = 2\npaths = [\"tech\"]\n", 1),
+    );
+    change_file(
+        &dir,
+        "content/roles/senior.md",
+        role("Senior", 5, "\"tech\", \"people\""),
+    );
+    // Level 4, between the two, but on neither path.
+    change_file(
+        &dir,
+        "content/roles/specialist.md",
+        role("Specialist", 4, ""),
+    );
+    change_file(
+        &dir,
+        "content/roles/architect.md",
+        role("Architect", 6, "\"tech\""),
+    );
+    change_file(
+        &dir,
+        "content/roles/manager.md",
+        role("Manager", 8, "\"people\""),
+    );
+    build(&dir).assert_ok();
+
+    assert_eq!(
+        steps(&page(&dir, "roles/senior/index.html")),
+        [
+            (
+                "On the Engineering path".into(),
+                "Backend Developer".into(),
+                "Architect".into()
+            ),
+            (
+                "On the Management path".into(),
+                String::new(),
+                "Manager".into()
+            ),
+        ]
+    );
+    // Alone on the ladder of roles without a path: no neighbours to show.
+    assert!(steps(&page(&dir, "roles/specialist/index.html")).is_empty());
+    let roles = page(&dir, "roles/index.html");
+    let paths = &roles[roles.find("<h2 id=\"paths-title\">").unwrap()..];
+    assert!(
+        paths.contains("<ol class=\"path-steps\" aria-labelledby=\"path-people\"><li><a href=\"../roles/senior/\">Senior</a></li><li><a href=\"../roles/manager/\">Manager</a></li></ol>"),
+        "{paths}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&page(&dir, "handbook.json")).unwrap();
+    assert_eq!(json["paths"][1]["id"], "people");
+    let senior = json["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["slug"] == "senior")
+        .unwrap();
+    assert_eq!(senior["paths"], serde_json::json!(["tech", "people"]));
+    assert_eq!(senior["previous"], "backend-developer");
+}
+
+/// The bundled handbook: a senior developer's step down is the mid-level
+/// developer, not a specialist who happens to sit one level lower.
+#[test]
+fn the_bundled_senior_developer_steps_down_to_the_mid_level_developer() {
+    let dir = bundled();
+    build(&dir).assert_ok();
+    let senior = steps(&page(&dir, "roles/senior-backend-developer/index.html"));
+    assert_eq!(senior[0].1, "Backend Developer (Mid-Level)", "{senior:?}");
+    assert!(
+        senior.iter().any(|s| s.2 == "Engineering Manager"),
+        "{senior:?}"
+    );
+}

@@ -496,6 +496,31 @@ fn a_settings_edit_matches_a_build() {
     );
 }
 
+/// A role leaving a career path changes its neighbours' pages and the
+/// roles page: the rebuild gives what a build gives.
+#[test]
+fn a_career_path_edit_matches_a_build() {
+    let hb = bundled();
+    let root = hb.path();
+    let mut session = Session::new(options(root));
+    session.build().unwrap();
+    let rel = Path::new("content/roles/backend-developer.md");
+    let text = std::fs::read_to_string(root.join(rel)).unwrap();
+    let edited = text.replacen(", \"security\"]", "]", 1);
+    assert_ne!(edited, text, "the bundled role names the security path");
+    std::fs::write(root.join(rel), edited).unwrap();
+    let rebuilt = session.rebuild(&[rel.to_path_buf()]);
+    same_as_build(rel, &rebuilt, &pipeline::build(&options(root)));
+    let built = rebuilt.unwrap();
+    let security = built
+        .files
+        .get("roles/security-specialist/index.html")
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap();
+    assert!(security.contains("<h1"), "{security}");
+    assert!(!security.contains("Step down"), "{security}");
+}
+
 /// A file added while `serve` runs, then deleted: the site is a build's
 /// each time, and a deletion that leaves a link broken fails as a build
 /// does. Only the new file is parsed.

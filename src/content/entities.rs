@@ -98,6 +98,9 @@ pub struct Role {
     pub responsibilities: Vec<String>,
     pub skills: Vec<(At<String>, Proficiency)>,
     pub salary: Vec<Salary>,
+    /// Indexes into `Config::paths`, in the order written (the first is
+    /// the role's main path); empty for a role on no declared path.
+    pub paths: Vec<usize>,
 }
 
 /// A phase's length. `max: None` is exactly `min`, unless `open_ended`
@@ -253,6 +256,7 @@ const ROLE_KEYS: &[&str] = &[
     "responsibilities",
     "skills",
     "salary",
+    "paths",
     "draft",
     "extra",
 ];
@@ -611,6 +615,19 @@ fn read_role(
             });
         }
     }
+    let mut paths = Vec::new();
+    for p in r.strings(t, "paths", None).unwrap_or_default() {
+        match config.path(p.get_ref()) {
+            Some(i) if !paths.contains(&i) => paths.push(i),
+            Some(_) => {}
+            None => unknown_id(
+                r,
+                &p,
+                "path",
+                config.paths.iter().map(|p| p.id.as_str()).collect(),
+            ),
+        }
+    }
     let level = level.and_then(|l| u8::try_from(*l.get_ref()).ok());
     let (Some(level), Some(responsibilities)) = (level, responsibilities) else {
         return Err(Box::new(doc));
@@ -625,6 +642,7 @@ fn read_role(
             .collect(),
         skills,
         salary,
+        paths,
     })
 }
 

@@ -106,6 +106,12 @@ pub const LABELS: &[(&str, &str)] = &[
     ("career_ladder", "Career ladder"),
     ("step_down", "Step down"),
     ("step_up", "Next step up"),
+    ("on_path", "On the {path} path"),
+    ("career_paths", "Career paths"),
+    (
+        "career_paths_lead",
+        "Each path runs from its first role to its last, one step at a time; a role can be a step on more than one path.",
+    ),
     ("compare_with", "Compare {role} with another role"),
     ("versus_role", "vs {role}"),
     // Roles overview

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use super::assets::AssetsView;
 use super::views::track_view;
 use super::views::{
-    CategoryView, LinkView, MenuItem, PhaseCard, RoleCard, SalaryColumn, SalaryView, SiteView,
-    SkillCard,
+    CategoryView, LinkView, MenuItem, PathView, PhaseCard, RoleCard, SalaryColumn, SalaryView,
+    SiteView, SkillCard,
 };
 use super::{diagrams, format};
 use crate::content::{Kind, Salary};
@@ -247,6 +247,22 @@ pub fn site_view(site: &Site, cards: &Cards, assets: AssetsView) -> SiteView {
         salary_columns: cards.columns.clone(),
         salary_charts: diagrams::salary_charts(cards, &c.labels),
         tracks,
+        paths: c
+            .paths
+            .iter()
+            .enumerate()
+            .map(|(p, named)| PathView {
+                id: named.id.clone(),
+                title: named.title.clone(),
+                roles: site
+                    .roles
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| r.paths.contains(&p))
+                    .map(|(i, _)| cards.roles[i].link.clone())
+                    .collect(),
+            })
+            .collect(),
         pages: cards.pages.clone(),
         sources: c.sources.clone(),
         extra: c.extra.clone(),

@@ -77,6 +77,9 @@ struct RoleOut<'a> {
     skills: Vec<Needed<'a>>,
     previous: Option<&'a str>,
     next: Option<&'a str>,
+    /// Career path ids, main path first; left out when the role is on none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    paths: Vec<&'a str>,
     #[serde(skip_serializing_if = "empty")]
     extra: &'a Extra,
 }
@@ -182,6 +185,11 @@ fn role_out(site: &Site, i: usize) -> RoleOut<'_> {
             .collect(),
         previous: rel.previous.as_ref().map(role),
         next: rel.next.as_ref().map(role),
+        paths: r
+            .paths
+            .iter()
+            .map(|&p| site.config.paths[p].id.as_str())
+            .collect(),
         extra: &r.doc.extra,
     }
 }
@@ -266,6 +274,10 @@ struct Whole<'a> {
     categories: &'a [Named],
     sources: &'a [Source],
     tracks: Vec<TrackOut<'a>>,
+    /// Left out when the handbook declares no career paths, so such a
+    /// handbook exports what it always did.
+    #[serde(skip_serializing_if = "<[Named]>::is_empty")]
+    paths: &'a [Named],
     skills: Vec<SkillOut<'a>>,
     roles: Vec<RoleOut<'a>>,
     phases: Vec<PhaseOut<'a>>,
@@ -291,6 +303,7 @@ pub fn handbook_json(site: &Site, out: &mut dyn std::io::Write) -> std::io::Resu
         categories: &c.categories,
         sources: &c.sources,
         tracks: tracks_out(site),
+        paths: &c.paths,
         skills: (0..site.skills.len())
             .into_par_iter()
             .map(|i| skill_out(site, i))

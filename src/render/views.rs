@@ -175,6 +175,9 @@ pub struct SiteView {
     /// One range chart per salary column.
     pub salary_charts: Vec<Chart>,
     pub tracks: Vec<TrackView>,
+    /// Career paths from handbook.toml, each with its roles in order;
+    /// empty in a handbook that declares none.
+    pub paths: Vec<PathView>,
     pub pages: Vec<LinkView>,
     pub sources: Vec<Source>,
     /// handbook.toml's `[extra]` table (empty when it has none).
@@ -285,12 +288,34 @@ pub struct RoleView<'a> {
     #[serde(flatten)]
     pub card: &'a RoleCard,
     pub skill_groups: Vec<SkillGroup<'a>>,
+    /// The neighbours on the role's main path (or the one ladder of a
+    /// handbook without paths).
     pub previous: Option<&'a LinkView>,
     pub next: Option<&'a LinkView>,
+    /// The role's place on each career path it is on, main path first; in
+    /// a handbook without paths, one step whose `id` and `title` are empty.
+    pub steps: Vec<StepView<'a>>,
     /// This role's salary ranges, one chart per currency.
     pub salary_charts: Vec<Chart>,
     /// Side-by-side pages with every other role (`title` is the other role).
     pub compare: Vec<LinkView>,
+}
+
+/// A role's neighbours on one career path.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StepView<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub previous: Option<&'a LinkView>,
+    pub next: Option<&'a LinkView>,
+}
+
+/// A career path and its roles, first step first.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PathView {
+    pub id: String,
+    pub title: String,
+    pub roles: Vec<LinkView>,
 }
 
 /// One skill in a role-vs-role comparison.
@@ -362,7 +387,7 @@ pub fn skill_view<'a>(site: &'a Site, cards: &'a Cards, i: usize) -> SkillView<'
     }
 }
 
-pub fn role_view<'a>(site: &Site, cards: &'a Cards, i: usize) -> RoleView<'a> {
+pub fn role_view<'a>(site: &'a Site, cards: &'a Cards, i: usize) -> RoleView<'a> {
     let rel = &site.role_relations[i];
     let mut groups: Vec<SkillGroup> = Vec::new();
     for (s, p) in &rel.skills {
@@ -391,6 +416,19 @@ pub fn role_view<'a>(site: &Site, cards: &'a Cards, i: usize) -> RoleView<'a> {
         skill_groups: groups,
         previous: rel.previous.map(|r| &cards.roles[r].link),
         next: rel.next.map(|r| &cards.roles[r].link),
+        steps: rel
+            .steps
+            .iter()
+            .map(|s| {
+                let named = s.path.map(|p| &site.config.paths[p]);
+                StepView {
+                    id: named.map_or("", |n| n.id.as_str()),
+                    title: named.map_or("", |n| n.title.as_str()),
+                    previous: s.previous.map(|r| &cards.roles[r].link),
+                    next: s.next.map(|r| &cards.roles[r].link),
+                }
+            })
+            .collect(),
         salary_charts,
         compare,
     }

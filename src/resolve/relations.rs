@@ -25,9 +25,58 @@ pub struct SkillRelations {
 pub struct RoleRelations {
     /// Required skills, highest level first, then in skill order.
     pub skills: Vec<(usize, Proficiency)>,
-    /// The neighbouring roles on the ladder (by level, then title).
+    /// The role's place on each career path it is on, its main path
+    /// first; a role on no declared path has one step on the ladder of
+    /// every such role.
+    pub steps: Vec<Step>,
+    /// The neighbours on the first of `steps`: what a theme that knows
+    /// nothing of paths shows.
     pub previous: Option<usize>,
     pub next: Option<usize>,
+}
+
+/// A role's neighbours on one career path (by level, then title).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Step {
+    /// Index into `Config::paths`; `None` for the ladder of the roles that
+    /// name no path (every role, in a handbook without paths).
+    pub path: Option<usize>,
+    pub previous: Option<usize>,
+    pub next: Option<usize>,
+}
+
+/// Each role's steps, given each role's paths. Roles come in ladder order
+/// (level, then title), so a path's members in that order are its ladder.
+fn steps(paths_of: &[&[usize]]) -> Vec<Vec<Step>> {
+    let on = |path: Option<usize>| -> Vec<usize> {
+        (0..paths_of.len())
+            .filter(|&r| match path {
+                Some(p) => paths_of[r].contains(&p),
+                None => paths_of[r].is_empty(),
+            })
+            .collect()
+    };
+    (0..paths_of.len())
+        .map(|r| {
+            let paths: Vec<Option<usize>> = if paths_of[r].is_empty() {
+                vec![None]
+            } else {
+                paths_of[r].iter().map(|&p| Some(p)).collect()
+            };
+            paths
+                .into_iter()
+                .map(|path| {
+                    let members = on(path);
+                    let k = members.iter().position(|&m| m == r).unwrap_or(0);
+                    Step {
+                        path,
+                        previous: k.checked_sub(1).map(|j| members[j]),
+                        next: members.get(k + 1).copied(),
+                    }
+                })
+                .collect()
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, Default)]
@@ -101,8 +150,12 @@ pub fn compute(config: &Config, hb: &Handbook, index: &super::Index) -> Relation
             skills[si].roles.push((ri, p));
         }
         roles[ri].skills = needed;
-        roles[ri].previous = ri.checked_sub(1);
-        roles[ri].next = (ri + 1 < hb.roles.len()).then_some(ri + 1);
+    }
+    let paths_of: Vec<&[usize]> = hb.roles.iter().map(|r| r.paths.as_slice()).collect();
+    for (rel, steps) in roles.iter_mut().zip(steps(&paths_of)) {
+        rel.previous = steps.first().and_then(|s| s.previous);
+        rel.next = steps.first().and_then(|s| s.next);
+        rel.steps = steps;
     }
 
     let mut phases = vec![PhaseRelations::default(); hb.phases.len()];
@@ -155,5 +208,52 @@ pub fn compute(config: &Config, hb: &Handbook, index: &super::Index) -> Relation
         roles,
         phases,
         tracks,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn step(path: Option<usize>, previous: Option<usize>, next: Option<usize>) -> Step {
+        Step {
+            path,
+            previous,
+            next,
+        }
+    }
+
+    #[test]
+    fn without_paths_every_role_is_on_one_ladder() {
+        let none: &[usize] = &[];
+        let s = steps(&[none, none, none]);
+        assert_eq!(s[0], vec![step(None, None, Some(1))]);
+        assert_eq!(s[1], vec![step(None, Some(0), Some(2))]);
+        assert_eq!(s[2], vec![step(None, Some(1), None)]);
+    }
+
+    /// Roles 0..6 in level order. Path 0 (engineering): 0, 2, 3, 5.
+    /// Path 1 (management): 3, 4, 5. Role 1 is on no path, role 6 neither:
+    /// they make their own ladder.
+    #[test]
+    fn paths_branch_and_meet() {
+        let s = steps(&[&[0], &[], &[0], &[0, 1], &[1], &[1, 0], &[]]);
+        assert_eq!(s[2], vec![step(Some(0), Some(0), Some(3))]);
+        // A senior engineer steps down to the engineer, not to role 1,
+        // and up either path.
+        assert_eq!(
+            s[3],
+            vec![
+                step(Some(0), Some(2), Some(5)),
+                step(Some(1), None, Some(4))
+            ]
+        );
+        // The top of both paths: its main path is the one named first.
+        assert_eq!(
+            s[5],
+            vec![step(Some(1), Some(4), None), step(Some(0), Some(3), None)]
+        );
+        assert_eq!(s[1], vec![step(None, None, Some(6))]);
+        assert_eq!(s[6], vec![step(None, Some(1), None)]);
     }
 }
