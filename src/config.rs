@@ -43,6 +43,9 @@ pub struct Config {
     /// Whether the build makes a full-text search index and the theme
     /// shows a search box (`search = false` turns both off).
     pub search: bool,
+    /// Whether the site has the whole handbook on one page (`/print/`):
+    /// `None` leaves it to the handbook's size (see `render::print`).
+    pub print: Option<bool>,
     pub categories: Vec<Named>,
     pub tracks: Vec<Named>,
     /// Career paths (`[[paths]]`): roles name the ones they are a step of,
@@ -110,6 +113,7 @@ const KEYS: &[&str] = &[
     "edit_url",
     "cname",
     "search",
+    "print",
     "categories",
     "tracks",
     "paths",
@@ -194,6 +198,7 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Diagnostics> {
     let extra = r.extra(&t);
     let overrides = label_overrides(&mut r, &t);
     let search = r.bool(&t, "search");
+    let print = r.bool(&t, "print");
 
     let mut base_url = String::new();
     let mut base_path = "/".to_string();
@@ -271,6 +276,7 @@ pub fn parse(root: &Path, text: &str) -> Result<Config, Diagnostics> {
         edit_url: edit_url.map(|e| e.into_inner().trim_end_matches('/').to_string()),
         cname: cname.map(|c| c.into_inner()),
         search: search.is_none_or(|s| s.into_inner()),
+        print: print.map(|p| p.into_inner()),
         categories: categories
             .into_iter()
             .map(|(id, title)| Named {

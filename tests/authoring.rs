@@ -207,7 +207,13 @@ fn visible_text(html: &str) -> String {
             (false, c) => text.push(c),
         }
     }
-    text + "\n" + &attrs
+    // An address shown as text (the print version's "online at") is the
+    // site's, not a label: `/phases/` in it is no English word on show.
+    let text: Vec<&str> = text
+        .split_whitespace()
+        .filter(|w| !w.starts_with("https://") && !w.starts_with("http://"))
+        .collect();
+    text.join(" ") + "\n" + &attrs
 }
 
 /// The English words of every label: the text between its `{slots}`, in

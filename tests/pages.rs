@@ -596,3 +596,112 @@ fn the_bundled_senior_developer_steps_down_to_the_mid_level_developer() {
         "{senior:?}"
     );
 }
+
+// ---------------------------------------------------------------------------
+// The whole handbook on one page.
+// ---------------------------------------------------------------------------
+
+/// The ids of every element of `html`, in order.
+fn ids(html: &str) -> Vec<&str> {
+    html.split(" id=\"")
+        .skip(1)
+        .map(|rest| &rest[..rest.find('"').unwrap()])
+        .collect()
+}
+
+#[test]
+fn the_print_version_has_every_page_in_reading_order_on_one_page() {
+    let dir = full_built();
+    let print = page(&dir, "print/index.html");
+    // Tracks' phases in order, then skills by category, roles by level,
+    // then the free pages: the order of their sections.
+    let sections: Vec<&str> = print
+        .split("<article class=\"print-entry\" id=\"")
+        .skip(1)
+        .map(|rest| &rest[..rest.find('"').unwrap()])
+        .collect();
+    assert_eq!(
+        sections,
+        [
+            "phases.foundations",
+            "phases.services",
+            "phases.junior-years",
+            "phases.senior-years",
+            "skills.databases",
+            "skills.apis",
+            "skills.caching",
+            "roles.backend-developer",
+            "roles.senior-backend-developer",
+            // Free pages by their `order`.
+            "faq",
+            "about",
+        ],
+        "{print}"
+    );
+    // One page, so one of each id.
+    let all = ids(&print);
+    let unique: BTreeSet<&str> = all.iter().copied().collect();
+    assert_eq!(all.len(), unique.len(), "duplicate ids: {all:?}");
+    // A body's headings keep their names under their page's anchor, two
+    // levels down; its links to its own headings and to other printed
+    // pages stay on this page; its image is the page's own file.
+    assert!(
+        print.contains("<h4 id=\"skills.databases.indexes\">"),
+        "{print}"
+    );
+    assert!(
+        print.contains("href=\"#skills.databases.indexes\""),
+        "{print}"
+    );
+    assert!(
+        print.contains("href=\"#roles.backend-developer\""),
+        "{print}"
+    );
+    assert!(print.contains("src=\"../skills/diagram.png\""), "{print}");
+    // Code is printed plain, in the same wrapper.
+    let code = &print[print.find("<pre class=\"hl\"").unwrap()..];
+    assert!(
+        !code[..code.find("</pre>").unwrap()].contains("<span"),
+        "{code}"
+    );
+    // Every link of it works (checked with the rest of the site), and the
+    // drafts stay out.
+    assert!(!print.contains("Quantum Backends"));
+    assert!(broken_links(&dir.join("public")).is_empty());
+    // Linked from every page's footer; not for search engines.
+    assert!(page(&dir, "skills/caching/index.html").contains("href=\"../../print/\""));
+    assert!(!page(&dir, "sitemap.xml").contains("/print/"));
+}
+
+#[test]
+fn print_false_leaves_the_print_version_out() {
+    let dir = full();
+    let toml = std::fs::read_to_string(dir.join("handbook.toml")).unwrap();
+    change_file(&dir, "handbook.toml", format!("print = false\n{toml}"));
+    build(&dir).assert_ok();
+    expect_no_file(&dir, "public/print/index.html");
+    assert!(!page(&dir, "skills/caching/index.html").contains("print/"));
+}
+
+/// Past 1,000 pages the print version is left out unless asked for: such a
+/// book is not printed in one piece.
+#[test]
+fn a_big_handbook_gets_the_print_version_only_when_it_asks() {
+    let dir = fixture("base");
+    for i in 0..1000 {
+        change_file(
+            &dir,
+            &format!("content/skills/s{i:04}.md"),
+            format!(
+                "+++\ntitle = \"S{i}\"\nsummary = \"S.\"\ncategory = \"core\"\ndifficulty = \"beginner\"\n+++\nBody {i}.\n"
+            ),
+        );
+    }
+    build(&dir).assert_ok();
+    expect_no_file(&dir, "public/print/index.html");
+    assert!(!page(&dir, "index.html").contains("print/"));
+    let toml = std::fs::read_to_string(dir.join("handbook.toml")).unwrap();
+    change_file(&dir, "handbook.toml", format!("print = true\n{toml}"));
+    build(&dir).assert_ok();
+    assert!(page(&dir, "print/index.html").contains("Body 999."));
+}

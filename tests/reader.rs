@@ -547,6 +547,8 @@ fn screenshots() {
             "roles/compare/backend-developer-vs-senior-backend-developer/",
         ),
         ("progress", "progress/"),
+        ("print", "print/"),
+        ("print-entry", "print/#skills.databases"),
     ];
     for width in [390, 1280, 794] {
         b.viewport(width, 900);

@@ -74,11 +74,11 @@ fn an_edit_appears_and_parses_one_file() {
             .map(String::from)
     });
     // One terminal line: what changed, what was parsed and rendered, time.
-    // Only the file's own page changed in the whole run (it was shown
-    // first, on a line of its own).
+    // Only the file's own page (shown first, on a line of its own) and
+    // the print version, which has every body, changed in the whole run.
     assert!(line.contains("parsed 1 file,"), "{line}");
     assert!(line.contains(" ms: "), "{line}");
-    assert!(line.contains("(1 changed), pages reloaded"), "{line}");
+    assert!(line.contains("(2 changed), pages reloaded"), "{line}");
     let early = server.wait_for_log(|log| {
         log.lines()
             .find(|l| l.starts_with("shown in ") && l.contains("content/skills/alpha.md changed"))
@@ -408,10 +408,10 @@ fn a_new_title_shows_on_its_page_first_then_everywhere() {
         "{log}"
     );
     // The whole run: the skill's page, the 8 pages that show the title,
-    // and /progress/, which lists every skill.
+    // /progress/, which lists every skill, and /print/, which has them all.
     let line = log[rebuilt..].lines().next().unwrap_or_default();
     assert!(
-        line.contains("parsed 1 file, 15 pages (10 changed), pages reloaded"),
+        line.contains("parsed 1 file, 16 pages (11 changed), pages reloaded"),
         "{line}"
     );
 }

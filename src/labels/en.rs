@@ -296,6 +296,17 @@ pub const LABELS: &[(&str, &str)] = &[
     ("progress_completion", "Completion"),
     ("progress_by_state", "Every skill by state"),
     ("progress_next_up", "Next up"),
+    // The whole handbook on one page (`/print/`).
+    ("print_title", "The whole handbook"),
+    (
+        "print_lead",
+        "Every page of this handbook on one page, in reading order: print it, or save it as a PDF.",
+    ),
+    ("print_button", "Print or save as PDF"),
+    ("print_contents", "Contents"),
+    ("print_pages", "More pages"),
+    ("print_online", "Online:"),
+    ("print_link", "The whole handbook on one page"),
     (
         "progress_next_up_lead",
         "Skills you have not finished whose prerequisites are all done or skipped, the ones you are learning first.",

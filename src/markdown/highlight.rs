@@ -139,12 +139,12 @@ pub fn escape(out: &mut String, text: &str) {
 /// A fenced code block as HTML. Unknown languages (or a syntax that fails
 /// to parse) come out as plain escaped text, never as an error.
 pub fn code_block(lang: &str, code: &str) -> String {
-    let lang = lang.split([' ', ',', '{']).next().unwrap_or("").trim();
-    let mut out = String::with_capacity(code.len() * 2 + 64);
+    let lang = info_lang(lang);
     if !lang.is_empty()
         && let Some(syntax) = syntaxes().find_syntax_by_token(lang)
         && let Some(body) = highlight(syntax, code)
     {
+        let mut out = String::with_capacity(body.len() + 64);
         out.push_str("<pre class=\"hl\" data-lang=\"");
         escape(&mut out, lang);
         out.push_str("\"><code>");
@@ -152,6 +152,20 @@ pub fn code_block(lang: &str, code: &str) -> String {
         out.push_str("</code></pre>\n");
         return out;
     }
+    code_block_plain(lang, code)
+}
+
+/// The language of a fence's info string (`rust,ignore` → `rust`).
+fn info_lang(info: &str) -> &str {
+    info.split([' ', ',', '{']).next().unwrap_or("").trim()
+}
+
+/// A code block escaped but not coloured, in `code_block`'s wrapper: for
+/// a language it does not know, and for pages where colour is not worth
+/// its cost (the print version).
+pub fn code_block_plain(lang: &str, code: &str) -> String {
+    let lang = info_lang(lang);
+    let mut out = String::with_capacity(code.len() + code.len() / 8 + 64);
     out.push_str("<pre class=\"hl\"");
     if !lang.is_empty() {
         out.push_str(" data-lang=\"");

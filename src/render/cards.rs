@@ -269,6 +269,7 @@ pub fn site_view(site: &Site, cards: &Cards, assets: AssetsView) -> SiteView {
         labels: c.labels.clone(),
         skill_count: site.skills.len(),
         search: c.search,
+        print: super::print::made(site),
         generator: format!("roadbook {}", env!("CARGO_PKG_VERSION")),
         assets,
     }

@@ -17,6 +17,8 @@ pub(super) enum Job {
     Matrix,
     /// The reader's own progress over the whole handbook (`/progress/`).
     Progress,
+    /// The whole handbook on one page (`/print/`).
+    Print,
     Compare(usize, usize),
     Alias(usize),
     NotFound,
@@ -44,6 +46,7 @@ impl Job {
             Job::Track(i) => format!("tracks/{}/", site.config.tracks[site.tracks[i].config].id),
             Job::Matrix => "matrix/".to_string(),
             Job::Progress => PROGRESS.to_string(),
+            Job::Print => super::print::PATH.to_string(),
             Job::Compare(a, b) => views::compare_url(site, a, b),
             Job::Alias(a) => format!("skills/{}/", site.aliases[a].0),
             Job::NotFound => "404.html".to_string(),
@@ -72,6 +75,7 @@ impl Job {
             Job::Track(_) => "track.html",
             Job::Matrix => "matrix.html",
             Job::Progress => "progress.html",
+            Job::Print => "print.html",
             Job::Compare(..) => "compare.html",
             Job::Alias(_) => "redirect.html",
             Job::NotFound => "404.html",
@@ -98,6 +102,16 @@ impl Job {
                 newest(Kind::Skill, site.skills.len()).max(newest(Kind::Role, site.roles.len()))
             }
             Job::Compare(a, b) => of(Kind::Role, a).max(of(Kind::Role, b)),
+            Job::Print => [
+                newest(Kind::Skill, site.skills.len()),
+                newest(Kind::Role, site.roles.len()),
+                newest(Kind::Phase, site.phases.len()),
+                newest(Kind::Page, site.pages.len()),
+                site.home.as_ref().and_then(|h| h.updated),
+            ]
+            .into_iter()
+            .flatten()
+            .max(),
             Job::Alias(_) | Job::NotFound | Job::Progress => None,
         }
     }
@@ -110,6 +124,8 @@ impl Job {
         match self {
             Job::Matrix => skills * (1 + roles / 5),
             Job::Progress => skills * 2 + roles * 10,
+            // Every body again, without highlighting.
+            Job::Print => (skills + roles + phases + site.pages.len()) * 100,
             Job::Section(Kind::Skill) => skills * 4,
             Job::Section(Kind::Role) => roles * 100,
             Job::Section(_) => skills / 4 + phases * 10,
@@ -130,14 +146,19 @@ impl Job {
     pub(super) fn lists_the_site(self) -> bool {
         matches!(
             self,
-            Job::Home | Job::Matrix | Job::Progress | Job::Section(_) | Job::Track(_)
+            Job::Home | Job::Matrix | Job::Progress | Job::Print | Job::Section(_) | Job::Track(_)
         )
     }
 
     /// Pages search engines should index: not the 404 page, not the
     /// redirects left at old slugs.
     fn indexed(self) -> bool {
-        !matches!(self, Job::Alias(_) | Job::NotFound | Job::Progress)
+        // The print version repeats every page: a search engine should
+        // send readers to the pages themselves.
+        !matches!(
+            self,
+            Job::Alias(_) | Job::NotFound | Job::Progress | Job::Print
+        )
     }
 }
 
@@ -152,6 +173,10 @@ pub(super) fn jobs(site: &Site) -> Vec<Job> {
         .is_none()
     {
         jobs.push(Job::Progress);
+    }
+    // Like `progress`, `print` stays free for a handbook's own page.
+    if super::print::made(site) {
+        jobs.push(Job::Print);
     }
     for kind in [Kind::Skill, Kind::Role, Kind::Phase] {
         jobs.push(Job::Section(kind));

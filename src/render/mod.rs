@@ -23,6 +23,7 @@ mod filters;
 pub mod format;
 mod job;
 mod page;
+mod print;
 pub mod structured;
 mod templates;
 mod tera_errors;

@@ -190,6 +190,18 @@ pub(super) fn page_job(site: &Site, cards: &Cards, job: Job, md: &Markdown<'_>) 
             );
             (url.clone(), m)
         }
+        Job::Print => {
+            let m = meta(
+                site,
+                "print",
+                "print",
+                site.config.labels.get("print_title").to_string(),
+                None,
+                url.clone(),
+            );
+            ctx.insert("print", &super::print::view(site, cards, md.nanos));
+            (url.clone(), m)
+        }
         Job::Compare(a, b) => {
             let (ta, tb) = (&cards.roles[a].link.title, &cards.roles[b].link.title);
             let labels = &site.config.labels;

@@ -33,6 +33,7 @@ pub const BUILTIN: &[(&str, &str)] = builtin!(
     "track.html",
     "matrix.html",
     "progress.html",
+    "print.html",
     "compare.html",
     "redirect.html",
     "404.html",

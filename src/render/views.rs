@@ -188,6 +188,8 @@ pub struct SiteView {
     /// Whether the site has a search index (`search` in handbook.toml):
     /// the theme shows its search box only then.
     pub search: bool,
+    /// Whether the site has the print version (`/print/`).
+    pub print: bool,
     pub generator: String,
     /// The theme's stylesheet, script and highlighting CSS under their
     /// content-hashed names (`assets/roadbook.<hash>.css`).

@@ -291,6 +291,8 @@
     items.forEach(function (li) { list.appendChild(li); });
   }
   document.addEventListener("DOMContentLoaded", function () {
+    var print = document.querySelector("[data-action=print]");
+    if (print) { print.hidden = false; print.onclick = function () { window.print(); }; }
     var box = document.getElementById("progress-tools");
     if (!box || !window.roadbook) return;
     var rb = window.roadbook, status = document.getElementById("progress-status");

@@ -91,7 +91,13 @@ fn connect(url: &str) -> Result<WebSocket<TcpStream>, String> {
     stream
         .set_read_timeout(Some(Duration::from_secs(60)))
         .map_err(|e| e.to_string())?;
-    let (ws, _) = tungstenite::client(url, stream).map_err(|e| e.to_string())?;
+    // A whole-page screenshot of a long page (the print version) is well
+    // over the default 16 MiB message limit.
+    let config = tungstenite::protocol::WebSocketConfig::default()
+        .max_message_size(Some(256 << 20))
+        .max_frame_size(Some(256 << 20));
+    let (ws, _) = tungstenite::client::client_with_config(url, stream, Some(config))
+        .map_err(|e| e.to_string())?;
     Ok(ws)
 }
 
