@@ -471,9 +471,10 @@ fn every_svg_is_well_formed_xml() {
     }
     // The full fixture: a salary chart per currency (two) on the roles
     // overview and on the one role with salaries, a timeline per track
-    // (two) on the phases overview, and a roadmap and a timeline on each
-    // track's page.
-    assert_eq!(per_dir[0], 2 + 2 + 2 + 2 * 2, "SVGs in the full fixture");
+    // (two) on the phases overview, a roadmap and a timeline on each
+    // track's page, and the map of skills by prerequisites on the skills
+    // page.
+    assert_eq!(per_dir[0], 2 + 2 + 2 + 2 * 2 + 1, "SVGs in the full fixture");
     assert!(per_dir[1] > 0, "no SVG in the bundled handbook");
 }
 
@@ -704,4 +705,38 @@ fn a_big_handbook_gets_the_print_version_only_when_it_asks() {
     change_file(&dir, "handbook.toml", format!("print = true\n{toml}"));
     build(&dir).assert_ok();
     assert!(page(&dir, "print/index.html").contains("Body 999."));
+}
+
+/// The skills page maps every skill in the order to learn it: each after
+/// its prerequisites, an arc per prerequisite, every node a link that the
+/// progress script can colour.
+#[test]
+fn the_skill_map_puts_every_skill_after_its_prerequisites() {
+    let dir = bundled();
+    build(&dir).assert_ok();
+    let skills = page(&dir, "skills/index.html");
+    let svg = &skills[skills.find("<svg class=\"chart skill-map\"").unwrap()..];
+    let svg = &svg[..svg.find("</svg>").unwrap()];
+    let order: Vec<&str> = svg
+        .split(" data-skill-link=\"")
+        .skip(1)
+        .map(|rest| &rest[..rest.find('"').unwrap()])
+        .collect();
+    let json: serde_json::Value = serde_json::from_str(&page(&dir, "handbook.json")).unwrap();
+    let all = json["skills"].as_array().unwrap();
+    assert_eq!(order.len(), all.len(), "{order:?}");
+    let mut arcs = 0;
+    for skill in all {
+        let at = order.iter().position(|s| *s == skill["slug"]).unwrap();
+        for p in skill["prerequisites"].as_array().unwrap() {
+            let before = order.iter().position(|s| *s == p).unwrap();
+            assert!(before < at, "{p} after {}: {order:?}", skill["slug"]);
+            arcs += 1;
+        }
+    }
+    assert!(arcs > 5);
+    assert_eq!(svg.matches("class=\"prereq\"").count(), arcs);
+    // A track's roadmap draws the arcs among the skills it shows.
+    let track = page(&dir, "tracks/learning-path/index.html");
+    assert!(track.contains("class=\"prereq\""));
 }

@@ -547,6 +547,7 @@ fn screenshots() {
             "roles/compare/backend-developer-vs-senior-backend-developer/",
         ),
         ("progress", "progress/"),
+        ("skill-map", "skills/#map-title"),
         ("print", "print/"),
         ("print-entry", "print/#skills.databases"),
     ];

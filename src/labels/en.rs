@@ -296,6 +296,15 @@ pub const LABELS: &[(&str, &str)] = &[
     ("progress_completion", "Completion"),
     ("progress_by_state", "Every skill by state"),
     ("progress_next_up", "Next up"),
+    (
+        "roadmap_prerequisites",
+        "Arcs beside the skills lead from each skill to the skills that build on it.",
+    ),
+    ("skill_map", "Skills in the order to learn them"),
+    (
+        "skill_map_description",
+        "Every skill in one column, each after the skills it builds on; an arc leads from each prerequisite to each skill that needs it. Every skill's page lists the same under its prerequisites.",
+    ),
     // The whole handbook on one page (`/print/`).
     ("print_title", "The whole handbook"),
     (

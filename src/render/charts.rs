@@ -324,8 +324,139 @@ pub struct Node {
     pub skill: Option<String>,
 }
 
+/// The arrowhead prerequisite arcs end in, for the SVG whose id is `id`.
+fn arrow_defs(s: &mut String, id: &str) {
+    let _ = write!(
+        s,
+        "<defs><marker id=\"{id}-arrow\" viewBox=\"0 0 8 8\" refX=\"7\" refY=\"4\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\"><path class=\"arrow\" d=\"M0 0L8 4L0 8z\"/></marker></defs>"
+    );
+}
+
+/// Arcs beside a column of nodes whose edge is at `x`, bulging by `side`
+/// (-1 left, 1 right), from the row of each prerequisite to the row of the
+/// skill that needs it: the further apart, the wider the arc.
+fn prerequisite_arcs(
+    s: &mut String,
+    id: &str,
+    x: f64,
+    side: f64,
+    room: f64,
+    row_y: &dyn Fn(usize) -> f64,
+    edges: &[(usize, usize)],
+) {
+    for &(from, to) in edges {
+        let (y1, y2) = (row_y(from), row_y(to));
+        let span = from.abs_diff(to) as f64;
+        let bulge = side * (10.0 + 9.0 * span).min(room);
+        let _ = write!(
+            s,
+            "<path class=\"prereq\" d=\"M{} {}C{} {} {} {} {} {}\" marker-end=\"url(#{id}-arrow)\"/>",
+            n(x),
+            n(y1),
+            n(x + bulge),
+            n(y1),
+            n(x + bulge),
+            n(y2),
+            n(x + side * 2.0),
+            n(y2)
+        );
+    }
+}
+
+/// How much room prerequisite arcs take beside their column.
+const ARC_ROOM: f64 = 80.0;
+
+/// Every skill in one column, in the order to learn them, an arc from each
+/// prerequisite to each skill that needs it. One column reads on any
+/// screen, where a graph laid out in layers would need a wide one.
+pub fn skill_map(
+    id: &str,
+    title: &str,
+    desc: &str,
+    skills: &[Node],
+    edges: &[(usize, usize)],
+    root: &str,
+) -> String {
+    // Narrow enough for a phone's width at its own size.
+    const NODE_W: f64 = 250.0;
+    const ROOM: f64 = 70.0;
+    const ROW: f64 = 34.0;
+    const NODE_H: f64 = 26.0;
+    let height = ROW * skills.len().max(1) as f64 + 8.0;
+    let x0 = ROOM + 6.0;
+    let width = x0 + NODE_W + 2.0;
+    let id = xml(id);
+    let mut s = open_svg("chart skill-map", "group", &id, title, desc, width, height);
+    arrow_defs(&mut s, &id);
+    let row_top = |i: usize| 4.0 + ROW * i as f64 + (ROW - NODE_H) / 2.0;
+    let edges: Vec<(usize, usize)> = edges
+        .iter()
+        .copied()
+        .filter(|&(a, b)| a < skills.len() && b < skills.len())
+        .collect();
+    prerequisite_arcs(
+        &mut s,
+        &id,
+        x0,
+        -1.0,
+        ROOM,
+        &|i| row_top(i) + NODE_H / 2.0,
+        &edges,
+    );
+    for (i, k) in skills.iter().enumerate() {
+        node(
+            &mut s,
+            root,
+            x0,
+            row_top(i),
+            NODE_W,
+            NODE_H,
+            "skill-node",
+            k,
+            34,
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// A node: a rounded box with its label, the whole a link to its page.
+#[allow(clippy::too_many_arguments)]
+fn node(
+    s: &mut String,
+    root: &str,
+    x0: f64,
+    y0: f64,
+    w: f64,
+    h: f64,
+    class: &str,
+    nd: &Node,
+    max_chars: usize,
+) {
+    let _ = write!(
+        s,
+        "<a href=\"{}{}\"{}><rect class=\"node {class}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\"/><text class=\"node-label\" x=\"{}\" y=\"{}\" dominant-baseline=\"middle\">{}</text></a>",
+        xml(root),
+        xml(&nd.url),
+        nd.skill
+            .as_deref()
+            .map(|s| format!(" data-skill-link=\"{}\"", xml(s)))
+            .unwrap_or_default(),
+        n(x0),
+        n(y0),
+        n(w),
+        n(h),
+        n(x0 + 10.0),
+        n(y0 + h / 2.0),
+        xml(&truncate(&nd.label, max_chars))
+    );
+}
+
 /// Phases on the left, the skills they build on the right, an edge for
-/// every "phase builds skill". Every node is a link.
+/// every "phase builds skill", and beside the skills an arc from each
+/// prerequisite to the skills that need it (`prereqs`, as skill rows).
+/// Every node is a link.
+#[allow(clippy::too_many_arguments)]
 pub fn roadmap(
     id: &str,
     title: &str,
@@ -333,6 +464,7 @@ pub fn roadmap(
     phases: &[Node],
     skills: &[Node],
     edges: &[(usize, usize)],
+    prereqs: &[(usize, usize)],
     root: &str,
 ) -> String {
     const NODE_W: f64 = 250.0;
@@ -341,7 +473,17 @@ pub fn roadmap(
     const NODE_H: f64 = 26.0;
     let rows = phases.len().max(skills.len()).max(1) as f64;
     let height = ROW * rows + 8.0;
-    let width = NODE_W * 2.0 + GAP;
+    let prereqs: Vec<(usize, usize)> = prereqs
+        .iter()
+        .copied()
+        .filter(|&(a, b)| a < skills.len() && b < skills.len())
+        .collect();
+    let arcs = if prereqs.is_empty() {
+        0.0
+    } else {
+        ARC_ROOM + 6.0
+    };
+    let width = NODE_W * 2.0 + GAP + arcs;
     // Centre the shorter column.
     let offset = |count: usize| (ROW * rows - ROW * count as f64) / 2.0 + 4.0;
     let (po, so) = (offset(phases.len()), offset(skills.len()));
@@ -377,30 +519,43 @@ pub fn roadmap(
             n(y2)
         );
     }
-    let node = |s: &mut String, x0: f64, y0: f64, class: &str, nd: &Node| {
-        let _ = write!(
-            s,
-            "<a href=\"{}{}\"{}><rect class=\"node {class}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\"/><text class=\"node-label\" x=\"{}\" y=\"{}\" dominant-baseline=\"middle\">{}</text></a>",
-            xml(root),
-            xml(&nd.url),
-            nd.skill
-                .as_deref()
-                .map(|s| format!(" data-skill-link=\"{}\"", xml(s)))
-                .unwrap_or_default(),
-            n(x0),
-            n(y0),
-            n(NODE_W),
-            n(NODE_H),
-            n(x0 + 10.0),
-            n(y0 + NODE_H / 2.0),
-            xml(&truncate(&nd.label, 34))
+    if !prereqs.is_empty() {
+        arrow_defs(&mut s, &id);
+        prerequisite_arcs(
+            &mut s,
+            &id,
+            NODE_W * 2.0 + GAP,
+            1.0,
+            ARC_ROOM,
+            &|i| sy(i) + NODE_H / 2.0,
+            &prereqs,
         );
-    };
+    }
     for (i, p) in phases.iter().enumerate() {
-        node(&mut s, 0.0, py(i), "phase-node", p);
+        node(
+            &mut s,
+            root,
+            0.0,
+            py(i),
+            NODE_W,
+            NODE_H,
+            "phase-node",
+            p,
+            34,
+        );
     }
     for (i, k) in skills.iter().enumerate() {
-        node(&mut s, NODE_W + GAP, sy(i), "skill-node", k);
+        node(
+            &mut s,
+            root,
+            NODE_W + GAP,
+            sy(i),
+            NODE_W,
+            NODE_H,
+            "skill-node",
+            k,
+            34,
+        );
     }
     s.push_str("</svg>");
     s
@@ -506,6 +661,7 @@ mod tests {
             &nodes("phases"),
             &nodes("skills"),
             &[(0, 0), (1, 2), (9, 9)],
+            &[(0, 2), (5, 1)],
             "../",
         );
         parses(&svg);
@@ -514,6 +670,38 @@ mod tests {
         // Skills carry their slug for the progress colours; phases do not.
         assert_eq!(svg.matches(" data-skill-link=").count(), 3);
         assert!(svg.contains("<a href=\"../skills/1/\" data-skill-link=\"s1\">"));
+        // One prerequisite arc (the other names a row that is not there),
+        // ending in the SVG's own arrowhead.
+        assert_eq!(svg.matches("class=\"prereq\"").count(), 1);
+        assert!(svg.contains("marker-end=\"url(#r-arrow)\""));
+        assert!(svg.contains("<marker id=\"r-arrow\""));
+    }
+
+    #[test]
+    fn a_skill_map_is_one_column_with_an_arc_per_prerequisite() {
+        let skills: Vec<Node> = (0..4)
+            .map(|i| Node {
+                label: format!("Skill {i}"),
+                url: format!("skills/{i}/"),
+                skill: Some(format!("s{i}")),
+            })
+            .collect();
+        let svg = skill_map(
+            "m",
+            "Map",
+            "By prerequisites",
+            &skills,
+            &[(0, 1), (0, 3), (1, 2), (7, 0)],
+            "../",
+        );
+        parses(&svg);
+        assert_eq!(
+            svg.matches("<rect class=\"node skill-node\" x=\"76\"")
+                .count(),
+            4
+        );
+        assert_eq!(svg.matches("class=\"prereq\"").count(), 3);
+        assert_eq!(svg.matches(" data-skill-link=").count(), 4);
     }
 
     #[test]

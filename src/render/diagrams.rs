@@ -3,8 +3,11 @@
 //! drawing itself is `charts`'; this module decides what each figure
 //! shows and how it is described for screen readers.
 
+use std::collections::HashMap;
+
 use super::charts;
 use super::views::{Cards, Chart, LinkView};
+use crate::content::Kind;
 use crate::labels::Labels;
 use crate::resolve::Site;
 
@@ -153,8 +156,13 @@ pub fn roadmap(site: &Site, cards: &Cards, i: usize, root: &str) -> String {
             skill: Some(s.slug.clone()),
         })
         .collect();
+    let rows: Vec<Option<usize>> = skills
+        .iter()
+        .map(|s| site.find(Kind::Skill, &s.slug))
+        .collect();
+    let prereqs = prerequisite_rows(site, &rows);
     let labels = &site.config.labels;
-    let desc = labels.fill(
+    let mut desc = labels.fill(
         "roadmap_chart_description",
         &[
             (
@@ -167,6 +175,10 @@ pub fn roadmap(site: &Site, cards: &Cards, i: usize, root: &str) -> String {
             ),
         ],
     );
+    if !prereqs.is_empty() {
+        desc.push(' ');
+        desc.push_str(labels.get("roadmap_prerequisites"));
+    }
     charts::roadmap(
         &format!("roadmap-{}", named.id),
         &labels.fill("roadmap_chart", &[("track", &named.title)]),
@@ -174,8 +186,97 @@ pub fn roadmap(site: &Site, cards: &Cards, i: usize, root: &str) -> String {
         &phases,
         &skill_nodes,
         &edges,
+        &prereqs,
         root,
     )
+}
+
+/// Every "prerequisite → skill" pair among the skills drawn in `rows`
+/// (their indexes in the site, by row), as row pairs.
+fn prerequisite_rows(site: &Site, rows: &[Option<usize>]) -> Vec<(usize, usize)> {
+    let row_of: HashMap<usize, usize> = rows
+        .iter()
+        .enumerate()
+        .filter_map(|(row, skill)| skill.map(|s| (s, row)))
+        .collect();
+    let mut out = Vec::new();
+    for (row, skill) in rows.iter().enumerate() {
+        let Some(skill) = skill else { continue };
+        for p in &site.skill_relations[*skill].prerequisites {
+            if let Some(&from) = row_of.get(p) {
+                out.push((from, row));
+            }
+        }
+    }
+    out
+}
+
+/// The most skills the map of all skills is drawn for: one row each, so
+/// past this the figure is taller than anyone would read.
+pub const SKILL_MAP_AT_MOST: usize = 300;
+
+/// Every skill in the order to learn them (those with no prerequisites
+/// first, each after the skills it builds on, then in the skills list's
+/// order), with the prerequisite arcs; `None` when the handbook has no
+/// prerequisites or more than [`SKILL_MAP_AT_MOST`] skills.
+pub fn skill_map(site: &Site, cards: &Cards, root: &str) -> Option<String> {
+    let n = site.skills.len();
+    if n > SKILL_MAP_AT_MOST
+        || site
+            .skill_relations
+            .iter()
+            .all(|r| r.prerequisites.is_empty())
+    {
+        return None;
+    }
+    // Depth: 0 without prerequisites, else one more than the deepest of
+    // them. Prerequisites form no cycle (resolve checks), so the passes
+    // settle within `n` rounds.
+    let mut depth = vec![0usize; n];
+    for _ in 0..n {
+        let mut moved = false;
+        for i in 0..n {
+            let d = site.skill_relations[i]
+                .prerequisites
+                .iter()
+                .map(|&p| depth[p] + 1)
+                .max()
+                .unwrap_or(0);
+            if d != depth[i] {
+                depth[i] = d;
+                moved = true;
+            }
+        }
+        if !moved {
+            break;
+        }
+    }
+    let listed: Vec<usize> = (0..site.config.categories.len())
+        .flat_map(|ci| super::cards::category_skills(site, ci))
+        .collect();
+    let mut order = listed.clone();
+    order.sort_by_key(|&i| depth[i]);
+    let nodes: Vec<charts::Node> = order
+        .iter()
+        .map(|&i| {
+            let link = &cards.skills[i].link;
+            charts::Node {
+                label: link.title.clone(),
+                url: link.url.clone(),
+                skill: Some(link.slug.clone()),
+            }
+        })
+        .collect();
+    let rows: Vec<Option<usize>> = order.iter().map(|&i| Some(i)).collect();
+    let labels = &site.config.labels;
+    Some(charts::skill_map(
+        "skill-map",
+        labels.get("skill_map"),
+        labels.get("skill_map_description"),
+        &nodes,
+        &prerequisite_rows(site, &rows),
+        root,
+    ))
 }
 
 /// One range chart per salary column the role has figures in, a bar per

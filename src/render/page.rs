@@ -151,6 +151,13 @@ pub(super) fn page_job(site: &Site, cards: &Cards, job: Job, md: &Markdown<'_>) 
             };
             let title = site.config.labels.get(key);
             let m = meta(site, section, section, title.to_string(), None, url.clone());
+            if kind == Kind::Skill {
+                let root = urls::root_prefix(&url);
+                ctx.insert(
+                    "skill_map",
+                    &super::diagrams::skill_map(site, cards, &root).unwrap_or_default(),
+                );
+            }
             if kind == Kind::Phase {
                 let root = urls::root_prefix(&url);
                 let tracks: Vec<views::TrackView> = (0..site.tracks.len())
