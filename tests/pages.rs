@@ -474,7 +474,11 @@ fn every_svg_is_well_formed_xml() {
     // (two) on the phases overview, a roadmap and a timeline on each
     // track's page, and the map of skills by prerequisites on the skills
     // page.
-    assert_eq!(per_dir[0], 2 + 2 + 2 + 2 * 2 + 1, "SVGs in the full fixture");
+    assert_eq!(
+        per_dir[0],
+        2 + 2 + 2 + 2 * 2 + 1,
+        "SVGs in the full fixture"
+    );
     assert!(per_dir[1] > 0, "no SVG in the bundled handbook");
 }
 

@@ -508,6 +508,48 @@ fn progress_shows_next_up_and_marks_the_matrix_compare_and_roadmap() {
     assert_ne!(done, learning);
 }
 
+// ---------------------------------------------------------------- markup
+
+/// The Nu HTML Checker (vnu.jar, from npm, under Java): every page of the
+/// bundled handbook and of the full fixture, 0 errors.
+#[test]
+fn the_nu_html_checker_finds_no_error() {
+    let jar = harness::repo_root().join(".ci/node/node_modules/vnu-jar/build/dist/vnu.jar");
+    let java = std::process::Command::new("java")
+        .arg("-version")
+        .output()
+        .is_ok();
+    if !jar.is_file() || !java {
+        assert!(
+            std::env::var("ROADBOOK_REQUIRE_BROWSER").as_deref() != Ok("1"),
+            "the Nu HTML Checker is required (ROADBOOK_REQUIRE_BROWSER=1) but java or {} is missing",
+            jar.display()
+        );
+        eprintln!("SKIPPED: no java or no {}", jar.display());
+        return;
+    }
+    for dir in [harness::bundled(), harness::full()] {
+        harness::build(&dir).assert_ok();
+        let public = dir.join("public");
+        let pages: Vec<PathBuf> = harness::tree(&public)
+            .into_iter()
+            .filter(|(p, _)| p.ends_with(".html"))
+            .map(|(p, _)| public.join(p))
+            .collect();
+        assert!(pages.len() > 10, "{pages:?}");
+        let out = std::process::Command::new("java")
+            .arg("-jar")
+            .arg(&jar)
+            .args(["--errors-only", "--format", "text"])
+            .args(&pages)
+            .output()
+            .unwrap();
+        let report = String::from_utf8_lossy(&out.stderr).into_owned()
+            + &String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "Nu HTML Checker errors:\n{report}");
+    }
+}
+
 // ---------------------------------------------------------------- screenshots
 
 /// Not a check: writes screenshots of the main kinds of page at a phone's
