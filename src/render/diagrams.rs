@@ -148,14 +148,7 @@ pub fn roadmap(site: &Site, cards: &Cards, i: usize, root: &str) -> String {
             edges.push((pi, k));
         }
     }
-    let skill_nodes: Vec<charts::Node> = skills
-        .iter()
-        .map(|s| charts::Node {
-            label: s.title.clone(),
-            url: s.url.clone(),
-            skill: Some(s.slug.clone()),
-        })
-        .collect();
+    let skill_nodes: Vec<charts::Node> = skills.iter().map(|s| skill_node(s)).collect();
     let rows: Vec<Option<usize>> = skills
         .iter()
         .map(|s| site.find(Kind::Skill, &s.slug))
@@ -189,6 +182,15 @@ pub fn roadmap(site: &Site, cards: &Cards, i: usize, root: &str) -> String {
         &prereqs,
         root,
     )
+}
+
+/// A skill's node: a link the progress script can colour.
+fn skill_node(link: &LinkView) -> charts::Node {
+    charts::Node {
+        label: link.title.clone(),
+        url: link.url.clone(),
+        skill: Some(link.slug.clone()),
+    }
 }
 
 /// Every "prerequisite → skill" pair among the skills drawn in `rows`
@@ -251,21 +253,13 @@ pub fn skill_map(site: &Site, cards: &Cards, root: &str) -> Option<String> {
             break;
         }
     }
-    let listed: Vec<usize> = (0..site.config.categories.len())
+    let mut order: Vec<usize> = (0..site.config.categories.len())
         .flat_map(|ci| super::cards::category_skills(site, ci))
         .collect();
-    let mut order = listed.clone();
     order.sort_by_key(|&i| depth[i]);
     let nodes: Vec<charts::Node> = order
         .iter()
-        .map(|&i| {
-            let link = &cards.skills[i].link;
-            charts::Node {
-                label: link.title.clone(),
-                url: link.url.clone(),
-                skill: Some(link.slug.clone()),
-            }
-        })
+        .map(|&i| skill_node(&cards.skills[i].link))
         .collect();
     let rows: Vec<Option<usize>> = order.iter().map(|&i| Some(i)).collect();
     let labels = &site.config.labels;

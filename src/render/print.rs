@@ -90,12 +90,6 @@ fn anchor_of(site_path: &str) -> String {
     }
 }
 
-/// Code blocks as `build` writes them for an unknown language: escaped,
-/// in the same wrapper, without colours.
-fn plain(lang: &str, code: &str) -> String {
-    highlight::code_block_plain(lang, code)
-}
-
 /// The print version's view. `nanos` gets the time spent in Markdown.
 pub fn view<'a>(
     site: &'a Site,
@@ -132,7 +126,7 @@ pub fn view<'a>(
             return String::new();
         };
         let start = std::time::Instant::now();
-        let html = markdown::render(site, doc, PATH, &plain).html;
+        let html = markdown::render(site, doc, PATH, &highlight::code_block_plain).html;
         let spent = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
         nanos.fetch_add(spent, std::sync::atomic::Ordering::Relaxed);
         let html = link_locally(&html, &anchor_of(&site.path(r)), &anchors);
