@@ -119,6 +119,9 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
         }
     };
 
+    // What the first build dropped (its render buffers) goes back now.
+    crate::allocator::collect_everywhere();
+
     let listener = bind(opts.bind, opts.port)?;
     let addr = listener
         .local_addr()
@@ -377,6 +380,12 @@ fn rebuild_loop(
             }
             changes.merge(newer);
         }
+        // What the run dropped goes back to the system now, not at the
+        // render threads' next rebuild: the last site (held by `at_start`
+        // until here, so after a settings edit a whole site), the last
+        // run's unused parses, the render buffers.
+        drop(at_start);
+        crate::allocator::collect_everywhere();
     }
 }
 

@@ -87,11 +87,15 @@ impl Kept {
 impl Memo for Kept {
     fn parse(&self, config: &Config, file: SourceFile) -> ParsedFile {
         let kept = lock(&self.parses).remove(&file.rel);
-        if let Some(kept) = kept
+        if let Some(mut kept) = kept
             && kept.bytes == file.bytes
         {
             self.reused.fetch_add(1, Ordering::Relaxed);
             let parsed = kept.parsed.clone();
+            // The run's sources hold this file's bytes as read now: keep
+            // those, so that the bytes read before (after a full read,
+            // every file's) are freed rather than held twice.
+            kept.bytes = file.bytes;
             lock(&self.parses_used).insert(file.rel, kept);
             return parsed;
         }

@@ -134,10 +134,6 @@ impl Session {
         if let Ok(built) = &result {
             self.site = Some(built.files.clone());
         }
-        // What this run dropped (the last run's unused parses, its render
-        // buffers) goes back to the system now, not at the threads' next
-        // rebuild.
-        crate::allocator::collect_everywhere();
         result
     }
 

@@ -57,7 +57,10 @@ impl Sink for SharingSink<'_> {
     /// The last size of the file, and a little more for one that grew:
     /// the large lists are then made in one buffer.
     fn size_hint(&self, path: &str) -> usize {
-        self.last.get(path).map_or(0, |b| b.len() + b.len() / 32)
+        self.last
+            .files
+            .get(path)
+            .map_or(0, |f| f.len() + f.len() / 32)
     }
 }
 
