@@ -28,9 +28,13 @@ const FOLDERS: [&str; 3] = ["content", "templates", "static"];
 const CONFIG: &str = "handbook.toml";
 
 /// How long a file's events must be quiet before notify-debouncer-full
-/// hands them on.
-const DEBOUNCE: Duration = Duration::from_millis(30);
-const TICK: Duration = Duration::from_millis(10);
+/// hands them on: it waits this long, and up to a `TICK` more, after
+/// every save before the rebuild can start, so it is kept short. An
+/// editor's save whose events come further apart than this costs one
+/// more rebuild, never a wrong site: the rebuild loop drops a run that
+/// newer changes have overtaken (see `serve::rebuild_loop`).
+const DEBOUNCE: Duration = Duration::from_millis(15);
+const TICK: Duration = Duration::from_millis(5);
 /// How often `--poll` looks at the files.
 const POLL_EVERY: Duration = Duration::from_millis(300);
 
