@@ -316,8 +316,10 @@ fn roles_table_keeps_each_currency_in_its_own_column() {
         "{table}"
     );
     assert_snapshot!("roles_table", table);
-    // The chart: one per currency, open-ended ranges fade out.
-    assert_eq!(html.matches("<svg class=\"chart\"").count(), 2);
+    // The chart: one per currency, each drawn wide and for phones;
+    // open-ended ranges fade out.
+    assert_eq!(html.matches("<svg class=\"chart wide-chart\"").count(), 2);
+    assert_eq!(html.matches("<svg class=\"chart narrow-chart\"").count(), 2);
     assert!(html.contains("class=\"bar-open\""));
 }
 
@@ -469,14 +471,15 @@ fn every_svg_is_well_formed_xml() {
         }
         per_dir.push(count);
     }
-    // The full fixture: a salary chart per currency (two) on the roles
-    // overview and on the one role with salaries, a timeline per track
+    // The full fixture: a salary chart per currency (two, each drawn
+    // twice: wide and for phones) on the roles overview and on the one
+    // role with salaries, a timeline per track
     // (two) on the phases overview, a roadmap and a timeline on each
     // track's page, and the map of skills by prerequisites on the skills
     // page.
     assert_eq!(
         per_dir[0],
-        2 + 2 + 2 + 2 * 2 + 1,
+        2 * 2 + 2 * 2 + 2 + 2 * 2 + 1,
         "SVGs in the full fixture"
     );
     assert!(per_dir[1] > 0, "no SVG in the bundled handbook");

@@ -729,22 +729,45 @@ fn chart_labels_stay_legible_on_a_phone() {
     };
     let site = Site::serve(harness::bundled(), "backend-roadmap");
     let mut b = Browser::launch(&chromium);
-    b.viewport(390, 800);
-    let mut seen = 0;
-    for page in [
-        "roles/senior-backend-developer/",
-        "salaries/",
-        "tracks/learning-path/",
-    ] {
-        b.open(&site.url(page));
-        let sizes = b.js(
-            r#"[...document.querySelectorAll(".chart-box svg.chart text")].filter(t => t.getBBox().width > 0).map(t => t.getBoundingClientRect().height / t.getBBox().height * parseFloat(getComputedStyle(t).fontSize))"#,
-        );
-        for s in sizes.as_array().unwrap() {
-            let px = s.as_f64().unwrap();
-            assert!(px >= 11.9, "{page}: a chart label drawn at {px:.1} px");
-            seen += 1;
+    let (mut seen, mut salary_charts) = (0, 0);
+    for width in [320, 390] {
+        b.viewport(width, 800);
+        for page in [
+            "roles/senior-backend-developer/",
+            "salaries/",
+            "tracks/learning-path/",
+        ] {
+            b.open(&site.url(page));
+            let sizes = b.js(
+                r#"[...document.querySelectorAll(".chart-box svg.chart text")].filter(t => t.getBBox().width > 0).map(t => t.getBoundingClientRect().height / t.getBBox().height * parseFloat(getComputedStyle(t).fontSize))"#,
+            );
+            for s in sizes.as_array().unwrap() {
+                let px = s.as_f64().unwrap();
+                assert!(
+                    px >= 11.9,
+                    "{page} at {width} px: a chart label drawn at {px:.1} px"
+                );
+                seen += 1;
+            }
+            // Salary charts are drawn for the phone: every bar, name and
+            // figure in view, nothing to scroll sideways for.
+            let scrolling = b.js(
+                r#"[...document.querySelectorAll(".chart-box")].filter(box => box.querySelector(".narrow-chart")).map(box => [box.scrollWidth - box.clientWidth, box.querySelector(".narrow-chart").getBoundingClientRect().width])"#,
+            );
+            for pair in scrolling.as_array().unwrap() {
+                let (over, drawn) = (pair[0].as_f64().unwrap(), pair[1].as_f64().unwrap());
+                assert!(
+                    over <= 0.0,
+                    "{page} at {width} px: a salary chart scrolls by {over} px"
+                );
+                assert!(
+                    drawn > 0.0,
+                    "{page} at {width} px: the phone drawing is hidden"
+                );
+                salary_charts += 1;
+            }
         }
     }
-    assert!(seen > 20, "{seen} labels");
+    assert!(seen > 40, "{seen} labels");
+    assert!(salary_charts >= 2, "{salary_charts} salary charts seen");
 }

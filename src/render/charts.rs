@@ -7,6 +7,9 @@
 
 use std::fmt::Write as _;
 
+mod range;
+pub use range::{RangeBar, range_chart};
+
 /// Escapes text for SVG (XML) content and attributes.
 pub fn xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -82,120 +85,6 @@ fn grid_line(s: &mut String, x: f64, top: f64, bottom: f64, label_y: f64, label:
         n(label_y),
         xml(label)
     );
-}
-
-/// One bar of a range chart.
-pub struct RangeBar {
-    pub label: String,
-    pub min: f64,
-    pub max: Option<f64>,
-    pub open_ended: bool,
-    /// The text printed after the bar (`₹15–25+ LPA`).
-    pub value_label: String,
-}
-
-/// Horizontal range bars on one axis: salary ranges of one currency.
-/// `tick` formats an axis value. An open-ended range fades out past its
-/// last known value instead of stopping, so "+" is visible.
-pub fn range_chart(
-    id: &str,
-    title: &str,
-    desc: &str,
-    bars: &[RangeBar],
-    tick: &dyn Fn(f64) -> String,
-) -> String {
-    const LABEL_W: f64 = 230.0;
-    const PLOT_W: f64 = 340.0;
-    const VALUE_W: f64 = 140.0;
-    const ROW: f64 = 30.0;
-    const TOP: f64 = 8.0;
-    const AXIS: f64 = 26.0;
-    let width = LABEL_W + PLOT_W + VALUE_W;
-    let height = TOP + ROW * bars.len() as f64 + AXIS;
-    let data_max = bars
-        .iter()
-        .map(|b| match (b.max, b.open_ended) {
-            (Some(m), true) => m * 1.2,
-            (Some(m), false) => m,
-            (None, _) => b.min * 1.35,
-        })
-        .fold(0.0_f64, f64::max);
-    let (axis_max, step) = nice_scale(data_max);
-    let x = |v: f64| LABEL_W + (v / axis_max).min(1.0) * PLOT_W;
-    let id = xml(id);
-    let mut s = open_svg("chart", "img", &id, title, desc, width, height);
-    let _ = write!(
-        s,
-        "<defs><linearGradient id=\"{id}-fade\" x1=\"0\" x2=\"1\"><stop offset=\"0\" class=\"bar-stop\"/><stop offset=\"1\" class=\"bar-stop\" stop-opacity=\"0\"/></linearGradient></defs>"
-    );
-    // Grid and axis.
-    let mut v = 0.0;
-    while v <= axis_max + 1e-9 {
-        let gx = x(v);
-        grid_line(
-            &mut s,
-            gx,
-            TOP - 4.0,
-            height - AXIS + 4.0,
-            height - 8.0,
-            &tick(v),
-        );
-        v += step;
-    }
-    for (i, b) in bars.iter().enumerate() {
-        let y = TOP + ROW * i as f64;
-        let cy = y + ROW / 2.0;
-        let _ = write!(
-            s,
-            "<text class=\"label\" x=\"{}\" y=\"{}\" text-anchor=\"end\" dominant-baseline=\"middle\">{}</text>",
-            n(LABEL_W - 10.0),
-            n(cy),
-            xml(&truncate(&b.label, 31))
-        );
-        let x0 = x(b.min);
-        let solid_end = b.max.map_or(x0, x);
-        if solid_end > x0 {
-            let _ = write!(
-                s,
-                "<rect class=\"bar\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\"/>",
-                n(x0),
-                n(y + 7.0),
-                n(solid_end - x0),
-                n(ROW - 14.0)
-            );
-        } else {
-            // A single known value: a short tick so it is still visible.
-            let _ = write!(
-                s,
-                "<rect class=\"bar\" x=\"{}\" y=\"{}\" width=\"4\" height=\"{}\" rx=\"2\"/>",
-                n(x0 - 2.0),
-                n(y + 7.0),
-                n(ROW - 14.0)
-            );
-        }
-        let mut end = solid_end.max(x0 + 2.0);
-        if b.open_ended {
-            let fade_end = (end + PLOT_W * 0.22).min(LABEL_W + PLOT_W);
-            let _ = write!(
-                s,
-                "<rect class=\"bar-open\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"url(#{id}-fade)\"/>",
-                n(end),
-                n(y + 7.0),
-                n((fade_end - end).max(1.0)),
-                n(ROW - 14.0)
-            );
-            end = fade_end;
-        }
-        let _ = write!(
-            s,
-            "<text class=\"value\" x=\"{}\" y=\"{}\" dominant-baseline=\"middle\">{}</text>",
-            n(end + 6.0),
-            n(cy),
-            xml(&b.value_label)
-        );
-    }
-    s.push_str("</svg>");
-    s
 }
 
 /// One phase of a timeline, in weeks from the start of the track.
@@ -579,39 +468,6 @@ mod tests {
         if let Err(e) = roxmltree::Document::parse(svg) {
             panic!("invalid SVG: {e}\n{svg}");
         }
-    }
-
-    #[test]
-    fn range_chart_is_valid_and_draws_open_ends() {
-        let bars = [
-            RangeBar {
-                label: "Junior & <new>".into(),
-                min: 4.0,
-                max: Some(8.0),
-                open_ended: false,
-                value_label: "₹4–8 LPA".into(),
-            },
-            RangeBar {
-                label: "Senior".into(),
-                min: 15.0,
-                max: Some(25.0),
-                open_ended: true,
-                value_label: "₹15–25+ LPA".into(),
-            },
-            RangeBar {
-                label: "Specialist".into(),
-                min: 40.0,
-                max: None,
-                open_ended: true,
-                value_label: "₹40+ LPA".into(),
-            },
-        ];
-        let svg = range_chart("s", "Salaries", "Ranges in lakhs", &bars, &|v| {
-            format!("{v}")
-        });
-        parses(&svg);
-        assert_eq!(svg.matches("class=\"bar-open\"").count(), 2, "{svg}");
-        assert!(svg.contains("Junior &amp; &lt;new&gt;"));
     }
 
     #[test]

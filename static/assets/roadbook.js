@@ -192,9 +192,10 @@
     return h ? h.textContent.replace(/#$/, "").trim() : "";
   }
   // A chart never draws smaller than its own size (its labels are 12 px
-  // or more there); on a narrow screen its box scrolls instead.
+  // or more there); on a narrow screen its box scrolls instead. A phone
+  // drawing (.narrow-chart) is made to fit a phone, so it takes the width.
   function chartSizes() {
-    document.querySelectorAll(".chart-box svg.chart[viewBox]").forEach(function (svg) {
+    document.querySelectorAll(".chart-box svg.chart[viewBox]:not(.narrow-chart)").forEach(function (svg) {
       var w = parseFloat(svg.getAttribute("viewBox").split(/[\s,]+/)[2]);
       if (w > 0) svg.style.minWidth = w + "px";
     });
