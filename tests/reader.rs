@@ -749,7 +749,7 @@ fn chart_labels_stay_legible_on_a_phone() {
                 );
                 seen += 1;
             }
-            // Salary charts are drawn for the phone: every bar, name and
+            // Salary charts and timelines are drawn for the phone: every bar, name and
             // figure in view, nothing to scroll sideways for.
             let scrolling = b.js(
                 r#"[...document.querySelectorAll(".chart-box")].filter(box => box.querySelector(".narrow-chart")).map(box => [box.scrollWidth - box.clientWidth, box.querySelector(".narrow-chart").getBoundingClientRect().width])"#,
@@ -758,7 +758,7 @@ fn chart_labels_stay_legible_on_a_phone() {
                 let (over, drawn) = (pair[0].as_f64().unwrap(), pair[1].as_f64().unwrap());
                 assert!(
                     over <= 0.0,
-                    "{page} at {width} px: a salary chart scrolls by {over} px"
+                    "{page} at {width} px: a chart scrolls by {over} px"
                 );
                 assert!(
                     drawn > 0.0,

@@ -104,6 +104,9 @@ pub struct Span {
 /// reader sees both when a phase may start and how long the track can
 /// stretch. An open-ended phase fades out to the edge. `unit_weeks` is the length of one axis unit in weeks and
 /// `tick` names a point of the axis (`0` is the start, `3` "3 months").
+///
+/// Drawn twice, like a range chart (see [`range_chart`]): wide, with the
+/// phases' names beside their bars, and for phones with each name above.
 pub fn timeline(
     id: &str,
     title: &str,
@@ -113,95 +116,136 @@ pub fn timeline(
     tick: &dyn Fn(f64) -> String,
     root: &str,
 ) -> String {
-    const LABEL_W: f64 = 250.0;
-    const PLOT_W: f64 = 420.0;
-    const ROW: f64 = 32.0;
-    const TOP: f64 = 8.0;
-    const AXIS: f64 = 28.0;
-    let width = LABEL_W + PLOT_W + 40.0;
-    let height = TOP + ROW * spans.len() as f64 + AXIS;
-    let total = spans
-        .iter()
-        .map(|s| if s.open { s.end_max * 1.15 } else { s.end_max })
-        .fold(0.0_f64, f64::max);
-    let units = (total / unit_weeks).max(1.0);
-    let (axis_units, step) = nice_scale(units);
-    let x = |w: f64| LABEL_W + ((w / unit_weeks) / axis_units).min(1.0) * PLOT_W;
-    let id = xml(id);
-    let mut s = open_svg(
-        "chart timeline-chart",
-        "group",
-        &id,
-        title,
-        desc,
-        width,
-        height,
-    );
-    let mut v = 0.0;
-    while v <= axis_units + 1e-9 {
-        let gx = LABEL_W + (v / axis_units) * PLOT_W;
-        let label = tick(v);
-        grid_line(
-            &mut s,
-            gx,
-            TOP - 4.0,
-            height - AXIS + 4.0,
-            height - 8.0,
-            &label,
-        );
-        v += step;
-    }
-    let _ = write!(
-        s,
-        "<defs><linearGradient id=\"{id}-fade\" x1=\"0\" x2=\"1\"><stop offset=\"0\" class=\"bar-stop\" stop-opacity=\".35\"/><stop offset=\"1\" class=\"bar-stop\" stop-opacity=\"0\"/></linearGradient></defs>"
-    );
-    for (i, sp) in spans.iter().enumerate() {
-        let y = TOP + ROW * i as f64;
-        let cy = y + ROW / 2.0;
+    let chart = |id: &str, narrow: bool| {
+        Timeline {
+            id,
+            title,
+            desc,
+            spans,
+            unit_weeks,
+            tick,
+            root,
+        }
+        .draw(narrow)
+    };
+    let mut s = chart(id, false);
+    s.push_str(&chart(&format!("{id}-n"), true));
+    s
+}
+
+struct Timeline<'a> {
+    id: &'a str,
+    title: &'a str,
+    desc: &'a str,
+    spans: &'a [Span],
+    unit_weeks: f64,
+    tick: &'a dyn Fn(f64) -> String,
+    root: &'a str,
+}
+
+impl Timeline<'_> {
+    /// The wide drawing, or (`narrow`) the phone one: 270 units wide, each
+    /// phase's name on a line of its own above its bars.
+    fn draw(&self, narrow: bool) -> String {
+        // Where the plot starts and how wide it is (on a phone, inset by
+        // half the first and last tick labels, "Start" and "15 months"),
+        // each row's height, and where in a row its bars start.
+        let (plot_x, plot_w, row, bars_at, width) = if narrow {
+            (20.0, 214.0, 46.0, 20.0, 270.0)
+        } else {
+            (250.0, 420.0, 32.0, 5.0, 710.0)
+        };
+        const TOP: f64 = 8.0;
+        const AXIS: f64 = 28.0;
+        let spans = self.spans;
+        let height = TOP + row * spans.len() as f64 + AXIS;
+        let total = spans
+            .iter()
+            .map(|s| if s.open { s.end_max * 1.15 } else { s.end_max })
+            .fold(0.0_f64, f64::max);
+        let units = (total / self.unit_weeks).max(1.0);
+        let (axis_units, step) = nice_scale(units);
+        let x = |w: f64| plot_x + ((w / self.unit_weeks) / axis_units).min(1.0) * plot_w;
+        let id = xml(self.id);
+        let class = if narrow {
+            "chart timeline-chart narrow-chart"
+        } else {
+            "chart timeline-chart wide-chart"
+        };
+        let mut s = open_svg(class, "group", &id, self.title, self.desc, width, height);
+        let ticks = (axis_units / step).round() as usize;
+        // Every other tick label where all would crowd a phone's axis.
+        let every = if narrow && ticks > 2 { 2 } else { 1 };
+        for k in 0..=ticks {
+            let v = k as f64 * step;
+            let label = if k % every == 0 {
+                (self.tick)(v)
+            } else {
+                String::new()
+            };
+            let gx = plot_x + (v / axis_units) * plot_w;
+            grid_line(
+                &mut s,
+                gx,
+                TOP - 4.0,
+                height - AXIS + 4.0,
+                height - 8.0,
+                &label,
+            );
+        }
         let _ = write!(
             s,
-            "<a href=\"{}{}\"><title>{}</title><text class=\"label link\" x=\"{}\" y=\"{}\" text-anchor=\"end\" dominant-baseline=\"middle\">{}</text></a>",
-            xml(root),
-            xml(&sp.url),
-            xml(&sp.label),
-            n(LABEL_W - 10.0),
-            n(cy),
-            xml(&truncate(&sp.label, 31))
+            "<defs><linearGradient id=\"{id}-fade\" x1=\"0\" x2=\"1\"><stop offset=\"0\" class=\"bar-stop\" stop-opacity=\".35\"/><stop offset=\"1\" class=\"bar-stop\" stop-opacity=\"0\"/></linearGradient></defs>"
         );
-        let h = (ROW - 10.0) / 2.0;
-        let (a, b) = (x(sp.start_min), x(sp.end_min));
-        let _ = write!(
-            s,
-            "<rect class=\"bar\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"2\"/>",
-            n(a),
-            n(y + 5.0),
-            n((b - a).max(2.0)),
-            n(h)
-        );
-        let c = x(sp.start_max);
-        if sp.open {
+        for (i, sp) in spans.iter().enumerate() {
+            let y = TOP + row * i as f64;
+            let (label_x, label_y, anchor, keep) = if narrow {
+                (0.0, y + 13.0, "start", 34)
+            } else {
+                (plot_x - 10.0, y + row / 2.0, "end", 31)
+            };
             let _ = write!(
                 s,
-                "<rect class=\"band-open\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"url(#{id}-fade)\"/>",
-                n(c),
-                n(y + 5.0 + h),
-                n((LABEL_W + PLOT_W - c).max(2.0)),
+                "<a href=\"{}{}\"><title>{}</title><text class=\"label link\" x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\" dominant-baseline=\"middle\">{}</text></a>",
+                xml(self.root),
+                xml(&sp.url),
+                xml(&sp.label),
+                n(label_x),
+                n(label_y),
+                xml(&truncate(&sp.label, keep))
+            );
+            let h = if narrow { 11.0 } else { (row - 10.0) / 2.0 };
+            let (a, b) = (x(sp.start_min), x(sp.end_min));
+            let _ = write!(
+                s,
+                "<rect class=\"bar\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"2\"/>",
+                n(a),
+                n(y + bars_at),
+                n((b - a).max(2.0)),
                 n(h)
             );
-        } else {
-            let d = x(sp.end_max);
+            let c = x(sp.start_max);
+            let (class, end, fill) = if sp.open {
+                (
+                    "band-open",
+                    plot_x + plot_w,
+                    format!(" fill=\"url(#{id}-fade)\""),
+                )
+            } else {
+                ("band", x(sp.end_max), " rx=\"2\"".to_string())
+            };
             let _ = write!(
                 s,
-                "<rect class=\"band\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"2\"/>",
+                "<rect class=\"{class}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"{fill}/>",
                 n(c),
-                n(y + 5.0 + h),
-                n((d - c).max(2.0)),
+                n(y + bars_at + h),
+                n((end - c).max(2.0)),
                 n(h)
             );
         }
+        s.push_str("</svg>");
+        s
     }
-    s.push_str("</svg>");
-    s
 }
 
 /// A node of a roadmap diagram: a title and the page it links to.
@@ -492,15 +536,22 @@ mod tests {
                 open: true,
             },
         ];
-        parses(&timeline(
-            "t",
-            "Track",
-            "Two phases",
-            &spans,
-            4.35,
-            &|v: f64| format!("{} month", n(v)),
-            "../../",
-        ));
+        let tick = |v: f64| format!("{} month", n(v));
+        for narrow in [false, true] {
+            let chart = Timeline {
+                id: "t",
+                title: "Track",
+                desc: "Two phases",
+                spans: &spans,
+                unit_weeks: 4.35,
+                tick: &tick,
+                root: "../../",
+            };
+            parses(&chart.draw(narrow));
+        }
+        let both = timeline("t", "Track", "Two phases", &spans, 4.35, &tick, "../../");
+        assert_eq!(both.matches("<svg").count(), 2);
+        assert_eq!(both.matches("href=\"../../phases/two/\"").count(), 2);
         let nodes = |k: &str| {
             (0..3)
                 .map(|i| Node {
