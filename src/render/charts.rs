@@ -388,9 +388,112 @@ fn node(
 /// Phases on the left, the skills they build on the right, an edge for
 /// every "phase builds skill", and beside the skills an arc from each
 /// prerequisite to the skills that need it (`prereqs`, as skill rows).
-/// Every node is a link.
+/// Every node is a link. Drawn twice, like a range chart: that, and for
+/// phones [`roadmap_narrow`].
 #[allow(clippy::too_many_arguments)]
 pub fn roadmap(
+    id: &str,
+    title: &str,
+    desc: &str,
+    phases: &[Node],
+    skills: &[Node],
+    edges: &[(usize, usize)],
+    prereqs: &[(usize, usize)],
+    root: &str,
+) -> String {
+    let mut s = roadmap_wide(id, title, desc, phases, skills, edges, prereqs, root);
+    s.push_str(&roadmap_narrow(
+        &format!("{id}-n"),
+        title,
+        desc,
+        phases,
+        skills,
+        edges,
+        root,
+    ));
+    s
+}
+
+/// The phone drawing of a roadmap: one column, each phase followed by the
+/// skills it builds, joined to it by a line down the left. A skill built
+/// in two phases shows under both; the prerequisite arcs are left to the
+/// map of all skills, which is one column already.
+fn roadmap_narrow(
+    id: &str,
+    title: &str,
+    desc: &str,
+    phases: &[Node],
+    skills: &[Node],
+    edges: &[(usize, usize)],
+    root: &str,
+) -> String {
+    const W: f64 = 270.0;
+    const INDENT: f64 = 24.0;
+    const ROW: f64 = 32.0;
+    const NODE_H: f64 = 26.0;
+    let built = |p: usize| {
+        edges
+            .iter()
+            .filter(move |&&(ep, k)| ep == p && k < skills.len())
+            .map(|&(_, k)| k)
+    };
+    let rows: usize = (0..phases.len()).map(|p| 1 + built(p).count()).sum();
+    let height = ROW * rows.max(1) as f64 + 8.0;
+    let id = xml(id);
+    let mut s = open_svg(
+        "chart roadmap-chart narrow-chart",
+        "group",
+        &id,
+        title,
+        desc,
+        W,
+        height,
+    );
+    let mut y = 4.0;
+    for (p, phase) in phases.iter().enumerate() {
+        let top = y;
+        node(&mut s, root, 0.0, y, W, NODE_H, "phase-node", phase, 32);
+        y += ROW;
+        let mut last_mid = None;
+        for k in built(p) {
+            let mid = y + NODE_H / 2.0;
+            let _ = write!(
+                s,
+                "<path class=\"edge\" d=\"M{} {}H{}\"/>",
+                n(INDENT / 2.0),
+                n(mid),
+                n(INDENT)
+            );
+            node(
+                &mut s,
+                root,
+                INDENT,
+                y,
+                W - INDENT,
+                NODE_H,
+                "skill-node",
+                &skills[k],
+                30,
+            );
+            last_mid = Some(mid);
+            y += ROW;
+        }
+        if let Some(end) = last_mid {
+            let _ = write!(
+                s,
+                "<path class=\"edge\" d=\"M{} {}V{}\"/>",
+                n(INDENT / 2.0),
+                n(top + NODE_H),
+                n(end)
+            );
+        }
+    }
+    s.push_str("</svg>");
+    s
+}
+
+#[allow(clippy::too_many_arguments)]
+fn roadmap_wide(
     id: &str,
     title: &str,
     desc: &str,
@@ -424,7 +527,7 @@ pub fn roadmap(
     let sy = |i: usize| so + ROW * i as f64 + (ROW - NODE_H) / 2.0;
     let id = xml(id);
     let mut s = open_svg(
-        "chart roadmap-chart",
+        "chart roadmap-chart wide-chart",
         "group",
         &id,
         title,
@@ -561,13 +664,42 @@ mod tests {
                 })
                 .collect::<Vec<_>>()
         };
-        let svg = roadmap(
+        let (phases, skills) = (nodes("phases"), nodes("skills"));
+        let edges = [(0, 0), (1, 2), (9, 9)];
+        let both = roadmap(
             "r",
             "Map",
             "Phases to skills",
-            &nodes("phases"),
-            &nodes("skills"),
-            &[(0, 0), (1, 2), (9, 9)],
+            &phases,
+            &skills,
+            &edges,
+            &[(0, 2), (5, 1)],
+            "../",
+        );
+        assert_eq!(both.matches("<svg").count(), 2);
+        // On a phone: every phase, then each skill it builds under it, a
+        // line down to each; the skill not built in any phase is left out.
+        let narrow = roadmap_narrow(
+            "r-n",
+            "Map",
+            "Phases to skills",
+            &phases,
+            &skills,
+            &edges,
+            "../",
+        );
+        parses(&narrow);
+        assert_eq!(narrow.matches("<a href=").count(), 5);
+        assert!(narrow.find("phases/1/").unwrap() < narrow.find("skills/2/").unwrap());
+        assert_eq!(narrow.matches("class=\"edge\"").count(), 2 + 2);
+        assert!(!narrow.contains("skills/1/"));
+        let svg = roadmap_wide(
+            "r",
+            "Map",
+            "Phases to skills",
+            &phases,
+            &skills,
+            &edges,
             &[(0, 2), (5, 1)],
             "../",
         );
