@@ -389,7 +389,7 @@ fn node(
 /// every "phase builds skill", and beside the skills an arc from each
 /// prerequisite to the skills that need it (`prereqs`, as skill rows).
 /// Every node is a link. Drawn twice, like a range chart: that, and for
-/// phones [`roadmap_narrow`].
+/// phones `roadmap_narrow`.
 #[allow(clippy::too_many_arguments)]
 pub fn roadmap(
     id: &str,
