@@ -611,7 +611,9 @@ fn truncate(s: &str, max: usize) -> String {
 mod tests {
     use super::*;
 
-    fn parses(svg: &str) {
+    /// Fails the test when `svg` is not well-formed XML (also for the
+    /// range charts' tests).
+    pub(super) fn parses(svg: &str) {
         if let Err(e) = roxmltree::Document::parse(svg) {
             panic!("invalid SVG: {e}\n{svg}");
         }

@@ -258,13 +258,8 @@ fn range_chart_narrow(
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::parses;
     use super::*;
-
-    fn parses(svg: &str) {
-        if let Err(e) = roxmltree::Document::parse(svg) {
-            panic!("invalid SVG: {e}\n{svg}");
-        }
-    }
 
     #[test]
     fn range_chart_is_valid_and_draws_open_ends() {
