@@ -87,6 +87,39 @@ fn grid_line(s: &mut String, x: f64, top: f64, bottom: f64, label_y: f64, label:
     );
 }
 
+/// How wide the phone drawings are, in SVG units: a 320 px screen's
+/// chart box shows them at about their own size, so their 13.5-unit text
+/// stays at 12 px or more.
+const PHONE_W: f64 = 270.0;
+
+/// An axis from 0 to `max` in steps of `step`: a grid line from `top` to
+/// `bottom` at `x(value)` for each step, labelled by `tick` at `label_y`.
+/// Past `most_labels` labels, every other one is left blank, where long
+/// labels would run together on a phone's axis.
+fn axis(
+    s: &mut String,
+    (max, step): (f64, f64),
+    x: &dyn Fn(f64) -> f64,
+    (top, bottom, label_y): (f64, f64, f64),
+    tick: &dyn Fn(f64) -> String,
+    most_labels: Option<usize>,
+) {
+    let ticks = (max / step).round() as usize;
+    let every = match most_labels {
+        Some(most) if ticks + 1 > most => 2,
+        _ => 1,
+    };
+    for k in 0..=ticks {
+        let v = k as f64 * step;
+        let label = if k % every == 0 {
+            tick(v)
+        } else {
+            String::new()
+        };
+        grid_line(s, x(v), top, bottom, label_y, &label);
+    }
+}
+
 /// One phase of a timeline, in weeks from the start of the track.
 pub struct Span {
     pub label: String,
@@ -151,7 +184,7 @@ impl Timeline<'_> {
         // half the first and last tick labels, "Start" and "15 months"),
         // each row's height, and where in a row its bars start.
         let (plot_x, plot_w, row, bars_at, width) = if narrow {
-            (20.0, 214.0, 46.0, 20.0, 270.0)
+            (20.0, 214.0, 46.0, 20.0, PHONE_W)
         } else {
             (250.0, 420.0, 32.0, 5.0, 710.0)
         };
@@ -173,26 +206,14 @@ impl Timeline<'_> {
             "chart timeline-chart wide-chart"
         };
         let mut s = open_svg(class, "group", &id, self.title, self.desc, width, height);
-        let ticks = (axis_units / step).round() as usize;
-        // Every other tick label where all would crowd a phone's axis.
-        let every = if narrow && ticks > 2 { 2 } else { 1 };
-        for k in 0..=ticks {
-            let v = k as f64 * step;
-            let label = if k % every == 0 {
-                (self.tick)(v)
-            } else {
-                String::new()
-            };
-            let gx = plot_x + (v / axis_units) * plot_w;
-            grid_line(
-                &mut s,
-                gx,
-                TOP - 4.0,
-                height - AXIS + 4.0,
-                height - 8.0,
-                &label,
-            );
-        }
+        axis(
+            &mut s,
+            (axis_units, step),
+            &|v| plot_x + (v / axis_units) * plot_w,
+            (TOP - 4.0, height - AXIS + 4.0, height - 8.0),
+            self.tick,
+            narrow.then_some(3),
+        );
         let _ = write!(
             s,
             "<defs><linearGradient id=\"{id}-fade\" x1=\"0\" x2=\"1\"><stop offset=\"0\" class=\"bar-stop\" stop-opacity=\".35\"/><stop offset=\"1\" class=\"bar-stop\" stop-opacity=\"0\"/></linearGradient></defs>"
@@ -427,7 +448,7 @@ fn roadmap_narrow(
     edges: &[(usize, usize)],
     root: &str,
 ) -> String {
-    const W: f64 = 270.0;
+    const W: f64 = PHONE_W;
     const INDENT: f64 = 24.0;
     const ROW: f64 = 32.0;
     const NODE_H: f64 = 26.0;

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::{grid_line, n, nice_scale, open_svg, truncate, xml};
+use super::{PHONE_W, axis, n, nice_scale, open_svg, truncate, xml};
 
 /// One bar of a range chart.
 pub struct RangeBar {
@@ -132,19 +132,14 @@ fn range_chart_wide(
     let id = xml(id);
     let mut s = open_svg("chart wide-chart", "img", &id, title, desc, width, height);
     fade_defs(&mut s, &id);
-    let mut v = 0.0;
-    while v <= axis_max + 1e-9 {
-        let gx = x(v);
-        grid_line(
-            &mut s,
-            gx,
-            TOP - 4.0,
-            height - AXIS + 4.0,
-            height - 8.0,
-            &tick(v),
-        );
-        v += step;
-    }
+    axis(
+        &mut s,
+        (axis_max, step),
+        &x,
+        (TOP - 4.0, height - AXIS + 4.0, height - 8.0),
+        tick,
+        None,
+    );
     for (i, b) in bars.iter().enumerate() {
         let y = TOP + ROW * i as f64;
         let cy = y + ROW / 2.0;
@@ -191,7 +186,7 @@ fn range_chart_narrow(
     bars: &[RangeBar],
     tick: &dyn Fn(f64) -> String,
 ) -> String {
-    const W: f64 = 270.0;
+    const W: f64 = PHONE_W;
     const ROW: f64 = 42.0;
     const TOP: f64 = 4.0;
     const AXIS: f64 = 24.0;
@@ -206,25 +201,14 @@ fn range_chart_narrow(
     let id = xml(id);
     let mut s = open_svg("chart narrow-chart", "img", &id, title, desc, W, height);
     fade_defs(&mut s, &id);
-    let ticks = (axis_max / step).round() as usize;
-    // Every other tick label where all would crowd the narrow axis.
-    let every = if ticks > 4 { 2 } else { 1 };
-    for k in 0..=ticks {
-        let gx = x(k as f64 * step);
-        let label = if k % every == 0 {
-            tick(k as f64 * step)
-        } else {
-            String::new()
-        };
-        grid_line(
-            &mut s,
-            gx,
-            TOP + 18.0,
-            height - AXIS + 4.0,
-            height - 6.0,
-            &label,
-        );
-    }
+    axis(
+        &mut s,
+        (axis_max, step),
+        &x,
+        (TOP + 18.0, height - AXIS + 4.0, height - 6.0),
+        tick,
+        Some(5),
+    );
     for (i, b) in bars.iter().enumerate() {
         let y = TOP + ROW * i as f64;
         let value_w = b.value_label.chars().count() as f64 * CHAR;
