@@ -69,14 +69,30 @@ impl<'a> Pages<'a> {
     }
 
     fn keep(&self, path: &str, html: &[u8]) {
-        if !indexable(path, html) {
+        if indexable(path, html) {
+            self.keep_owned(path, html.to_vec());
+        }
+    }
+
+    /// Keeps `html` from `<body` on, in the buffer it came in: a page of
+    /// a hundred megabytes is not copied to be kept.
+    fn keep_owned(&self, path: &str, mut html: Vec<u8>) {
+        if !indexable(path, &html) {
             return;
         }
-        let body = find(html, b"<body").map_or(html, |at| &html[at..]);
-        let mut page = b"<html>".to_vec();
-        page.extend_from_slice(body);
+        const HTML: &[u8] = b"<html>";
+        match find(&html, b"<body") {
+            Some(at) if at >= HTML.len() => {
+                html.drain(..at - HTML.len());
+                html[..HTML.len()].copy_from_slice(HTML);
+            }
+            at => {
+                html.drain(..at.unwrap_or(0));
+                html.splice(0..0, HTML.iter().copied());
+            }
+        }
         let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
-        pages.push((path.to_string(), page));
+        pages.push((path.to_string(), html));
     }
 }
 
@@ -107,7 +123,9 @@ impl Sink for Pages<'_> {
             action: "write",
             source,
         })?;
-        self.put(path, &buf)
+        self.inner.put(path, &buf)?;
+        self.keep_owned(path, buf);
+        Ok(())
     }
 }
 
@@ -137,7 +155,8 @@ pub fn index(
     let files = runtime.block_on(async move {
         let mut idx = PagefindIndex::new(Some(config)).map_err(|e| e.to_string())?;
         for (path, html) in pages {
-            let html = String::from_utf8_lossy(&html).into_owned();
+            let html = String::from_utf8(html)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
             idx.add_html_file(None, Some(page_url(&path)), html)
                 .await
                 .map_err(|e| format!("could not index `{path}`: {e}"))?;
@@ -167,6 +186,41 @@ mod tests {
         ));
         assert!(!indexable("a/index.html", b"<main>x</main>"));
         assert!(!indexable("a.json", b"data-pagefind-body"));
+    }
+
+    #[test]
+    fn a_kept_page_starts_at_its_body() {
+        /// Where the pages go on to: nowhere, only what is kept counts.
+        struct Nowhere;
+        impl Sink for Nowhere {
+            fn put(&self, _: &str, _: &[u8]) -> Result<(), FsError> {
+                Ok(())
+            }
+        }
+        let pages = Pages::new(&Nowhere);
+        let long = b"<!doctype html><head><title>t</title></head><body data-pagefind-body>x</body>";
+        let short = b"<body data-pagefind-body>y</body>";
+        let none = b"<main data-pagefind-body>z</main>";
+        for (path, html) in [("a.html", &long[..]), ("b.html", short), ("c.html", none)] {
+            pages
+                .put_with(path, &mut |w| w.write_all(html))
+                .expect("kept");
+        }
+        pages.put("d.html", long).expect("kept");
+        let kept = pages.into_pages();
+        let text: Vec<(&str, &str)> = kept
+            .iter()
+            .map(|(p, h)| (p.as_str(), std::str::from_utf8(h).unwrap_or("?")))
+            .collect();
+        assert_eq!(
+            text,
+            [
+                ("a.html", "<html><body data-pagefind-body>x</body>"),
+                ("b.html", "<html><body data-pagefind-body>y</body>"),
+                ("c.html", "<html><main data-pagefind-body>z</main>"),
+                ("d.html", "<html><body data-pagefind-body>x</body>"),
+            ]
+        );
     }
 
     #[test]

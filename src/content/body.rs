@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Options, Tag, TagEnd};
 
 use super::Kind;
 
@@ -204,7 +204,7 @@ pub fn scan(body: &str, offset: usize) -> Scan {
     let mut heading: Option<(u8, Option<String>, String)> = None;
     // Links being read: (index into out.links, saw text?)
     let mut open_links: Vec<(usize, bool)> = Vec::new();
-    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+    for (event, range) in super::pieces::events(body) {
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
                 heading = Some((level as u8, id.map(|s| s.to_string()), String::new()));

@@ -14,6 +14,7 @@
 mod body;
 mod entities;
 mod frontmatter;
+mod pieces;
 mod salary;
 mod slug;
 
@@ -22,6 +23,9 @@ pub use body::{
     options as markdown_options,
 };
 pub use entities::*;
+pub use pieces::{
+    CUT_ABOVE as BIG_BODY, Events, events as body_events, events_in_pieces, placed_in_source,
+};
 pub use slug::{Slug, suggest as suggest_slug};
 
 use std::collections::HashSet;

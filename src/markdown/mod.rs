@@ -10,11 +10,11 @@ pub mod highlight;
 
 use std::collections::VecDeque;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd, html};
 use serde::Serialize;
 
 use crate::config::RawHtml;
-use crate::content::{Doc, IdDeduper, Target, heading_id, markdown_options};
+use crate::content::{Doc, IdDeduper, Target, heading_id};
 use crate::resolve::{Site, percent_decode};
 use crate::urls;
 
@@ -60,8 +60,8 @@ pub fn render(site: &Site, doc: &Doc, page_path: &str, highlight: Highlight<'_>)
     let escape_html = site.config.raw_html == RawHtml::Escape;
     // Streamed, not collected first: a big body's events would otherwise
     // be held twice over.
-    let mut iter = Parser::new_ext(source, markdown_options())
-        .map(|event| match event {
+    let mut iter = crate::content::body_events(source)
+        .map(|(event, _)| match event {
             Event::Html(h) | Event::InlineHtml(h) if escape_html => Event::Text(h),
             other => other,
         })
@@ -149,7 +149,11 @@ pub fn render(site: &Site, doc: &Doc, page_path: &str, highlight: Highlight<'_>)
             }
         }
     });
-    let mut out = String::with_capacity(source.len() * 3 / 2);
+    // Room for what HTML usually makes of Markdown, so a big body is not
+    // copied as it grows (old and new buffer at once). The room never
+    // written to costs nothing: the system maps a large allocation's pages
+    // when they are first touched.
+    let mut out = String::with_capacity(source.len().saturating_mul(3));
     html::push_html(&mut out, next);
     Body { html: out, toc }
 }

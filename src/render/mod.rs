@@ -105,6 +105,22 @@ pub fn pages(
         .into_iter()
         .partition(|j| j.lists_the_site());
     whole.sort_by_key(|j| std::cmp::Reverse(j.weight(p.site)));
+    // The print version renders every body a second time. A body of
+    // megabytes, rendered for its page and for print at once, would be in
+    // memory twice over (its HTML and Tera's copy of it, each time), so
+    // then print waits until every other page is done.
+    let big_body = std::iter::once(p.site.home.as_ref())
+        .flatten()
+        .chain(p.site.entities().map(|(_, d)| d))
+        .any(|d| d.body_text().len() >= crate::content::BIG_BODY);
+    let print_last = if big_body {
+        whole
+            .iter()
+            .position(|j| matches!(j, Job::Print))
+            .map(|i| whole.remove(i))
+    } else {
+        None
+    };
     let r = Renderer::new(p, highlight, sink);
     let (mut errors, more) = rayon::join(
         || {
@@ -127,7 +143,9 @@ pub fn pages(
         },
     );
     errors.extend(more);
-    finish(errors, whole.len() + each.len(), &r)
+    errors.extend(print_last.and_then(|job| r.render(job)));
+    let made = whole.len() + each.len() + usize::from(print_last.is_some());
+    finish(errors, made, &r)
 }
 
 /// Renders the page made from the content file `file` (relative to the

@@ -126,13 +126,16 @@ pub fn view<'a>(
             return String::new();
         };
         let start = std::time::Instant::now();
-        let html = markdown::render(site, doc, PATH, &highlight::code_block_plain).html;
+        let rendered = markdown::render(site, doc, PATH, &highlight::code_block_plain).html;
         let spent = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
         nanos.fetch_add(spent, std::sync::atomic::Ordering::Relaxed);
-        let html = link_locally(&html, &anchor_of(&site.path(r)), &anchors);
+        let html = link_locally(&rendered, &anchor_of(&site.path(r)), &anchors);
+        // A big body is held once more by the page's context: not three
+        // times over.
+        drop(rendered);
         match r {
             PageRef::Home => html,
-            PageRef::Entity(..) => demote(&html),
+            PageRef::Entity(..) => demote(html),
         }
     };
     let bodies: Vec<String> = order.par_iter().map(|&r| body(r)).collect();
@@ -193,30 +196,32 @@ pub fn view<'a>(
     }
 }
 
-/// Headings two levels down (`h2` → `h4`), `h6` at most.
-fn demote(html: &str) -> String {
-    let bytes = html.as_bytes();
-    let mut out = String::with_capacity(html.len());
-    let mut copied = 0;
-    for (at, _) in html.match_indices('<') {
-        let digit = if bytes.get(at + 1) == Some(&b'/') {
-            at + 3
-        } else {
+/// Headings two levels down (`h2` → `h4`), `h6` at most, in place: only
+/// a digit changes, and a body may be tens of megabytes.
+fn demote(html: String) -> String {
+    let mut bytes = html.into_bytes();
+    let mut at = 0;
+    while let Some(found) = bytes
+        .get(at..)
+        .and_then(|rest| rest.iter().position(|&b| b == b'<'))
+    {
+        at += found + 1;
+        let digit = if bytes.get(at) == Some(&b'/') {
             at + 2
+        } else {
+            at + 1
         };
         let is_heading = bytes.get(digit - 1) == Some(&b'h')
             && bytes.get(digit).is_some_and(|d| (b'1'..=b'6').contains(d))
             && bytes
                 .get(digit + 1)
                 .is_some_and(|c| *c == b'>' || *c == b' ');
-        if is_heading {
-            out.push_str(&html[copied..digit]);
-            out.push(char::from((bytes[digit] + 2).min(b'6')));
-            copied = digit + 1;
+        if is_heading && let Some(d) = bytes.get_mut(digit) {
+            *d = (*d + 2).min(b'6');
         }
     }
-    out.push_str(&html[copied..]);
-    out
+    // One ASCII digit for another: still UTF-8.
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// `html` (a body rendered for the print page) made to live on one page
@@ -308,9 +313,10 @@ mod tests {
     fn headings_move_two_levels_down() {
         assert_eq!(
             demote(
-                "<h1>A</h1><h2 id=\"b\">B</h2><h5>E</h5><h6>F</h6><hr><header>x</header><p>h2</p>"
+                "<h1>A</h1><h2 id=\"b\">B</h2><h5>E</h5><h6>F</h6><hr><header>x</header><p>h2</p><h"
+                    .to_string()
             ),
-            "<h3>A</h3><h4 id=\"b\">B</h4><h6>E</h6><h6>F</h6><hr><header>x</header><p>h2</p>"
+            "<h3>A</h3><h4 id=\"b\">B</h4><h6>E</h6><h6>F</h6><hr><header>x</header><p>h2</p><h"
         );
     }
 
