@@ -5,7 +5,9 @@
 //! ```
 //!
 //! `--search` keeps roadbook's search index on (off by default, as the
-//! peers' corpora have none).
+//! peers' corpora have none). `--big-body MB` makes the first page's body
+//! that many megabytes (its usual body over and over), for the memory a
+//! huge page costs each tool.
 //!
 //! Writes the same pages three ways, so every tool builds the same text:
 //! `OUT/roadbook` (a handbook in the contract's format), `OUT/hugo` (a Hugo
@@ -189,7 +191,24 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
     fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-fn generate(n: usize, out: &Path, search: bool) -> Result<(), String> {
+/// `body` repeated until it is at least `mb` megabytes (once when `mb` is
+/// 0).
+fn repeated(body: String, mb: usize) -> String {
+    let want = mb * 1_000_000;
+    if body.len() >= want {
+        return body;
+    }
+    // Whole copies, cut to the size: the last may end mid-paragraph.
+    let mut out = body.repeat(want.div_ceil(body.len()));
+    let mut end = want;
+    while !out.is_char_boundary(end) {
+        end -= 1;
+    }
+    out.truncate(end);
+    out
+}
+
+fn generate(n: usize, out: &Path, search: bool, big_mb: usize) -> Result<(), String> {
     let rb = out.join("roadbook");
     let hugo = out.join("hugo");
     let mdbook = out.join("mdbook");
@@ -209,6 +228,9 @@ fn generate(n: usize, out: &Path, search: bool) -> Result<(), String> {
     // (mdBook's search is turned off below).
     if !search {
         toml.push_str("search = false\n");
+    }
+    if big_mb >= 10 {
+        let _ = writeln!(toml, "max_file_size = {}", big_mb + 1);
     }
     for c in 0..categories {
         let _ = write!(
@@ -260,23 +282,30 @@ fn generate(n: usize, out: &Path, search: bool) -> Result<(), String> {
             i % categories,
             ["beginner", "intermediate", "advanced"][i % 3]
         );
+        let mb = if i == 0 { big_mb } else { 0 };
         let mut r = Rng(seed | 1);
         write(
             &rb.join(format!("content/skills/skill-{i:05}.md")),
-            &format!("{fm}{}", body(&mut r, i, n, &Flavour::Roadbook)),
+            &format!(
+                "{fm}{}",
+                repeated(body(&mut r, i, n, &Flavour::Roadbook), mb)
+            ),
         )?;
         let mut r = Rng(seed | 1);
         write(
             &hugo.join(format!("content/skills/skill-{i:05}.md")),
             &format!(
                 "---\ntitle: \"{title}\"\n---\n{}",
-                body(&mut r, i, n, &Flavour::Hugo)
+                repeated(body(&mut r, i, n, &Flavour::Hugo), mb)
             ),
         )?;
         let mut r = Rng(seed | 1);
         write(
             &mdbook.join(format!("src/skill-{i:05}.md")),
-            &format!("# {title}\n\n{}", body(&mut r, i, n, &Flavour::MdBook)),
+            &format!(
+                "# {title}\n\n{}",
+                repeated(body(&mut r, i, n, &Flavour::MdBook), mb)
+            ),
         )?;
         let _ = writeln!(summary, "- [{title}](skill-{i:05}.md)");
     }
@@ -322,6 +351,7 @@ fn main() -> ExitCode {
     let mut pages = 1000usize;
     let mut out = PathBuf::from("bench-corpus");
     let mut search = false;
+    let mut big_mb = 0usize;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -340,15 +370,22 @@ fn main() -> ExitCode {
                 }
             },
             "--search" => search = true,
+            "--big-body" => match args.next().and_then(|v| v.parse().ok()) {
+                Some(mb) if mb <= 1000 => big_mb = mb,
+                _ => {
+                    eprintln!("error: --big-body takes megabytes, at most 1000");
+                    return ExitCode::from(2);
+                }
+            },
             other => {
                 eprintln!(
-                    "error: unknown argument `{other}`\nusage: gen-handbook [--pages N] [--out DIR] [--search]"
+                    "error: unknown argument `{other}`\nusage: gen-handbook [--pages N] [--out DIR] [--search] [--big-body MB]"
                 );
                 return ExitCode::from(2);
             }
         }
     }
-    match generate(pages, &out, search) {
+    match generate(pages, &out, search, big_mb) {
         Ok(()) => {
             eprintln!(
                 "wrote {pages} pages for roadbook, hugo and mdbook under {}",

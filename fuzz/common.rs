@@ -184,6 +184,40 @@ pub fn body(data: &[u8]) {
     }
 }
 
+/// A body cut into pieces (of at most 255 bytes, the first byte's value)
+/// reads as the whole body: the same HTML, and the same byte ranges for
+/// what diagnostics point at.
+pub fn pieces(data: &[u8]) {
+    let Some((&first, bytes)) = data.split_first() else {
+        return;
+    };
+    let Ok(body) = std::str::from_utf8(bytes) else {
+        return;
+    };
+    let whole: Vec<_> = pulldown_cmark::Parser::new_ext(body, content::markdown_options())
+        .into_offset_iter()
+        .collect();
+    let cut: Vec<_> = content::events_in_pieces(body, usize::from(first).max(1)).collect();
+    let html = |events: &[(pulldown_cmark::Event<'_>, std::ops::Range<usize>)]| {
+        let mut out = String::new();
+        pulldown_cmark::html::push_html(&mut out, events.iter().map(|(e, _)| e.clone()));
+        out
+    };
+    assert_eq!(html(&cut), html(&whole), "the pieces render differently");
+    let ranges = |events: &[(pulldown_cmark::Event<'_>, std::ops::Range<usize>)]| {
+        events
+            .iter()
+            .filter(|(e, _)| content::placed_in_source(e))
+            .map(|(_, r)| r.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        ranges(&cut),
+        ranges(&whole),
+        "the pieces place events differently"
+    );
+}
+
 /// Slugs from file names: a slug that parses is made only of what slugs
 /// may hold, and the suggestion for a bad name is itself a good slug.
 pub fn slug(data: &[u8]) {

@@ -286,9 +286,10 @@ fn a_table_nested_too_deep_is_placed_at_its_line() {
 #[test]
 fn the_fuzz_corpus_runs_clean() {
     type Target = fn(&[u8]);
-    let targets: [(&str, Target); 3] = [
+    let targets: [(&str, Target); 4] = [
         ("frontmatter", fuzz_common::frontmatter),
         ("body", fuzz_common::body),
+        ("pieces", fuzz_common::pieces),
         ("slug", fuzz_common::slug),
     ];
     for (target, run) in targets {
