@@ -68,18 +68,9 @@ impl<'a> Pages<'a> {
         pages
     }
 
-    fn keep(&self, path: &str, html: &[u8]) {
-        if indexable(path, html) {
-            self.keep_owned(path, html.to_vec());
-        }
-    }
-
-    /// Keeps `html` from `<body` on, in the buffer it came in: a page of
-    /// a hundred megabytes is not copied to be kept.
-    fn keep_owned(&self, path: &str, mut html: Vec<u8>) {
-        if !indexable(path, &html) {
-            return;
-        }
+    /// Keeps an [`indexable`] page from `<body` on, in the buffer it came
+    /// in: a page of a hundred megabytes is not copied to be kept.
+    fn keep(&self, path: &str, mut html: Vec<u8>) {
         const HTML: &[u8] = b"<html>";
         match find(&html, b"<body") {
             Some(at) if at >= HTML.len() => {
@@ -103,7 +94,9 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 impl Sink for Pages<'_> {
     fn put(&self, path: &str, bytes: &[u8]) -> Result<(), FsError> {
         self.inner.put(path, bytes)?;
-        self.keep(path, bytes);
+        if indexable(path, bytes) {
+            self.keep(path, bytes.to_vec());
+        }
         Ok(())
     }
 
@@ -124,7 +117,9 @@ impl Sink for Pages<'_> {
             source,
         })?;
         self.inner.put(path, &buf)?;
-        self.keep_owned(path, buf);
+        if indexable(path, &buf) {
+            self.keep(path, buf);
+        }
         Ok(())
     }
 }
